@@ -8,9 +8,15 @@ import { builtinModules } from 'node:module';
 
 // The layering of shared/DESIGN.md, enforced: arrows only point down the table.
 const nodeModules = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const folder = (name) => ({ group: [`**/${name}/**`, `**/${name}`], message: `layering: ${name}/ is not reachable from here (DESIGN.md)` });
+const folder = (name) => ({
+  group: [`**/${name}/**`, `**/${name}`],
+  message: `layering: ${name}/ is not reachable from here (DESIGN.md)`,
+});
 const noElectron = { name: 'electron', message: 'layering: only electron/ imports electron' };
-const noNode = nodeModules.map((name) => ({ name, message: 'layering: this layer is browser-safe' }));
+const noNode = nodeModules.map((name) => ({
+  name,
+  message: 'layering: this layer is browser-safe',
+}));
 const layer = (files, { paths = [], patterns = [] }) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
@@ -23,17 +29,32 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
   layer(['api/**'], {
     paths: [noElectron, ...noNode, { name: 'ssh2', message: 'layering: api/ is browser-safe' }],
-    patterns: [folder('native'), folder('core'), folder('electron'), folder('server'), folder('renderer')],
+    patterns: [
+      folder('native'),
+      folder('core'),
+      folder('electron'),
+      folder('server'),
+      folder('renderer'),
+    ],
   }),
   layer(['native/**'], {
     paths: [noElectron],
-    patterns: [folder('api'), folder('core'), folder('electron'), folder('server'), folder('renderer')],
+    patterns: [
+      folder('api'),
+      folder('core'),
+      folder('electron'),
+      folder('server'),
+      folder('renderer'),
+    ],
   }),
   layer(['core/**'], {
     paths: [noElectron],
@@ -47,7 +68,11 @@ export default tseslint.config(
     patterns: [folder('electron'), folder('renderer'), folder('native')],
   }),
   layer(['renderer/**/*.{ts,tsx}'], {
-    paths: [noElectron, ...noNode, { name: 'ssh2', message: 'layering: the renderer talks only through api/' }],
+    paths: [
+      noElectron,
+      ...noNode,
+      { name: 'ssh2', message: 'layering: the renderer talks only through api/' },
+    ],
     patterns: [folder('native'), folder('core'), folder('electron'), folder('server')],
   }),
   // GitHub Desktop's rule: no raw ipcMain/ipcRenderer anywhere; the preload hands over one MessagePort.
@@ -56,10 +81,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "Identifier[name='ipcRenderer']", message: 'use the MessagePort transport, never ipcRenderer' },
+        {
+          selector: "Identifier[name='ipcRenderer']",
+          message: 'use the MessagePort transport, never ipcRenderer',
+        },
       ],
     },
   },
-  { files: ['renderer/**/*.tsx'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
+  {
+    files: ['renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
   prettier,
 );

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { event, method } from './contract';
+
+/** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
+export const SystemInfo = z.object({
+  corralVersion: z.string(),
+  nodeVersion: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  /** Which shell serves the UI. */
+  shell: z.enum(['desktop', 'server', 'test']),
+  localLibvirt: z.object({
+    socketPath: z.string(),
+    reachable: z.boolean(),
+    /** Why it is not reachable, when it is not. */
+    error: z.string().optional(),
+  }),
+});
+export type SystemInfo = z.infer<typeof SystemInfo>;
+
+export const Theme = z.enum(['system', 'light', 'dark']);
+
+/** User preferences; hosts, accounts and secrets live elsewhere. */
+export const Settings = z.object({
+  theme: Theme,
+});
+export type Settings = z.infer<typeof Settings>;
+
+/**
+ * The contract between the UI and the application. Every operation is declared once here; the
+ * renderer's client, the dispatcher and the services all take their types from it.
+ */
+export const corralApi = {
+  system: {
+    /** Versions, platform, and whether this computer has a reachable libvirt socket. */
+    info: method(z.object({}).strict(), SystemInfo),
+  },
+  settings: {
+    /** The current preferences. */
+    get: method(z.object({}).strict(), Settings),
+    /** Changes some preferences; returns them all. */
+    update: method(Settings.partial().strict(), Settings),
+    /** Fires after any change, from any window or browser. */
+    onChanged: event(Settings),
+  },
+} as const;
+
+export type CorralApi = typeof corralApi;

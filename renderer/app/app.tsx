@@ -1,0 +1,39 @@
+import type { CorralClient } from '../boot/corral-client';
+import { useAppStore } from '../state/app-store';
+import { AboutView } from '../views/about-view';
+import { PlaceholderView } from '../views/placeholder-view';
+import { ClientContext } from './client-context';
+import { Sidebar } from './sidebar';
+import { BottomPanel } from './bottom-panel';
+import { useTheme } from './use-theme';
+
+/** The frame people live in: sidebar, main area, and a panel for consoles and jobs. */
+export function App({ client }: { client: CorralClient }) {
+  return (
+    <ClientContext.Provider value={client}>
+      <Frame />
+    </ClientContext.Provider>
+  );
+}
+
+function Frame() {
+  useTheme();
+  const view = useAppStore((s) => s.view);
+  return (
+    <div className="frame">
+      <Sidebar />
+      <main className="main" aria-label="Main">
+        {view === 'about' ? (
+          <AboutView />
+        ) : view === 'hosts' ? (
+          <PlaceholderView title="Hosts" text="Add a libvirt host to see its machines here." />
+        ) : view === 'clusters' ? (
+          <PlaceholderView title="Clusters" text="Clusters you create will be listed here." />
+        ) : (
+          <PlaceholderView title="Jobs" text="MPI jobs and their output will appear here." />
+        )}
+      </main>
+      <BottomPanel />
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'react';
+import { App } from '../app/app';
+import { connectCorral, type CorralConnection } from './corral-client';
+import { isDesktopShell, receiveDesktopPort } from './electron-port';
+import { TokenLogin } from './token-login';
+import {
+  hasWebSession,
+  logInWithToken,
+  openWebTransport,
+  takeTokenFromLocation,
+} from './web-session';
+
+type BootState =
+  | { phase: 'starting' }
+  | { phase: 'login'; error?: string }
+  | { phase: 'ready'; connection: CorralConnection }
+  | { phase: 'disconnected'; reason: string };
+
+/** Finds the transport this shell offers, then renders the app on top of it. */
+export function Boot() {
+  const [state, setState] = useState<BootState>({ phase: 'starting' });
+
+  const attach = (connection: CorralConnection) => {
+    connection.onClose((reason) => setState({ phase: 'disconnected', reason }));
+    setState({ phase: 'ready', connection });
+  };
+
+  useEffect(() => {
+    let cancelled = false;
+    const start = async () => {
+      if (isDesktopShell()) {
+        const transport = await receiveDesktopPort();
+        if (!cancelled) attach(connectCorral(transport));
+        return;
+      }
+      const token = takeTokenFromLocation();
+      try {
+        if (token) await logInWithToken(token);
+      } catch (err) {
+        if (!cancelled) setState({ phase: 'login', error: (err as Error).message });
+        return;
+      }
+      if (!(await hasWebSession())) {
+        if (!cancelled) setState({ phase: 'login' });
+        return;
+      }
+      const transport = await openWebTransport();
+      if (!cancelled) attach(connectCorral(transport));
+    };
+    start().catch((err: unknown) => {
+      if (!cancelled) setState({ phase: 'disconnected', reason: String(err) });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  switch (state.phase) {
+    case 'starting':
+      return <p className="boot-status">Connecting…</p>;
+    case 'login':
+      return (
+        <TokenLogin
+          error={state.error}
+          onSubmit={async (token) => {
+            await logInWithToken(token);
+            attach(connectCorral(await openWebTransport()));
+          }}
+        />
+      );
+    case 'disconnected':
+      return (
+        <p className="boot-status" role="alert">
+          Disconnected from Corral: {state.reason}. Reload to reconnect.
+        </p>
+      );
+    case 'ready':
+      return <App client={state.connection.api} />;
+  }
+}

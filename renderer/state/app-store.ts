@@ -1,0 +1,26 @@
+import { create } from 'zustand';
+
+export type ViewId = 'hosts' | 'clusters' | 'jobs' | 'about';
+
+export const VIEWS: ReadonlyArray<{ id: ViewId; label: string }> = [
+  { id: 'hosts', label: 'Hosts' },
+  { id: 'clusters', label: 'Clusters' },
+  { id: 'jobs', label: 'Jobs' },
+  { id: 'about', label: 'About' },
+];
+
+interface AppState {
+  view: ViewId;
+  /** The bottom panel where consoles and job output live. */
+  panelOpen: boolean;
+  show(view: ViewId): void;
+  togglePanel(): void;
+}
+
+/** UI navigation state; data from core lives in per-feature stores. */
+export const useAppStore = create<AppState>((set) => ({
+  view: 'hosts',
+  panelOpen: false,
+  show: (view) => set({ view }),
+  togglePanel: () => set((s) => ({ panelOpen: !s.panelOpen })),
+}));

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CorralCore } from '../core/corral-core';
+import { startCorralServer } from './http-server';
+
+/** `npm run web`: the headless shell for a jump host or a browser on this machine. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: process.env.CORRAL_HOST ?? '127.0.0.1' },
+      port: { type: 'string', default: process.env.CORRAL_PORT ?? '8420' },
+      'data-dir': { type: 'string', default: process.env.CORRAL_DATA_DIR },
+      'static-dir': { type: 'string', default: resolve('dist/renderer') },
+    },
+  });
+  const dataDir = values['data-dir'] ?? join(homedir(), '.local', 'share', 'corral');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`bad port ${values.port}`);
+
+  const core = new CorralCore({ dataDir, shell: 'server' });
+  const server = await startCorralServer({
+    core,
+    staticDir: values['static-dir'],
+    host: values.host,
+    port,
+    token: process.env.CORRAL_TOKEN,
+  });
+  // The token goes in the fragment: browsers never send it to the server or into logs.
+  console.log(`Corral is serving ${server.url}`);
+  console.log(`Access token: ${server.token}`);
+  console.log(`Open: ${server.url}#token=${server.token}`);
+
+  const stop = () => {
+    void server.close().then(() => {
+      core.dispose();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Idle sessions expire; a browser left open overnight must log in again. */
+const DEFAULT_IDLE_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * The server's access gate: one secret token printed at start-up, exchanged for session ids that
+ * travel only in an HttpOnly, SameSite=Strict cookie.
+ */
+export class SessionStore {
+  readonly token: string;
+  private readonly sessions = new Map<string, number>();
+
+  constructor(
+    token?: string,
+    private readonly idleMs = DEFAULT_IDLE_MS,
+  ) {
+    this.token = token ?? randomBytes(24).toString('base64url');
+  }
+
+  /** A new session id for a correct token; undefined otherwise (constant-time comparison). */
+  exchange(candidate: string): string | undefined {
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(this.token);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
+    const id = randomBytes(32).toString('base64url');
+    this.sessions.set(id, Date.now());
+    return id;
+  }
+
+  /** Whether a session is live; touching it extends its idle deadline. */
+  touch(id: string | undefined): boolean {
+    if (!id) return false;
+    const last = this.sessions.get(id);
+    if (last === undefined) return false;
+    if (Date.now() - last > this.idleMs) {
+      this.sessions.delete(id);
+      return false;
+    }
+    this.sessions.set(id, Date.now());
+    return true;
+  }
+
+  end(id: string): void {
+    this.sessions.delete(id);
+  }
+}
+
+export const SESSION_COOKIE = 'corral_session';
+
+/** Reads one cookie from a Cookie header without trusting its shape. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
