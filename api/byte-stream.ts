@@ -12,7 +12,8 @@ const MAX_FRAME = 64 * 1024;
 
 interface PendingWrite {
   bytes: Uint8Array;
-  done: () => void;
+  /** Settles the writer's promise; cleared once called. */
+  done: (() => void) | undefined;
   fail: (err: CorralError) => void;
 }
 
@@ -52,15 +53,20 @@ export class ByteStream {
     this.receiveAllowance = window;
   }
 
-  /** Queues bytes; resolves once they are on the wire, which waits for credit. */
+  /**
+   * Queues bytes; resolves at once while they fit in the peer's credit, else once they are on the
+   * wire. Awaiting every write is therefore the whole back-pressure story for a producer.
+   */
   write(bytes: Uint8Array): Promise<void> {
     if (this.writableEnded) {
       return Promise.reject(new CorralError('conflict', 'stream is closed for writing'));
     }
     if (bytes.byteLength === 0) return Promise.resolve();
     return new Promise<void>((done, fail) => {
-      this.outbox.push({ bytes, done, fail });
       this.outboxBytes += bytes.byteLength;
+      const fits = this.outboxBytes <= this.sendCredit;
+      this.outbox.push({ bytes, done: fits ? undefined : done, fail });
+      if (fits) done();
       this.scheduleFlush();
     });
   }
@@ -178,7 +184,7 @@ export class ByteStream {
         filled += take;
         if (take === head.bytes.byteLength) {
           this.outbox.shift();
-          head.done();
+          head.done?.();
         } else {
           head.bytes = head.bytes.subarray(take);
         }
@@ -226,7 +232,7 @@ export class ByteStream {
   }
 
   private failOutbox(error: CorralError): void {
-    for (const pending of this.outbox.splice(0)) pending.fail(error);
+    for (const pending of this.outbox.splice(0)) if (pending.done) pending.fail(error);
     this.outboxBytes = 0;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;

@@ -131,23 +131,24 @@ export function createClient<C extends Contract>(
     }),
   );
 
-  store.add(
-    transport.onClose((reason) => {
-      closedReason = reason;
-      const err = new CorralError('unavailable', `connection closed: ${reason}`);
-      for (const call of pending.values()) call.reject(err);
-      pending.clear();
-      for (const stream of streams.values()) stream.abortLocally(err);
-      streams.clear();
-      closes.fire(reason);
-    }),
-  );
+  const shutdown = (reason: string) => {
+    if (closedReason !== undefined) return;
+    closedReason = reason;
+    const err = new CorralError('unavailable', `connection closed: ${reason}`);
+    for (const call of pending.values()) call.reject(err);
+    pending.clear();
+    for (const stream of streams.values()) stream.abortLocally(err);
+    streams.clear();
+    closes.fire(reason);
+    store.dispose();
+  };
+  store.add(transport.onClose(shutdown));
 
   return {
     api: api as Client<C>,
     onClose: (listener) => closes.on(listener),
     dispose() {
-      store.dispose();
+      shutdown('closed by client');
       transport.close();
     },
   };
