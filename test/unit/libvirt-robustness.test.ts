@@ -1,0 +1,270 @@
+import { duplexPair, type Duplex } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { XdrWriter } from '../../native/xdr';
+import {
+  FrameDecoder,
+  LibvirtError,
+  LibvirtRpcError,
+  LibvirtStream,
+  MessageStatus,
+  MessageType,
+  RpcConnection,
+  procedures,
+  remoteError,
+  type RpcConnectionOptions,
+} from '../../native/libvirt';
+import { beginPacket, endPacket, readHeader, type PacketHeader } from '../../native/libvirt/packet';
+
+/** A scripted libvirtd: decodes our frames and lets each test answer (or misbehave). */
+class ScriptedPeer {
+  readonly frames: PacketHeader[] = [];
+  private readonly decoder = new FrameDecoder();
+  onCall: (h: PacketHeader, body: Buffer) => void = () => {};
+
+  constructor(readonly side: Duplex) {
+    side.on('data', (chunk: Buffer) =>
+      this.decoder.push(chunk, (f) => {
+        const h = readHeader(f);
+        this.frames.push(h);
+        this.onCall(h, f.subarray(28));
+      }),
+    );
+    side.on('error', () => {});
+  }
+
+  send(h: Partial<PacketHeader>, body: Buffer = Buffer.alloc(0)): void {
+    const w = new XdrWriter();
+    const at = beginPacket(w, {
+      prog: 0x20008086,
+      vers: 1,
+      proc: 0,
+      type: MessageType.REPLY,
+      serial: 0,
+      status: MessageStatus.OK,
+      ...h,
+    });
+    w.raw(body);
+    endPacket(w, at);
+    this.side.write(w.copy());
+  }
+
+  reply(call: PacketHeader, body: Buffer = Buffer.alloc(0), status: number = MessageStatus.OK) {
+    this.send({ proc: call.proc, serial: call.serial, status }, body);
+  }
+}
+
+function setup(opts: RpcConnectionOptions = {}) {
+  const [ours, theirs] = duplexPair();
+  const conn = new RpcConnection(ours, { keepaliveIntervalMs: 0, ...opts });
+  const peer = new ScriptedPeer(theirs);
+  return { conn, peer, theirs };
+}
+
+const hostname = procedures.connectGetHostname;
+
+function callHostname(conn: RpcConnection, timeoutMs?: number) {
+  return conn.call(hostname.proc, hostname.args, undefined, hostname.ret, { timeoutMs });
+}
+
+function hostnameBody(name: string): Buffer {
+  const w = new XdrWriter();
+  hostname.ret.enc(w, { hostname: name });
+  return w.copy();
+}
+
+async function rpcError(p: Promise<unknown>): Promise<LibvirtRpcError> {
+  const err = await p.then(
+    () => new Error('expected a rejection'),
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(LibvirtRpcError);
+  return err as LibvirtRpcError;
+}
+
+describe('RpcConnection against a scripted peer', () => {
+  it('matches replies to calls by serial, in any order', async () => {
+    const { conn, peer } = setup();
+    const seen: PacketHeader[] = [];
+    peer.onCall = (h) => {
+      seen.push(h);
+      if (seen.length === 3)
+        for (const c of [...seen].reverse()) peer.reply(c, hostnameBody(`h${c.serial}`));
+    };
+    const results = await Promise.all([callHostname(conn), callHostname(conn), callHostname(conn)]);
+    expect(results.map((r) => r.hostname)).toEqual(seen.map((c) => `h${c.serial}`));
+    await conn.close();
+  });
+
+  it('keeps at most 5 calls in flight and queues the rest', async () => {
+    const { conn, peer } = setup();
+    let outstanding = 0;
+    let most = 0;
+    peer.onCall = (h) => {
+      outstanding++;
+      most = Math.max(most, outstanding);
+      setImmediate(() => {
+        outstanding--;
+        peer.reply(h, hostnameBody('x'));
+      });
+    };
+    await Promise.all(Array.from({ length: 40 }, () => callHostname(conn)));
+    expect(most).toBe(5);
+    await conn.close();
+  });
+
+  it('turns an ERROR reply into a LibvirtError with code and domain', async () => {
+    const { conn, peer } = setup();
+    peer.onCall = (h) => {
+      const w = new XdrWriter();
+      remoteError.enc(w, {
+        code: 39,
+        domain: 7,
+        message: 'unknown procedure: 59',
+        level: 2,
+        dom: null,
+        str1: null,
+        str2: null,
+        str3: null,
+        int1: 0,
+        int2: 0,
+        net: null,
+      });
+      peer.reply(h, w.copy(), MessageStatus.ERROR);
+    };
+    const err = await callHostname(conn).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LibvirtError);
+    expect(err).toMatchObject({ code: 39, domain: 7, message: 'unknown procedure: 59' });
+    await conn.close();
+  });
+
+  it('fails a call whose reply body is not valid XDR, with PROTOCOL', async () => {
+    const { conn, peer } = setup();
+    peer.onCall = (h) => peer.reply(h, Buffer.from([0xff, 0xff, 0xff, 0xff, 1]));
+    expect((await rpcError(callHostname(conn))).code).toBe('PROTOCOL');
+    await conn.close();
+  });
+
+  it('fails a call at its deadline with TIMEOUT and ignores the late reply', async () => {
+    const { conn, peer } = setup();
+    const late: PacketHeader[] = [];
+    peer.onCall = (h) => late.push(h);
+    expect((await rpcError(callHostname(conn, 20))).code).toBe('TIMEOUT');
+    peer.reply(late[0] as PacketHeader, hostnameBody('late'));
+    peer.onCall = (h) => peer.reply(h, hostnameBody('ok'));
+    expect((await callHostname(conn)).hostname).toBe('ok');
+    await conn.close();
+  });
+
+  it('answers the peer PING with PONG', async () => {
+    const { conn, peer } = setup();
+    const pong = new Promise<PacketHeader>((resolve) => {
+      peer.onCall = (h) => resolve(h);
+    });
+    peer.send({ prog: 0x6b656570, proc: 1, type: MessageType.MESSAGE });
+    expect(await pong).toMatchObject({ prog: 0x6b656570, proc: 2, type: MessageType.MESSAGE });
+    await conn.close();
+  });
+});
+
+describe('RpcConnection robustness', () => {
+  it('random frames end in a typed error', async () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let i = 0; i < 50; i++) {
+      const { conn, peer, theirs } = setup();
+      const call = callHostname(conn, 2_000);
+      peer.onCall = () => {
+        const junk = Buffer.alloc(1 + Math.floor(rand() * 200));
+        for (let j = 0; j < junk.length; j++) junk[j] = Math.floor(rand() * 256);
+        // Sometimes a plausible length word, so the header parser sees garbage too.
+        if (rand() < 0.5 && junk.length >= 4) junk.writeUInt32BE(junk.length, 0);
+        theirs.write(junk);
+        theirs.end();
+      };
+      const err = await rpcError(call);
+      expect(['PROTOCOL', 'CLOSED']).toContain(err.code);
+      expect(conn.isOpen).toBe(false);
+    }
+  });
+
+  it('a truncated frame followed by close ends in CLOSED', async () => {
+    const { conn, peer, theirs } = setup();
+    peer.onCall = (h) => {
+      const w = new XdrWriter();
+      const at = beginPacket(w, {
+        prog: 0x20008086,
+        vers: 1,
+        proc: h.proc,
+        type: 1,
+        serial: h.serial,
+        status: 0,
+      });
+      w.raw(hostnameBody('truncated'));
+      endPacket(w, at);
+      theirs.end(w.copy().subarray(0, 30));
+    };
+    const err = await rpcError(callHostname(conn));
+    expect(err.code).toBe('CLOSED');
+    expect(err.message).toMatch(/cut short/);
+  });
+
+  it('a huge length word is refused before any allocation', async () => {
+    const { conn, peer, theirs } = setup();
+    peer.onCall = () => theirs.write(Buffer.from([0xff, 0xff, 0xff, 0xf0]));
+    const err = await rpcError(callHostname(conn));
+    expect(err.code).toBe('PROTOCOL');
+    expect(err.message).toMatch(/frame length/);
+  });
+
+  it('a reply with a wrong serial is a protocol error', async () => {
+    const { conn, peer } = setup();
+    peer.onCall = (h) => peer.send({ proc: h.proc, serial: h.serial + 1000 }, hostnameBody('x'));
+    expect((await rpcError(callHostname(conn))).code).toBe('PROTOCOL');
+  });
+
+  it('a server that stops answering is declared dead by keepalive', async () => {
+    const { conn, peer } = setup({ keepaliveIntervalMs: 20, keepaliveCount: 2 });
+    peer.onCall = () => {}; // swallow everything, including our PINGs
+    const err = await rpcError(callHostname(conn, 60_000));
+    expect(err.code).toBe('KEEPALIVE');
+    const pings = peer.frames.filter((f) => f.prog === 0x6b656570 && f.proc === 1);
+    expect(pings.length).toBe(2);
+    expect(await conn.closed).toBe(err);
+  });
+
+  it('a server that closes mid-stream fails the stream with CLOSED', async () => {
+    const { conn, peer, theirs } = setup();
+    const upload = procedures.storageVolUpload;
+    peer.onCall = (h) => {
+      if (h.type === MessageType.CALL) {
+        peer.reply(h);
+        peer.send(
+          { proc: h.proc, serial: h.serial, type: MessageType.STREAM, status: 2 },
+          Buffer.from('abc'),
+        );
+      } else if (h.type === MessageType.STREAM) {
+        theirs.end();
+      }
+    };
+    const stream = new LibvirtStream(conn, upload.proc);
+    const serial = await conn.callStream(
+      upload.proc,
+      upload.args,
+      { vol: { pool: 'p', name: 'v', key: 'k' }, offset: 0n, length: 0n, flags: 0 },
+      stream,
+    );
+    stream.attach(serial);
+    const failed = new Promise<Error>((resolve) => stream.on('error', resolve));
+    stream.on('data', () => {});
+    stream.write(Buffer.alloc(100_000));
+    const err = await failed;
+    expect(err).toBeInstanceOf(LibvirtRpcError);
+    expect((err as LibvirtRpcError).code).toMatch(/CLOSED|TRANSPORT/);
+  });
+
+  it('calls after close fail fast with CLOSED', async () => {
+    const { conn } = setup();
+    await conn.close();
+    expect((await rpcError(callHostname(conn))).code).toBe('CLOSED');
+  });
+});
