@@ -14,3 +14,6 @@ export * from './websocket-transport';
 export * from './wire';
 export * from './wire-codec';
 export * from './desktop-port';
+export * from './hosts-api';
+export * from './inventory-api';
+export * from './console-api';

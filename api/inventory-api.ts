@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { event, method } from './contract';
+import { HostId } from './hosts-api';
+
+/** libvirt's domain states, as words (shown as text, never only as colour). */
+export const VmState = z.enum([
+  'running',
+  'blocked',
+  'paused',
+  'shutting-down',
+  'shut-off',
+  'crashed',
+  'suspended',
+  'no-state',
+]);
+export type VmState = z.infer<typeof VmState>;
+
+export const VmRef = z.object({ hostId: HostId, uuid: z.string().uuid() });
+export type VmRef = z.infer<typeof VmRef>;
+
+export const VmDisk = z.object({
+  target: z.string(),
+  source: z.string().optional(),
+  format: z.string().optional(),
+  capacityBytes: z.number().nonnegative().optional(),
+});
+
+export const VmNic = z.object({
+  mac: z.string(),
+  /** Bridge or network name the NIC is attached to. */
+  source: z.string().optional(),
+  model: z.string().optional(),
+  addresses: z.array(z.string()),
+});
+
+/** Corral's membership metadata (from the domain's <metadata>), once clusters exist. */
+export const VmMembership = z.object({
+  cluster: z.string(),
+  owner: z.string(),
+  index: z.number().int().nonnegative(),
+});
+
+export const Vm = VmRef.extend({
+  name: z.string(),
+  state: VmState,
+  /** True when the host is unreachable: `state` is the last known one, not the truth. */
+  stale: z.boolean(),
+  staleSince: z.string().optional(),
+  vcpus: z.number().int().nonnegative(),
+  memoryKiB: z.number().nonnegative(),
+  maxMemoryKiB: z.number().nonnegative(),
+  /** CPU use over the last stats interval, percent of one vCPU times vcpus. */
+  cpuPercent: z.number().nonnegative().optional(),
+  disks: z.array(VmDisk),
+  nics: z.array(VmNic),
+  membership: VmMembership.optional(),
+});
+export type Vm = z.infer<typeof Vm>;
+
+export const HostFacts = z.object({
+  hostId: HostId,
+  hostname: z.string(),
+  cpus: z.number().int().nonnegative(),
+  memoryKiB: z.number().nonnegative(),
+  freeMemoryKiB: z.number().nonnegative(),
+  /** Host CPU use over the last stats interval, 0-100. */
+  cpuPercent: z.number().nonnegative(),
+  libvirtVersion: z.string(),
+  stale: z.boolean(),
+  updatedAt: z.string(),
+});
+export type HostFacts = z.infer<typeof HostFacts>;
+
+/** A change to the inventory; the renderer merges these into its copy. */
+export const InventoryDelta = z.object({
+  hosts: z.array(HostFacts),
+  upserts: z.array(Vm),
+  removals: z.array(VmRef),
+  /** Hosts whose VM list this delta replaces wholesale (after a (re)connect). */
+  resetHosts: z.array(HostId),
+});
+export type InventoryDelta = z.infer<typeof InventoryDelta>;
+
+export const VmAction = z.enum(['start', 'shutdown', 'force-off', 'reboot']);
+export type VmAction = z.infer<typeof VmAction>;
+
+export const inventoryApi = {
+  /** Everything known now. */
+  snapshot: method(
+    z.object({}).strict(),
+    z.object({ hosts: z.array(HostFacts), vms: z.array(Vm) }),
+  ),
+  /** Live changes: lifecycle events at once, stats every few seconds. */
+  onChanged: event(InventoryDelta),
+} as const;
+
+export const vmApi = {
+  /** Start, shut down (ACPI), force off, or reboot. One action per VM at a time. */
+  act: method(VmRef.extend({ action: VmAction }), z.object({})),
+} as const;
