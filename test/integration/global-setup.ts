@@ -84,7 +84,9 @@ async function ensureLibvirtd(started: number[]): Promise<void> {
   try {
     execFileSync('libvirtd', ['-d'], { stdio: 'pipe' });
   } catch (err) {
-    throw new Error(`integration setup: cannot start libvirtd: ${(err as Error).message}`);
+    throw new Error(`integration setup: cannot start libvirtd: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const pid = pidFromFile('/var/run/libvirtd.pid');
   if (pid) started.push(pid);
