@@ -1,0 +1,31 @@
+import { el, type XmlElement } from '../xml/xml-element';
+
+/**
+ * Corral's XML namespace in a domain's libvirt <metadata>. Ownership and cluster membership live
+ * there, on the host, so two Corral instances see the same clusters (DESIGN.md, State).
+ * Written with VIR_DOMAIN_METADATA_ELEMENT semantics: one <corral:node> element.
+ */
+export const CORRAL_METADATA_NS = 'https://corral.dev/xmlns/domain/1';
+export const CORRAL_METADATA_PREFIX = 'corral';
+
+export interface CorralNodeMetadata {
+  /** The cluster's name (unique per owner). */
+  cluster: string;
+  /** The owning account's id. */
+  owner: string;
+  /** The node's index within the cluster, from 0. */
+  index: number;
+  /** The journaled operation that created the node, for crash recovery. */
+  operation: string;
+}
+
+/** `<corral:node xmlns:corral=… cluster=… owner=… index=… operation=…/>` for <metadata>. */
+export function corralMetadataElement(meta: CorralNodeMetadata): XmlElement {
+  return el(`${CORRAL_METADATA_PREFIX}:node`, {
+    [`xmlns:${CORRAL_METADATA_PREFIX}`]: CORRAL_METADATA_NS,
+    cluster: meta.cluster,
+    owner: meta.owner,
+    index: meta.index,
+    operation: meta.operation,
+  });
+}
