@@ -1,0 +1,30 @@
+/**
+ * The policy for URLs the app may hand to the operating system (the user's browser). Pure, so
+ * it is unit-tested without Electron; `open-external.ts` is the one place that acts on it.
+ */
+
+/**
+ * Returns the normalized URL when `raw` may be opened outside the app, else `undefined`.
+ * Only `https:` URLs with a host and no embedded credentials pass (the Electron security
+ * checklist's rule for `shell.openExternal`); with `allowedHosts`, the host must be one of them.
+ */
+export function toExternalUrl(raw: string, allowedHosts?: readonly string[]): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' || url.hostname === '') return undefined;
+  // user:pass@host is a phishing vector and never something the app links to.
+  if (url.username !== '' || url.password !== '') return undefined;
+  if (allowedHosts && !allowedHosts.some((h) => h.toLowerCase() === url.hostname)) {
+    return undefined;
+  }
+  return url.href;
+}
+
+/** Whether `raw` may be opened in the user's browser; see {@link toExternalUrl}. */
+export function isAllowedExternalUrl(raw: string, allowedHosts?: readonly string[]): boolean {
+  return toExternalUrl(raw, allowedHosts) !== undefined;
+}
