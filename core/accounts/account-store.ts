@@ -15,7 +15,11 @@ export class AccountStore {
   private readonly conf: Conf<{ accounts: unknown }>;
 
   constructor(dataDir: string) {
-    this.conf = new Conf({ cwd: dataDir, configName: 'accounts', defaults: { accounts: [] } });
+    this.conf = new Conf<{ accounts: unknown }>({
+      cwd: dataDir,
+      configName: 'accounts',
+      defaults: { accounts: [] },
+    });
   }
 
   all(): StoredAccount[] {
