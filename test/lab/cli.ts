@@ -1,0 +1,42 @@
+import { labDown, labStatus, labUp } from './lab';
+import { LAB } from './config';
+
+/**
+ * `npm run lab -- up [--hosts N] [--install]`, `npm run lab -- down`, `npm run lab -- status`.
+ * Usage and errors go to stderr with a non-zero exit, so scripts can rely on the exit code.
+ */
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const log = (line: string): void => console.error(`lab: ${line}`);
+  switch (command) {
+    case 'up': {
+      let hosts: number = LAB.defaultHosts;
+      let install = false;
+      for (let i = 0; i < rest.length; i++) {
+        const a = rest[i];
+        if (a === '--hosts') hosts = Number(rest[++i]);
+        else if (a?.startsWith('--hosts=')) hosts = Number(a.slice('--hosts='.length));
+        else if (a === '--install') install = true;
+        else throw new Error(`unknown option ${a}`);
+      }
+      const t0 = Date.now();
+      const state = await labUp({ hosts, install, log });
+      log(`up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      console.log(await labStatus(state));
+      return;
+    }
+    case 'down':
+      await labDown(log);
+      return;
+    case 'status':
+      console.log(await labStatus());
+      return;
+    default:
+      throw new Error('usage: npm run lab -- up [--hosts N] [--install] | down | status');
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(`lab: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
