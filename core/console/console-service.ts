@@ -1,0 +1,205 @@
+import type { ByteStream } from '../../api/byte-stream';
+import type { ConsoleSessionInfo } from '../../api/console-api';
+import { type Disposable, DisposableStore } from '../../api/disposable';
+import { CorralError } from '../../api/errors';
+import type { VmRef } from '../../api/inventory-api';
+import {
+  DomainLifecycle,
+  LibvirtError,
+  type DomainRef,
+  type EventSubscription,
+  type LibvirtClient,
+} from '../../native/libvirt';
+import type { CallContext } from '../call-context';
+import type { HostConnections } from '../hosts/host-connections';
+import { ConsoleSession, type ConsoleSessionOptions } from './console-session';
+
+/** VIR_DOMAIN_CONSOLE_FORCE: take the console over from a stale client (a crashed Corral). */
+const CONSOLE_FORCE = 1;
+/** virErrorNumber values this service tells apart. */
+const VIR_ERR_NO_DOMAIN = 42;
+const VIR_ERR_OPERATION_INVALID = 55;
+/** virDomainState values. */
+const DOMAIN_SHUTOFF = 5;
+const DOMAIN_CRASHED = 6;
+
+export interface ConsoleServiceOptions {
+  /** Passed to every session (tests shorten the stuck-pane deadline). */
+  session?: Pick<ConsoleSessionOptions, 'stuckPaneMs'>;
+}
+
+interface Entry {
+  ref: VmRef;
+  name: string;
+  session: ConsoleSession;
+}
+
+const keyOf = (ref: VmRef) => `${ref.hostId}\n${ref.uuid.toLowerCase()}`;
+
+const closedBecause = (why: string, detail?: unknown) =>
+  new CorralError('unavailable', `console closed: ${why}`, detail);
+
+/**
+ * Serial consoles of VMs: one session per VM, opened on the first attach and kept (with its
+ * replay) until the domain stops or its host goes away, so panes can come and go.
+ */
+export class ConsoleService implements Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly opening = new Map<string, Promise<Entry>>();
+  private readonly store = new DisposableStore();
+
+  constructor(
+    private readonly hosts: HostConnections,
+    private readonly options: ConsoleServiceOptions = {},
+  ) {
+    this.store.add(
+      hosts.onHostOffline((hostId, error) =>
+        this.closeHost(hostId, closedBecause('host unreachable', { hostError: error })),
+      ),
+    );
+    this.store.add(
+      hosts.onHostRemoved((hostId) => this.closeHost(hostId, closedBecause('host removed'))),
+    );
+  }
+
+  /** Attaches a pane to a VM's console, opening the console if no pane has it yet. */
+  async open(ref: VmRef, stream: ByteStream, _ctx: CallContext): Promise<void> {
+    // Ownership (next issue): the one check for opening a console goes here.
+    for (;;) {
+      const entry = await this.entry(ref);
+      try {
+        await entry.session.attach(stream);
+        return;
+      } catch (err) {
+        // The console closed between lookup and attach: a fresh one, if the VM still runs.
+        if (entry.session.closed !== err) throw err;
+        this.forget(entry);
+      }
+    }
+  }
+
+  /** Sessions open now, optionally of one host. */
+  sessions(filter: { hostId?: string }, _ctx: CallContext): ConsoleSessionInfo[] {
+    // Ownership (next issue): filter to the consoles this caller may see here.
+    return [...this.entries.values()]
+      .filter((e) => !filter.hostId || e.ref.hostId === filter.hostId)
+      .map((e) => ({ ...e.ref, name: e.name, panes: e.session.paneCount }));
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    for (const entry of [...this.entries.values()]) entry.session.dispose();
+    this.entries.clear();
+  }
+
+  private entry(ref: VmRef): Promise<Entry> {
+    const key = keyOf(ref);
+    const live = this.entries.get(key);
+    if (live && !live.session.closed) return Promise.resolve(live);
+    let pending = this.opening.get(key);
+    if (!pending) {
+      pending = this.start(ref).finally(() => this.opening.delete(key));
+      this.opening.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async start(ref: VmRef): Promise<Entry> {
+    const client = this.hosts.libvirt(ref.hostId);
+    const dom = await this.lookup(client, ref);
+    let closeReason: CorralError | undefined;
+    // Lifecycle first, so a stop racing the open is not missed.
+    const lifecycle = await client.onDomainEvent(
+      'lifecycle',
+      (e) => {
+        if (e.event === DomainLifecycle.STOPPED) closeReason ??= closedBecause('domain shut off');
+        if (e.event === DomainLifecycle.CRASHED) closeReason ??= closedBecause('domain crashed');
+      },
+      dom,
+    );
+    let source;
+    try {
+      source = await client.openStream('domainOpenConsole', {
+        dom,
+        devName: null,
+        flags: CONSOLE_FORCE,
+      });
+    } catch (err) {
+      void lifecycle.unregister().catch(() => {});
+      throw this.openError(err, dom);
+    }
+    const session = new ConsoleSession(source, {
+      ...this.options.session,
+      explainEnd: async (failure) => closeReason ?? (await this.explainEnd(client, dom, failure)),
+    });
+    const entry: Entry = { ref, name: dom.name, session };
+    this.entries.set(keyOf(ref), entry);
+    session.onClosed(() => {
+      this.forget(entry);
+      this.unregister(lifecycle);
+    });
+    return entry;
+  }
+
+  private async lookup(client: LibvirtClient, ref: VmRef): Promise<DomainRef> {
+    try {
+      return (await client.call('domainLookupByUuid', { uuid: ref.uuid })).dom;
+    } catch (err) {
+      if (err instanceof LibvirtError && err.code === VIR_ERR_NO_DOMAIN) {
+        throw new CorralError('not-found', `no VM ${ref.uuid} on host ${ref.hostId}`);
+      }
+      throw new CorralError('unavailable', `host ${ref.hostId}: ${(err as Error).message}`);
+    }
+  }
+
+  private openError(err: unknown, dom: DomainRef): CorralError {
+    if (err instanceof LibvirtError && err.code === VIR_ERR_OPERATION_INVALID) {
+      return new CorralError('conflict', `VM ${dom.name} is not running: ${err.message}`);
+    }
+    return new CorralError(
+      'unavailable',
+      `cannot open the console of ${dom.name}: ${(err as Error).message}`,
+    );
+  }
+
+  /** The source ended without a lifecycle event yet: ask the host what happened. */
+  private async explainEnd(
+    client: LibvirtClient,
+    dom: DomainRef,
+    failure: Error | undefined,
+  ): Promise<CorralError> {
+    try {
+      const { state } = await client.call(
+        'domainGetState',
+        { dom, flags: 0 },
+        { timeoutMs: 5_000 },
+      );
+      if (state === DOMAIN_SHUTOFF) return closedBecause('domain shut off');
+      if (state === DOMAIN_CRASHED) return closedBecause('domain crashed');
+      return closedBecause(
+        failure ? failure.message : 'the host ended it (another client may have taken it over)',
+      );
+    } catch (err) {
+      if (err instanceof LibvirtError && err.code === VIR_ERR_NO_DOMAIN) {
+        return closedBecause('domain shut off');
+      }
+      return closedBecause('host unreachable', { error: (err as Error).message });
+    }
+  }
+
+  private closeHost(hostId: string, reason: CorralError): void {
+    for (const entry of [...this.entries.values()]) {
+      if (entry.ref.hostId === hostId) entry.session.close(reason);
+    }
+  }
+
+  private forget(entry: Entry): void {
+    const key = keyOf(entry.ref);
+    if (this.entries.get(key) === entry) this.entries.delete(key);
+  }
+
+  private unregister(sub: EventSubscription): void {
+    // Best effort: on a dropped host the registration died with the connection.
+    void sub.unregister().catch(() => {});
+  }
+}
