@@ -15,36 +15,54 @@ export const VmState = z.enum([
 ]);
 export type VmState = z.infer<typeof VmState>;
 
-export const VmRef = z.object({ hostId: HostId, uuid: z.string().uuid() });
+/**
+ * libvirt accepts any 128-bit UUID (not only RFC 4122 variants), so the check is the shape only.
+ */
+export const DomainUuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'a domain UUID');
+
+export const VmRef = z.object({ hostId: HostId, uuid: DomainUuid });
 export type VmRef = z.infer<typeof VmRef>;
 
+/** A disk of a domain, from its XML. */
 export const VmDisk = z.object({
   target: z.string(),
   source: z.string().optional(),
   format: z.string().optional(),
   capacityBytes: z.number().nonnegative().optional(),
+  /** disk, cdrom, floppy or lun. */
+  device: z.string().optional(),
 });
+export type VmDisk = z.infer<typeof VmDisk>;
 
+/** A network interface of a domain, from its XML. */
 export const VmNic = z.object({
   mac: z.string(),
   /** Bridge or network name the NIC is attached to. */
   source: z.string().optional(),
   model: z.string().optional(),
+  /** IP addresses with prefix (`10.0.0.5/24`), from the guest agent or DHCP leases. */
   addresses: z.array(z.string()),
 });
+export type VmNic = z.infer<typeof VmNic>;
 
 /** Corral's membership metadata (from the domain's <metadata>), once clusters exist. */
 export const VmMembership = z.object({
   cluster: z.string(),
   owner: z.string(),
   index: z.number().int().nonnegative(),
+  /** The journaled operation that created the node (crash recovery). */
+  operation: z.string().optional(),
 });
+export type VmMembership = z.infer<typeof VmMembership>;
 
 export const Vm = VmRef.extend({
   name: z.string(),
   state: VmState,
   /** True when the host is unreachable: `state` is the last known one, not the truth. */
   stale: z.boolean(),
+  /** ISO time the host dropped, when `stale`. */
   staleSince: z.string().optional(),
   vcpus: z.number().int().nonnegative(),
   memoryKiB: z.number().nonnegative(),
@@ -66,7 +84,12 @@ export const HostFacts = z.object({
   /** Host CPU use over the last stats interval, 0-100. */
   cpuPercent: z.number().nonnegative(),
   libvirtVersion: z.string(),
+  /** True while the host is unreachable: the figures are the last known ones. */
   stale: z.boolean(),
+  /** ISO time the host dropped, when `stale`. */
+  staleSince: z.string().optional(),
+  /** Why the host dropped, when `stale`. */
+  staleReason: z.string().optional(),
   updatedAt: z.string(),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
@@ -78,6 +101,8 @@ export const InventoryDelta = z.object({
   removals: z.array(VmRef),
   /** Hosts whose VM list this delta replaces wholesale (after a (re)connect). */
   resetHosts: z.array(HostId),
+  /** Hosts removed from Corral: forget their facts and VMs. */
+  removedHosts: z.array(HostId),
 });
 export type InventoryDelta = z.infer<typeof InventoryDelta>;
 

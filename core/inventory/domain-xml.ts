@@ -1,0 +1,192 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { VmDisk, VmMembership, VmNic } from '../../api/inventory-api';
+import { CORRAL_METADATA_NS } from '../metadata/corral-metadata';
+
+/** What a domain's XML tells the inventory (the live figures come from bulk stats). */
+export interface DomainXmlFacts {
+  name: string;
+  uuid: string;
+  /** vCPUs the domain runs with (`<vcpu current=…>` when set, else the maximum). */
+  vcpus: number;
+  /** `<memory>`: the most the domain may have. */
+  maxMemoryKiB: number;
+  /** `<currentMemory>` (the balloon target), or `<memory>` when absent. */
+  memoryKiB: number;
+  disks: VmDisk[];
+  /** NICs without addresses (those come from the guest agent or leases). */
+  nics: Array<Omit<VmNic, 'addresses'>>;
+  /** Corral's cluster membership, from `<metadata>` under {@link CORRAL_METADATA_NS}. */
+  membership?: VmMembership;
+}
+
+type Node = Record<string, unknown>;
+
+// Elements that may repeat are always arrays, so one shape handles one or many.
+const REPEATED = new Set(['disk', 'interface', 'vcpu', 'memory', 'currentMemory']);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  textNodeName: '#text',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  processEntities: true,
+  isArray: (name, jpath) =>
+    REPEATED.has(name) && (jpath === `domain.devices.${name}` || jpath === `domain.${name}`),
+});
+
+const UNIT_FACTORS: Record<string, number> = {
+  b: 1,
+  bytes: 1,
+  kb: 1000,
+  k: 1024,
+  kib: 1024,
+  mb: 1000 ** 2,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1000 ** 3,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  tb: 1000 ** 4,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+
+/** Parses libvirt domain XML (`domainGetXmlDesc`); throws on XML that is not a domain. */
+export function parseDomainXml(xml: string): DomainXmlFacts {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new Error(`domain XML is malformed: ${valid.err.msg}`);
+  const doc = parser.parse(xml) as Node;
+  const domain = asNode(doc.domain);
+  if (!domain) throw new Error('not a libvirt domain: no <domain> root element');
+  const name = text(domain.name);
+  const uuid = text(domain.uuid);
+  if (!name || !uuid) throw new Error('domain XML lacks <name> or <uuid>');
+
+  const vcpu = first(domain.vcpu);
+  const maxVcpus = int(text(vcpu)) ?? 1;
+  const vcpus = int(attr(asNode(vcpu), 'current')) ?? maxVcpus;
+  const maxMemoryKiB = memoryKiB(first(domain.memory)) ?? 0;
+  const memory = memoryKiB(first(domain.currentMemory)) ?? maxMemoryKiB;
+  const devices = asNode(domain.devices) ?? {};
+
+  return {
+    name,
+    uuid,
+    vcpus,
+    maxMemoryKiB,
+    memoryKiB: memory,
+    disks: list(devices.disk).map(parseDisk),
+    nics: list(devices.interface)
+      .map(parseNic)
+      .filter((n) => n !== undefined),
+    membership: parseMembership(domain.metadata),
+  };
+}
+
+function parseDisk(disk: Node): VmDisk {
+  const source = asNode(disk.source);
+  const target = asNode(disk.target);
+  const driver = asNode(disk.driver);
+  // A disk's source is a file, a block device, a volume of a pool, or a network name.
+  const pool = attr(source, 'pool');
+  const volume = attr(source, 'volume');
+  const src =
+    attr(source, 'file') ??
+    attr(source, 'dev') ??
+    (pool && volume ? `${pool}/${volume}` : undefined) ??
+    attr(source, 'name') ??
+    attr(source, 'dir');
+  return omitUndefined({
+    target: attr(target, 'dev') ?? '?',
+    source: src,
+    format: attr(driver, 'type'),
+    device: attr(disk, 'device'),
+  });
+}
+
+function parseNic(nic: Node): Omit<VmNic, 'addresses'> | undefined {
+  const mac = attr(asNode(nic.mac), 'address');
+  if (!mac) return undefined; // libvirt always assigns one; anything else is not a NIC we show.
+  const source = asNode(nic.source);
+  return omitUndefined({
+    mac: mac.toLowerCase(),
+    // A running network NIC also names its bridge; the network is what people chose.
+    source: attr(source, 'network') ?? attr(source, 'bridge') ?? attr(source, 'dev'),
+    model: attr(asNode(nic.model), 'type'),
+  });
+}
+
+/**
+ * Corral's element is found by namespace URI, not by prefix: another writer may pick another
+ * prefix. libvirt keeps the `xmlns:prefix` declaration on the element itself.
+ */
+function parseMembership(metadata: unknown): VmMembership | undefined {
+  const meta = asNode(metadata);
+  if (!meta) return undefined;
+  for (const [key, value] of Object.entries(meta)) {
+    if (key.startsWith('@') || key === '#text') continue;
+    const colon = key.indexOf(':');
+    const prefix = colon < 0 ? undefined : key.slice(0, colon);
+    const local = colon < 0 ? key : key.slice(colon + 1);
+    if (local !== 'node') continue;
+    for (const node of list(value)) {
+      const ns = prefix ? attr(node, `xmlns:${prefix}`) : attr(node, 'xmlns');
+      if (ns !== CORRAL_METADATA_NS) continue;
+      const cluster = attr(node, 'cluster');
+      const owner = attr(node, 'owner');
+      const index = int(attr(node, 'index'));
+      if (!cluster || owner === undefined || index === undefined || index < 0) return undefined;
+      return omitUndefined({ cluster, owner, index, operation: attr(node, 'operation') });
+    }
+  }
+  return undefined;
+}
+
+function memoryKiB(node: unknown): number | undefined {
+  const value = Number(text(node));
+  if (!Number.isFinite(value) || text(node) === undefined) return undefined;
+  const unit = (attr(asNode(node), 'unit') ?? 'KiB').toLowerCase();
+  const factor = UNIT_FACTORS[unit];
+  if (factor === undefined) throw new Error(`unknown memory unit ${JSON.stringify(unit)}`);
+  return Math.round((value * factor) / 1024);
+}
+
+function asNode(v: unknown): Node | undefined {
+  if (Array.isArray(v)) return asNode(v[0]);
+  if (v && typeof v === 'object') return v as Node;
+  if (typeof v === 'string') return { '#text': v };
+  return undefined;
+}
+
+function first(v: unknown): unknown {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function list(v: unknown): Node[] {
+  if (v === undefined || v === null || v === '') return [];
+  return (Array.isArray(v) ? v : [v]).map((x) => asNode(x) ?? {});
+}
+
+function text(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  const node = asNode(v);
+  const t = node?.['#text'];
+  return typeof t === 'string' || typeof t === 'number' ? String(t) : undefined;
+}
+
+function attr(node: Node | undefined, name: string): string | undefined {
+  const v = node?.[`@${name}`];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function int(s: string | undefined): number | undefined {
+  if (s === undefined || !/^\d+$/.test(s.trim())) return undefined;
+  return Number(s);
+}
+
+function omitUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

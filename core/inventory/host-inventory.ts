@@ -1,0 +1,446 @@
+import type { HostFacts, Vm, VmRef } from '../../api/inventory-api';
+import type { Disposable } from '../../api/disposable';
+import {
+  DomainLifecycle,
+  LibvirtError,
+  type DomainRef,
+  type EventSubscription,
+  type LibvirtClient,
+} from '../../native/libvirt';
+import { CallLimiter } from './call-limiter';
+import {
+  STATS_GROUPS,
+  availableMemoryKiB,
+  cpuPercent,
+  domainStateName,
+  hostCpuPercent,
+  lifecycleState,
+  readDomainSample,
+  type NodeCpuTimes,
+} from './domain-stats';
+import { parseDomainXml, type DomainXmlFacts } from './domain-xml';
+
+/** Where a host's inventory sends its changes (the service's batcher). */
+export interface InventorySink {
+  host(facts: HostFacts): void;
+  upsert(vm: Vm): void;
+  remove(ref: VmRef): void;
+  reset(hostId: string, vms: readonly Vm[]): void;
+}
+
+/** Timings of the live inventory. */
+export interface InventoryTimings {
+  /** Bulk stats (and node CPU/memory) every this many ms. */
+  statsIntervalMs: number;
+  /** Guest addresses of running domains every this many ms. */
+  addressIntervalMs: number;
+}
+
+const VIR_ERR_NO_DOMAIN = 42;
+const ADDR_SOURCE_LEASE = 0;
+const ADDR_SOURCE_AGENT = 1;
+const IP_TYPE_V6 = 1;
+// After both address sources failed, wait this many passes before asking that domain again.
+const ADDRESS_BACKOFF_PASSES = 6;
+
+interface Known {
+  xml: DomainXmlFacts;
+  vm: Vm;
+  lastCpu?: { cpuTimeNs: bigint; atNs: bigint };
+  addressBackoff: number;
+}
+
+/**
+ * The live inventory of one online host: reads its domains once, then follows lifecycle events
+ * (state at once, without polling) and refreshes figures with one bulk-stats call per interval.
+ * Lives as long as the host's client; a reconnect makes a new one.
+ */
+export class HostInventory implements Disposable {
+  private readonly known = new Map<string, Known>();
+  private readonly limiter = new CallLimiter(4);
+  private facts: HostFacts | undefined;
+  private lastCpu: NodeCpuTimes | undefined;
+  private memoryParams: number | undefined;
+  private cpuParams: number | undefined;
+  private subscription: EventSubscription | undefined;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private addressTimer: ReturnType<typeof setInterval> | undefined;
+  private statsBusy = false;
+  private addressBusy = false;
+  private loading = true;
+  private disposed = false;
+  /** Events that arrived while the first list was read: re-read those domains afterwards. */
+  private readonly missed = new Map<string, DomainRef>();
+
+  constructor(
+    readonly hostId: string,
+    private readonly client: LibvirtClient,
+    private readonly sink: InventorySink,
+    private readonly timings: InventoryTimings,
+    private readonly log: (message: string) => void = () => {},
+  ) {}
+
+  /** Registers for lifecycle events, reads everything, then starts the periodic refreshes. */
+  async start(): Promise<void> {
+    // Register first: nothing that happens while the list is read can be missed.
+    this.subscription = await this.client.onDomainEvent('lifecycle', (e) =>
+      this.onLifecycle(e.dom, e.event),
+    );
+    if (this.disposed) return void this.subscription.unregister().catch(() => {});
+    await this.load();
+    this.statsTimer = setInterval(() => void this.refreshStats(), this.timings.statsIntervalMs);
+    this.addressTimer = setInterval(
+      () => void this.refreshAddresses(),
+      this.timings.addressIntervalMs,
+    );
+    void this.refreshAddresses();
+  }
+
+  /** The host's facts and VMs as known now; nothing until the first full read is done. */
+  current(): { facts: HostFacts | undefined; vms: Vm[] } {
+    if (this.loading) return { facts: undefined, vms: [] };
+    return { facts: this.facts, vms: [...this.known.values()].map((k) => k.vm) };
+  }
+
+  /** The name of a domain, when known. */
+  nameOf(uuid: string): string | undefined {
+    return this.known.get(uuid)?.vm.name;
+  }
+
+  /**
+   * The host dropped: keep the last known state of everything, marked stale since `since`
+   * (never "stopped": nobody knows). Stops all refreshes.
+   */
+  markStale(since: string, reason: string): void {
+    this.stopTimers();
+    if (this.loading) return; // nothing was shown from this connection
+    if (this.facts && !this.facts.stale) {
+      this.facts = { ...this.facts, stale: true, staleSince: since, staleReason: reason };
+      this.sink.host(this.facts);
+    }
+    for (const k of this.known.values()) {
+      if (k.vm.stale) continue;
+      k.vm = { ...k.vm, stale: true, staleSince: since, cpuPercent: undefined };
+      this.sink.upsert(k.vm);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopTimers();
+    const sub = this.subscription;
+    if (sub && this.client.connection.isOpen) void sub.unregister().catch(() => {});
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.statsTimer);
+    clearInterval(this.addressTimer);
+    this.statsTimer = this.addressTimer = undefined;
+  }
+
+  private call: LibvirtClient['call'] = ((...args: Parameters<LibvirtClient['call']>) =>
+    this.limiter.run(() =>
+      (this.client.call as (...a: unknown[]) => Promise<unknown>)(...args),
+    )) as LibvirtClient['call'];
+
+  private async load(): Promise<void> {
+    const [{ hostname }, { libVer }, info] = await Promise.all([
+      this.call('connectGetHostname'),
+      this.call('connectGetLibVersion'),
+      this.call('nodeGetInfo'),
+    ]);
+    const now = new Date().toISOString();
+    this.facts = {
+      hostId: this.hostId,
+      hostname,
+      cpus: info.cpus,
+      memoryKiB: Number(info.memory),
+      freeMemoryKiB: 0,
+      cpuPercent: 0,
+      libvirtVersion: formatLibvirtVersion(libVer),
+      stale: false,
+      updatedAt: now,
+    };
+    await this.readNode();
+
+    const { domains } = await this.call('connectListAllDomains', { needResults: true, flags: 0 });
+    const read = await Promise.all(domains.map((d) => this.readDomain(d)));
+    const stats = await this.bulkStats();
+    for (const r of read) {
+      if (!r) continue;
+      const k: Known = { xml: r.xml, vm: r.vm, addressBackoff: 0 };
+      this.known.set(r.vm.uuid, k);
+      const s = stats.get(r.vm.uuid);
+      if (s) this.applySample(k, s.params, s.atNs);
+    }
+    if (this.disposed) return;
+    this.loading = false;
+    this.sink.host(this.facts);
+    this.sink.reset(
+      this.hostId,
+      [...this.known.values()].map((k) => k.vm),
+    );
+    for (const dom of this.missed.values()) void this.refreshDomain(dom);
+    this.missed.clear();
+  }
+
+  /** XML and state of one domain, or undefined when it vanished meanwhile. */
+  private async readDomain(dom: DomainRef): Promise<{ xml: DomainXmlFacts; vm: Vm } | undefined> {
+    try {
+      const [{ xml }, { state }] = await Promise.all([
+        this.call('domainGetXmlDesc', { dom, flags: 0 }),
+        this.call('domainGetState', { dom, flags: 0 }),
+      ]);
+      const facts = parseDomainXml(xml);
+      return { xml: facts, vm: this.vmFrom(facts, domainStateName(state)) };
+    } catch (err) {
+      if (err instanceof LibvirtError && err.code === VIR_ERR_NO_DOMAIN) return undefined;
+      throw err;
+    }
+  }
+
+  private vmFrom(xml: DomainXmlFacts, state: Vm['state'], prev?: Vm): Vm {
+    const vm: Vm = {
+      hostId: this.hostId,
+      uuid: xml.uuid,
+      name: xml.name,
+      state,
+      stale: false,
+      vcpus: xml.vcpus,
+      memoryKiB: xml.memoryKiB,
+      maxMemoryKiB: xml.maxMemoryKiB,
+      disks: xml.disks,
+      nics: xml.nics.map((n) => ({
+        ...n,
+        addresses: prev?.nics.find((p) => p.mac === n.mac)?.addresses ?? [],
+      })),
+    };
+    if (xml.membership) vm.membership = xml.membership;
+    if (state === 'running' && prev?.cpuPercent !== undefined) vm.cpuPercent = prev.cpuPercent;
+    return vm;
+  }
+
+  private onLifecycle(dom: DomainRef, event: number): void {
+    if (this.disposed) return;
+    if (this.loading) {
+      this.missed.set(dom.uuid, dom);
+      return;
+    }
+    const k = this.known.get(dom.uuid);
+    const state = lifecycleState(event);
+    if (k && state && k.vm.state !== state) {
+      // The event is the news: show it now, before any call.
+      k.vm = { ...k.vm, state };
+      if (state !== 'running') delete k.vm.cpuPercent;
+      if (state === 'shut-off') delete k.lastCpu;
+      this.sink.upsert(k.vm);
+    }
+    // A new or (un)defined domain, or one that stopped (transient ones vanish): read it again.
+    const reread =
+      !k ||
+      event === DomainLifecycle.DEFINED ||
+      event === DomainLifecycle.UNDEFINED ||
+      event === DomainLifecycle.STOPPED;
+    if (reread) void this.refreshDomain(dom);
+  }
+
+  private async refreshDomain(dom: DomainRef): Promise<void> {
+    try {
+      const r = await this.readDomain(dom);
+      if (this.disposed) return;
+      const prev = this.known.get(dom.uuid);
+      if (!r) {
+        if (prev) {
+          this.known.delete(dom.uuid);
+          this.sink.remove({ hostId: this.hostId, uuid: dom.uuid });
+        }
+        return;
+      }
+      const vm = this.vmFrom(r.xml, r.vm.state, prev?.vm);
+      if (prev && r.vm.state === 'running') vm.memoryKiB = prev.vm.memoryKiB;
+      this.known.set(dom.uuid, {
+        xml: r.xml,
+        vm,
+        lastCpu: r.vm.state === 'running' ? prev?.lastCpu : undefined,
+        addressBackoff: 0,
+      });
+      this.sink.upsert(vm);
+    } catch (err) {
+      this.log(`inventory ${this.hostId}: re-reading ${dom.name} failed: ${String(err)}`);
+    }
+  }
+
+  private async bulkStats(): Promise<
+    Map<string, { params: Parameters<typeof readDomainSample>[0]; atNs: bigint }>
+  > {
+    const { retStats } = await this.call('connectGetAllDomainStats', {
+      doms: [],
+      stats: STATS_GROUPS.STATE | STATS_GROUPS.CPU_TOTAL | STATS_GROUPS.BALLOON | STATS_GROUPS.VCPU,
+      flags: 0,
+    });
+    const atNs = process.hrtime.bigint();
+    return new Map(retStats.map((r) => [r.dom.uuid, { params: r.params, atNs }]));
+  }
+
+  /** Updates a domain from its bulk-stats record; true when something shown changed. */
+  private applySample(
+    k: Known,
+    params: Parameters<typeof readDomainSample>[0],
+    atNs: bigint,
+  ): boolean {
+    const s = readDomainSample(params);
+    const next: Vm = { ...k.vm };
+    if (s.state) next.state = s.state;
+    if (next.state === 'running' || next.state === 'paused' || next.state === 'blocked') {
+      if (s.memoryKiB !== undefined) next.memoryKiB = s.memoryKiB;
+      if (s.vcpus !== undefined) next.vcpus = s.vcpus;
+    } else {
+      next.memoryKiB = k.xml.memoryKiB;
+      next.vcpus = k.xml.vcpus;
+    }
+    if (s.cpuTimeNs !== undefined && next.state === 'running') {
+      const cur = { cpuTimeNs: s.cpuTimeNs, atNs };
+      const pct = cpuPercent(k.lastCpu, cur);
+      if (pct !== undefined) next.cpuPercent = pct;
+      k.lastCpu = cur;
+    } else {
+      delete next.cpuPercent;
+      delete k.lastCpu;
+    }
+    const changed =
+      next.state !== k.vm.state ||
+      next.memoryKiB !== k.vm.memoryKiB ||
+      next.vcpus !== k.vm.vcpus ||
+      next.cpuPercent !== k.vm.cpuPercent;
+    if (changed) k.vm = next;
+    return changed;
+  }
+
+  private async readNode(): Promise<void> {
+    if (!this.facts) return;
+    this.cpuParams ??= (
+      await this.call('nodeGetCpuStats', { cpuNum: -1, nparams: 0, flags: 0 })
+    ).nparams;
+    const cpu = await this.call('nodeGetCpuStats', {
+      cpuNum: -1,
+      nparams: this.cpuParams,
+      flags: 0,
+    });
+    const times: NodeCpuTimes = Object.fromEntries(cpu.params.map((p) => [p.field, p.value]));
+    const cpuPct = hostCpuPercent(this.lastCpu, times);
+    this.lastCpu = times;
+
+    let free: number | undefined;
+    try {
+      this.memoryParams ??= (
+        await this.call('nodeGetMemoryStats', { nparams: 0, cellNum: -1, flags: 0 })
+      ).nparams;
+      const mem = await this.call('nodeGetMemoryStats', {
+        nparams: this.memoryParams,
+        cellNum: -1,
+        flags: 0,
+      });
+      free = availableMemoryKiB(Object.fromEntries(mem.params.map((p) => [p.field, p.value])));
+    } catch {
+      // Some drivers have no memory stats; free memory alone will do.
+    }
+    free ??= Number((await this.call('nodeGetFreeMemory')).freeMem / 1024n);
+    this.facts = {
+      ...this.facts,
+      cpuPercent: cpuPct,
+      freeMemoryKiB: free,
+      updatedAt: new Date().toISOString(),
+    };
+  }
+
+  private async refreshStats(): Promise<void> {
+    if (this.statsBusy || this.disposed || this.loading) return;
+    this.statsBusy = true;
+    try {
+      await this.readNode();
+      if (this.facts && !this.disposed) this.sink.host(this.facts);
+      const stats = await this.bulkStats();
+      if (this.disposed) return;
+      for (const [uuid, s] of stats) {
+        const k = this.known.get(uuid);
+        if (!k) {
+          void this.refreshUnknown(uuid); // appeared without an event we saw
+          continue;
+        }
+        if (this.applySample(k, s.params, s.atNs)) this.sink.upsert(k.vm);
+      }
+      // Domains the host no longer reports vanished without an event we saw.
+      for (const [uuid, k] of this.known) {
+        if (!stats.has(uuid))
+          void this.refreshDomain({ name: k.vm.name, uuid, id: -1 } satisfies DomainRef);
+      }
+    } catch (err) {
+      this.log(`inventory ${this.hostId}: stats failed: ${String(err)}`);
+    } finally {
+      this.statsBusy = false;
+    }
+  }
+
+  private async refreshUnknown(uuid: string): Promise<void> {
+    try {
+      const { dom } = await this.call('domainLookupByUuid', { uuid });
+      await this.refreshDomain(dom);
+    } catch {
+      // Gone again before we looked: nothing to show.
+    }
+  }
+
+  /** Guest addresses (agent, else DHCP leases) of running domains; never blocks the rest. */
+  private async refreshAddresses(): Promise<void> {
+    if (this.addressBusy || this.disposed || this.loading) return;
+    this.addressBusy = true;
+    try {
+      for (const k of [...this.known.values()]) {
+        if (this.disposed) return;
+        if (k.vm.state !== 'running' || k.vm.nics.length === 0) continue;
+        if (k.addressBackoff > 0) {
+          k.addressBackoff--;
+          continue;
+        }
+        const dom: DomainRef = { name: k.vm.name, uuid: k.vm.uuid, id: -1 };
+        const ifaces =
+          (await this.addresses(dom, ADDR_SOURCE_AGENT)) ??
+          (await this.addresses(dom, ADDR_SOURCE_LEASE));
+        if (!ifaces) {
+          k.addressBackoff = ADDRESS_BACKOFF_PASSES;
+          continue;
+        }
+        const byMac = new Map<string, string[]>();
+        for (const i of ifaces) {
+          if (!i.hwaddr) continue;
+          const list = i.addrs
+            .filter((a) => !(a.type === IP_TYPE_V6 && a.addr.toLowerCase().startsWith('fe80')))
+            .map((a) => `${a.addr}/${a.prefix}`);
+          byMac.set(i.hwaddr.toLowerCase(), list);
+        }
+        const nics = k.vm.nics.map((n) => ({ ...n, addresses: byMac.get(n.mac) ?? [] }));
+        if (JSON.stringify(nics) !== JSON.stringify(k.vm.nics)) {
+          k.vm = { ...k.vm, nics };
+          this.sink.upsert(k.vm);
+        }
+      }
+    } finally {
+      this.addressBusy = false;
+    }
+  }
+
+  private async addresses(dom: DomainRef, source: number) {
+    try {
+      return (await this.call('domainInterfaceAddresses', { dom, source, flags: 0 })).ifaces;
+    } catch {
+      return undefined; // no agent, no leases on this network: try the next source later
+    }
+  }
+}
+
+/** libvirt's version number (major * 1e6 + minor * 1e3 + micro) as `10.0.0`. */
+export function formatLibvirtVersion(v: bigint | number): string {
+  const n = Number(v);
+  return `${Math.floor(n / 1e6)}.${Math.floor((n % 1e6) / 1e3)}.${n % 1e3}`;
+}

@@ -1,0 +1,153 @@
+import type { HostFacts, InventoryDelta, Vm, VmRef } from '../../api/inventory-api';
+import { DisposableStore, toDisposable, type Disposable } from '../../api/disposable';
+import { Emitter } from '../../api/emitter';
+import type { LibvirtClient } from '../../native/libvirt';
+import type { HostConnections } from '../hosts/host-connections';
+import { DeltaBatcher } from './delta-batcher';
+import { HostInventory, type InventoryTimings } from './host-inventory';
+
+/** Options of {@link InventoryService}. */
+export interface InventoryServiceOptions extends Partial<InventoryTimings> {
+  /** Window in which changes are gathered into one delta (ms). */
+  batchMs?: number;
+  log?: (message: string) => void;
+}
+
+interface HostEntry {
+  live?: HostInventory;
+  /** What was known when the host dropped (kept until it comes back or is removed). */
+  stale?: { facts: HostFacts | undefined; vms: Vm[] };
+}
+
+/**
+ * The live inventory of every host (issue 5): node facts and domains, updated by lifecycle
+ * events at once and by one bulk-stats call per host every few seconds. A dropped host's VMs
+ * stay, marked stale, until it comes back (then its list is replaced) or is removed.
+ */
+export class InventoryService implements Disposable {
+  private readonly entries = new Map<string, HostEntry>();
+  private readonly changed = new Emitter<InventoryDelta>();
+  private readonly batcher: DeltaBatcher;
+  private readonly store = new DisposableStore();
+  private readonly timings: InventoryTimings;
+  private readonly log: (message: string) => void;
+  private hosts: HostConnections | undefined;
+
+  constructor(hosts?: HostConnections, options: InventoryServiceOptions = {}) {
+    this.timings = {
+      statsIntervalMs: options.statsIntervalMs ?? 3_000,
+      addressIntervalMs: options.addressIntervalMs ?? 10_000,
+    };
+    this.log = options.log ?? (() => {});
+    this.batcher = this.store.add(
+      new DeltaBatcher((d) => this.changed.fire(d), options.batchMs ?? 50),
+    );
+    if (hosts) this.attach(hosts);
+  }
+
+  /** Starts following the hosts' connections (once; for a hosts service wired after this one). */
+  attach(hosts: HostConnections): void {
+    if (this.hosts) throw new Error('InventoryService is already attached to hosts');
+    this.hosts = hosts;
+    this.store.add(hosts.onHostOnline((id, client) => this.hostOnline(id, client)));
+    this.store.add(hosts.onHostOffline((id, error) => this.hostOffline(id, error)));
+    this.store.add(hosts.onHostRemoved((id) => this.hostRemoved(id)));
+    for (const { hostId, client } of hosts.online()) this.hostOnline(hostId, client);
+  }
+
+  /** Everything known now, including what is waiting in the current batch. */
+  snapshot(): { hosts: HostFacts[]; vms: Vm[] } {
+    const hosts: HostFacts[] = [];
+    const vms: Vm[] = [];
+    for (const e of this.entries.values()) {
+      const cur = e.live?.current() ?? e.stale;
+      if (!cur) continue;
+      // A reconnecting host shows its stale list until the fresh one is read.
+      const shown = e.live && !cur.facts && e.stale ? e.stale : cur;
+      if (shown.facts) hosts.push(shown.facts);
+      vms.push(...shown.vms);
+    }
+    return { hosts, vms };
+  }
+
+  /** Live changes, batched. */
+  onChanged(listener: (delta: InventoryDelta) => void): Disposable {
+    return this.changed.on(listener);
+  }
+
+  /** The name of a VM, when known (for messages). */
+  nameOf(ref: VmRef): string | undefined {
+    const e = this.entries.get(ref.hostId);
+    return e?.live?.nameOf(ref.uuid) ?? e?.stale?.vms.find((v) => v.uuid === ref.uuid)?.name;
+  }
+
+  /** Sends whatever is batched now (tests; shutdown). */
+  flush(): void {
+    this.batcher.flush();
+  }
+
+  dispose(): void {
+    for (const e of this.entries.values()) e.live?.dispose();
+    this.entries.clear();
+    this.store.dispose();
+    this.changed.clear();
+  }
+
+  private hostOnline(hostId: string, client: LibvirtClient): void {
+    const entry = this.entries.get(hostId) ?? {};
+    if (entry.live) {
+      entry.stale ??= entry.live.current();
+      entry.live.dispose();
+    }
+    const live = new HostInventory(hostId, client, this.sinkFor(hostId), this.timings, this.log);
+    entry.live = live;
+    this.entries.set(hostId, entry);
+    // Our own guard: a client that closes is a host that dropped, whoever notices first.
+    const onClose = (err?: Error) => {
+      if (entry.live === live) this.hostOffline(hostId, err?.message ?? 'connection closed');
+    };
+    client.once('close', onClose);
+    const untie = toDisposable(() => client.off('close', onClose));
+    live.start().then(
+      () => {
+        if (entry.live === live) entry.stale = undefined;
+      },
+      (err: unknown) => {
+        untie.dispose();
+        if (entry.live !== live) return;
+        this.log(`inventory ${hostId}: could not read the host: ${String(err)}`);
+        this.hostOffline(hostId, err instanceof Error ? err.message : String(err));
+      },
+    );
+  }
+
+  private hostOffline(hostId: string, error: string): void {
+    const entry = this.entries.get(hostId);
+    if (!entry?.live) return;
+    const live = entry.live;
+    entry.live = undefined;
+    live.markStale(new Date().toISOString(), error);
+    const cur = live.current();
+    // Nothing read yet this time: the list from before the reconnect stays, still stale.
+    entry.stale = cur.facts ? cur : (entry.stale ?? cur);
+    live.dispose();
+  }
+
+  private hostRemoved(hostId: string): void {
+    const entry = this.entries.get(hostId);
+    entry?.live?.dispose();
+    this.entries.delete(hostId);
+    this.batcher.removeHost(hostId);
+  }
+
+  private sinkFor(hostId: string) {
+    const b = this.batcher;
+    const mine = () => this.entries.has(hostId);
+    return {
+      host: (f: HostFacts) => mine() && b.host(f),
+      upsert: (vm: Vm) => mine() && b.upsert(vm),
+      remove: (ref: VmRef) => mine() && b.remove(ref),
+      reset: (id: string, vms: readonly Vm[]) => mine() && b.reset(id, vms),
+    };
+  }
+}
