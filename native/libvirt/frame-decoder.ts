@@ -4,7 +4,9 @@ import { HEADER_SIZE, MESSAGE_MAX } from './constants';
 /**
  * Splits a byte stream into whole frames. A length word outside [28, 16 MiB + 4] is rejected as
  * soon as its 4 bytes arrive, before anything is buffered for it, so a hostile peer cannot make us
- * allocate. Frames that sit inside one chunk are handed out as views (no copy).
+ * allocate. Frames that sit inside one chunk are handed out as views (no copy); input chunks may
+ * be reused by the caller after push() returns (what is kept is copied), and frames are valid
+ * only during the onFrame callback.
  */
 export class FrameDecoder {
   private parts: Buffer[] = [];
@@ -27,7 +29,7 @@ export class FrameDecoder {
       off += len;
     }
     if (off < chunk.length) {
-      const rest = chunk.subarray(off);
+      const rest = Buffer.from(chunk.subarray(off));
       this.parts.push(rest);
       this.buffered = rest.length;
       this.want = rest.length >= 4 ? checkLength(rest.readUInt32BE(0)) : 0;
@@ -40,7 +42,7 @@ export class FrameDecoder {
     if (this.want === 0) {
       const needHead = 4 - this.buffered;
       if (chunk.length < needHead) {
-        this.parts.push(chunk);
+        this.parts.push(Buffer.from(chunk));
         this.buffered += chunk.length;
         return -1;
       }
@@ -52,7 +54,7 @@ export class FrameDecoder {
     }
     const missing = this.want - this.buffered;
     if (chunk.length - off < missing) {
-      this.parts.push(chunk.subarray(off));
+      this.parts.push(Buffer.from(chunk.subarray(off)));
       this.buffered += chunk.length - off;
       return -1;
     }

@@ -52,7 +52,8 @@ interface PendingCall {
   retCodec: Codec<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout | undefined;
+  /** performance.now() past which the call fails with TIMEOUT. */
+  deadline: number;
   timeoutMs: number;
   sink: StreamSink | undefined;
 }
@@ -62,13 +63,17 @@ const holeCodec = xstruct({ length: xhyper, flags: xuint });
 const DIRECT_WRITE_MIN = 64 * 1024;
 /** How many expired serials we remember so that their late replies are not protocol errors. */
 const EXPIRED_MEMORY = 4096;
+/** Deadline sweeper period; deadlines are enforced to within this (or a quarter of a short one). */
+const DEFAULT_SWEEP_MS = 250;
+const MIN_SWEEP_MS = 2;
 
 /**
  * One libvirt RPC connection over any Duplex: framing, serials, up to N calls in flight with a
  * queue beyond, deadlines, keepalive, stream packets and event messages. Knows no procedure
  * beyond the keepalive program; the typed layer is {@link LibvirtClient}.
  *
- * Events: 'close' (error: Error | undefined), 'message' (proc, body: XdrReader).
+ * Events: 'close' (error: Error | undefined), 'message' (proc, body: XdrReader; valid only
+ * during the listener call, decode synchronously).
  */
 export class RpcConnection extends EventEmitter {
   private readonly decoder = new FrameDecoder();
@@ -85,6 +90,9 @@ export class RpcConnection extends EventEmitter {
   private readonly keepaliveIntervalMs: number;
   private readonly keepaliveCount: number;
   private keepaliveTimer: NodeJS.Timeout | undefined;
+  /** One deadline sweeper instead of a timer per call (a timer per call costs a libuv call). */
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepMs = DEFAULT_SWEEP_MS;
   private lastRx = Date.now();
   private misses = 0;
   private closedWith: Error | null | undefined = undefined;
@@ -110,6 +118,7 @@ export class RpcConnection extends EventEmitter {
     );
     transport.on('end', () => this.fail(this.closeError('the peer ended the connection')));
     transport.on('close', () => this.fail(this.closeError('the connection closed')));
+    this.armSweep(DEFAULT_SWEEP_MS);
     if (this.keepaliveIntervalMs > 0) {
       this.keepaliveTimer = setInterval(this.keepaliveTick, this.keepaliveIntervalMs);
       this.keepaliveTimer.unref();
@@ -177,13 +186,14 @@ export class RpcConnection extends EventEmitter {
         retCodec: retCodec as Codec<unknown>,
         resolve: resolve as (v: unknown) => void,
         reject,
-        timer: undefined,
+        deadline: 0,
         timeoutMs: opts?.timeoutMs ?? this.callTimeoutMs,
         sink,
       };
       onSerial?.(call.serial);
       // The deadline covers queueing too: a caller's wait is bounded whatever the backlog.
-      call.timer = setTimeout(() => this.expire(call), call.timeoutMs);
+      call.deadline = performance.now() + call.timeoutMs;
+      if (call.timeoutMs < this.sweepMs) this.armSweep(call.timeoutMs);
       if (this.inFlight < this.maxInFlight) this.send(call);
       else this.queue.push(call);
     });
@@ -205,7 +215,6 @@ export class RpcConnection extends EventEmitter {
       endPacket(w, at);
     } catch (err) {
       w.rewind(start);
-      clearTimeout(call.timer);
       call.reject(err as Error);
       this.pump();
       return;
@@ -239,6 +248,25 @@ export class RpcConnection extends EventEmitter {
       this.send(this.queue.shift() as PendingCall);
     }
   }
+
+  /** (Re)starts the sweeper so that it runs at least every `ms` (a quarter of short deadlines). */
+  private armSweep(ms: number): void {
+    const every = Math.max(MIN_SWEEP_MS, Math.min(DEFAULT_SWEEP_MS, Math.floor(ms / 4)));
+    if (this.sweepTimer && every >= this.sweepMs) return;
+    clearInterval(this.sweepTimer);
+    this.sweepMs = every;
+    this.sweepTimer = setInterval(this.sweep, every);
+    this.sweepTimer.unref();
+  }
+
+  private readonly sweep = (): void => {
+    if (this.pending.size === 0 && this.queue.length === 0) return;
+    const now = performance.now();
+    const late: PendingCall[] = [];
+    for (const c of this.pending.values()) if (c.deadline <= now) late.push(c);
+    for (const c of this.queue) if (c.deadline <= now) late.push(c);
+    for (const c of late) this.expire(c);
+  };
 
   private expire(call: PendingCall): void {
     const idx = this.queue.indexOf(call);
@@ -357,7 +385,6 @@ export class RpcConnection extends EventEmitter {
     }
     this.pending.delete(h.serial);
     this.inFlight--;
-    clearTimeout(call.timer);
     const r = new XdrReader(frame, BODY_OFFSET);
     if (h.status === MessageStatus.OK) {
       let value: unknown;
@@ -409,7 +436,8 @@ export class RpcConnection extends EventEmitter {
     }
     switch (h.status) {
       case MessageStatus.CONTINUE:
-        sink.onData(frame.subarray(BODY_OFFSET));
+        // A copy: the frame may sit in a read buffer the transport reuses.
+        sink.onData(Buffer.from(frame.subarray(BODY_OFFSET)));
         return;
       case MessageStatus.OK:
         sink.onFinish();
@@ -485,10 +513,8 @@ export class RpcConnection extends EventEmitter {
     this.inFlight = 0;
     const sinks = [...this.streams.values()];
     this.streams.clear();
-    for (const c of calls) {
-      clearTimeout(c.timer);
-      c.reject(reason);
-    }
+    clearInterval(this.sweepTimer);
+    for (const c of calls) c.reject(reason);
     for (const s of sinks) s.onError(reason);
     this.transport.off('data', this.onData);
     if (err) this.transport.destroy();
