@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { consoleApi } from './console-api';
 import { event, method } from './contract';
+import { hostsApi } from './hosts-api';
 
 /** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
 export const SystemInfo = z.object({
@@ -43,6 +45,10 @@ export const corralApi = {
     /** Fires after any change, from any window or browser. */
     onChanged: event(Settings),
   },
+  /** VM serial consoles (issue 5). */
+  console: consoleApi,
+  /** libvirt hosts: configuration, trust, live status (issue 5). */
+  hosts: hostsApi,
 } as const;
 
 export type CorralApi = typeof corralApi;

@@ -4,6 +4,7 @@ import { app, BrowserWindow, Menu, session } from 'electron';
 import { CorralCore } from '../core/corral-core';
 import { buildMenuTemplate } from './app-menu';
 import { resolveAppEntry } from './app-entry';
+import { SafeStorageCipher } from './safe-storage-cipher';
 import { createMainWindow } from './main-window';
 import { openExternal } from './open-external';
 import { hardenSession } from './session-hardening';
@@ -40,7 +41,11 @@ async function main(): Promise<void> {
   Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(process.platform)));
 
   const stateDir = app.getPath('userData');
-  const core = new CorralCore({ dataDir: stateDir, shell: 'desktop' });
+  const core = new CorralCore({
+    dataDir: stateDir,
+    shell: 'desktop',
+    cipher: new SafeStorageCipher(),
+  });
   const open = () =>
     createMainWindow({ core, entry, preloadPath: join(buildDir, 'preload.cjs'), stateDir });
   let window = open();

@@ -1,4 +1,11 @@
 /** ssh2 helpers: a pinned-host-key connection, exec channels, shell quoting. */
-export { connectSsh, hostKeyFingerprint, type SshConnectOptions } from './ssh-connect';
+export {
+  connectSsh,
+  hostKeyFingerprint,
+  hostKeyType,
+  SshConnectError,
+  type PresentedHostKey,
+  type SshConnectOptions,
+} from './ssh-connect';
 export { execChannel, channelStderr } from './exec-channel';
 export { shellQuote } from './shell-quote';

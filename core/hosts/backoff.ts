@@ -1,0 +1,28 @@
+/** Reconnect timing (issue 5: exponential backoff with jitter, capped at 60 s). */
+export interface BackoffOptions {
+  /** Delay scale of the first retry, in ms. */
+  baseMs?: number;
+  /** No wait is ever longer than this, in ms. */
+  capMs?: number;
+}
+
+export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 1_000, capMs: 60_000 };
+
+/**
+ * The wait before retry number `attempt` (0 = first retry): "equal jitter", i.e. half of
+ * min(cap, base * 2^attempt) plus a random share of the other half. The fixed half keeps a
+ * flapping host from being hammered; the random half keeps many Corral instances (or many hosts
+ * that dropped together) from retrying in lockstep. `random` is injectable for tests.
+ */
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
+  const { baseMs, capMs } = { ...DEFAULT_BACKOFF, ...options };
+  const n = Math.max(0, Math.floor(attempt));
+  // 2^n overflows to Infinity long after the cap bites; min() keeps it finite.
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(n, 52));
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.round(ceiling / 2 + (ceiling / 2) * r);
+}

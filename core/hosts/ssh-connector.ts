@@ -1,0 +1,161 @@
+import { readFile } from 'node:fs/promises';
+import type { Client } from 'ssh2';
+import { LibvirtClient, openSshTransport } from '../../native/libvirt';
+import { SshConnectError, connectSsh, type PresentedHostKey } from '../../native/ssh';
+import type { HostRecord } from './host-record';
+import { fingerprintOf, type KnownHostKey } from './known-hosts';
+import {
+  ConnectFailure,
+  errorText,
+  type ConnectionTiming,
+  type LiveConnection,
+} from './live-connection';
+
+/** What an SSH connection attempt needs besides the host record. */
+export interface SshConnectorDeps {
+  /** The keys trusted for the host now (read at each attempt: trust may have changed). */
+  trustedKeys(): KnownHostKey[];
+  /** The decrypted password or passphrase, if one is stored. */
+  secret(): string | undefined;
+  /** Remembers the key the server presented (for trustKey / replaceKey). */
+  presented(key: PresentedHostKey): void;
+  /** ssh-agent socket (SSH_AUTH_SOCK). */
+  agentSocket: string | undefined;
+  timing: ConnectionTiming;
+}
+
+/**
+ * Connects to a host over SSH and opens libvirt through it: host key checked against the trusted
+ * keys before any credential is sent (none trusted: refused too, as `key-unknown`), then auth,
+ * then a fresh LibvirtClient over an exec channel (virt-ssh-helper or nc).
+ */
+export async function connectOverSsh(
+  host: HostRecord,
+  deps: SshConnectorDeps,
+): Promise<LiveConnection> {
+  const trusted = deps.trustedKeys();
+  const credentials = await credentialsFor(host, deps);
+  let ssh: Client;
+  try {
+    ssh = await connectSsh({
+      host: host.address,
+      port: host.port,
+      username: host.user,
+      ...credentials,
+      verifyHostKey: (key) => {
+        deps.presented(key);
+        return trusted.some((t) => t.keyType === key.keyType && t.keyBase64 === key.keyBase64);
+      },
+      readyTimeoutMs: deps.timing.sshReadyTimeoutMs,
+      keepaliveIntervalMs: deps.timing.sshKeepaliveMs,
+      keepaliveCountMax: deps.timing.sshKeepaliveCountMax,
+    });
+  } catch (err) {
+    throw classify(err, trusted);
+  }
+
+  let client: LibvirtClient | undefined;
+  let closed = false;
+  const listeners: Array<(error: string) => void> = [];
+  let lastError = '';
+  const drop = (why: string) => {
+    if (closed) return;
+    closed = true;
+    ssh.end();
+    void client?.close().catch(() => undefined);
+    for (const l of listeners) l(why);
+  };
+  ssh.on('error', (err: Error) => (lastError = errorText(err)));
+  ssh.on('close', () => drop(lastError || 'the SSH connection closed'));
+
+  try {
+    client = await LibvirtClient.connect(() => openSshTransport(ssh), {
+      uri: 'qemu:///system',
+      keepaliveIntervalMs: deps.timing.libvirtKeepaliveMs,
+      keepaliveCount: deps.timing.libvirtKeepaliveCount,
+    });
+  } catch (err) {
+    closed = true;
+    ssh.end();
+    throw new ConnectFailure({
+      kind: 'network',
+      error: `libvirt on ${host.address}: ${errorText(err)}`,
+    });
+  }
+  if (closed) {
+    // The SSH link died while libvirt was opening.
+    void client.close().catch(() => undefined);
+    throw new ConnectFailure({ kind: 'network', error: lastError || 'the SSH connection closed' });
+  }
+  const live = client;
+  live.on('close', (err: Error | undefined) =>
+    drop(err ? `libvirt: ${errorText(err)}` : 'libvirt closed'),
+  );
+  return {
+    client: live,
+    onClose: (l) => listeners.push(l),
+    close: async () => {
+      closed = true;
+      try {
+        await live.close();
+      } finally {
+        ssh.end();
+      }
+    },
+  };
+}
+
+async function credentialsFor(
+  host: HostRecord,
+  deps: SshConnectorDeps,
+): Promise<{ privateKey?: Buffer; passphrase?: string; password?: string; agent?: string }> {
+  const auth = host.auth;
+  switch (auth.kind) {
+    case 'agent':
+      if (!deps.agentSocket)
+        throw new ConnectFailure({
+          kind: 'auth',
+          error: 'no SSH agent: SSH_AUTH_SOCK is not set for Corral',
+        });
+      return { agent: deps.agentSocket };
+    case 'key': {
+      let privateKey: Buffer;
+      try {
+        privateKey = await readFile(auth.keyPath);
+      } catch (err) {
+        throw new ConnectFailure({
+          kind: 'auth',
+          error: `cannot read the key file ${auth.keyPath}: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`,
+        });
+      }
+      return { privateKey, passphrase: deps.secret() };
+    }
+    case 'password': {
+      const password = deps.secret();
+      if (password === undefined)
+        throw new ConnectFailure({ kind: 'auth', error: 'no password is stored for this host' });
+      return { password };
+    }
+  }
+}
+
+function classify(err: unknown, trusted: KnownHostKey[]): ConnectFailure {
+  if (!(err instanceof SshConnectError))
+    return new ConnectFailure({ kind: 'network', error: errorText(err) });
+  if (err.stage === 'host-key' && err.presentedKey) {
+    const key = err.presentedKey;
+    const first = trusted[0];
+    return new ConnectFailure(
+      first
+        ? {
+            kind: 'key-mismatch',
+            expected: fingerprintOf(first.keyBase64),
+            presented: key.fingerprint,
+            keyType: key.keyType,
+          }
+        : { kind: 'key-unknown', fingerprint: key.fingerprint, keyType: key.keyType },
+    );
+  }
+  if (err.stage === 'auth') return new ConnectFailure({ kind: 'auth', error: err.message });
+  return new ConnectFailure({ kind: 'network', error: err.message });
+}
