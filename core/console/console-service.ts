@@ -22,6 +22,10 @@ const VIR_ERR_OPERATION_INVALID = 55;
 /** virDomainState values. */
 const DOMAIN_SHUTOFF = 5;
 const DOMAIN_CRASHED = 6;
+/** How long an ended console waits for the lifecycle event that explains it. */
+const STOP_EVENT_GRACE_MS = 3_000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export interface ConsoleServiceOptions {
   /** Passed to every session (tests shorten the stuck-pane deadline). */
@@ -108,12 +112,18 @@ export class ConsoleService implements Disposable {
     const client = this.hosts.libvirt(ref.hostId);
     const dom = await this.lookup(client, ref);
     let closeReason: CorralError | undefined;
+    let reasonArrived!: () => void;
+    const stopEvent = new Promise<void>((resolve) => (reasonArrived = resolve));
+    const stopped = (why: string) => {
+      closeReason ??= closedBecause(why);
+      reasonArrived();
+    };
     // Lifecycle first, so a stop racing the open is not missed.
     const lifecycle = await client.onDomainEvent(
       'lifecycle',
       (e) => {
-        if (e.event === DomainLifecycle.STOPPED) closeReason ??= closedBecause('domain shut off');
-        if (e.event === DomainLifecycle.CRASHED) closeReason ??= closedBecause('domain crashed');
+        if (e.event === DomainLifecycle.STOPPED) stopped('domain shut off');
+        if (e.event === DomainLifecycle.CRASHED) stopped('domain crashed');
       },
       dom,
     );
@@ -130,7 +140,12 @@ export class ConsoleService implements Disposable {
     }
     const session = new ConsoleSession(source, {
       ...this.options.session,
-      explainEnd: async (failure) => closeReason ?? (await this.explainEnd(client, dom, failure)),
+      explainEnd: async (failure) => {
+        // QEMU closes the console before libvirt reports the stop: give the event a moment
+        // (not when the connection itself is gone: no event will come).
+        if (client.connection.isOpen) await Promise.race([stopEvent, delay(STOP_EVENT_GRACE_MS)]);
+        return closeReason ?? (await this.explainEnd(client, dom, failure));
+      },
     });
     const entry: Entry = { ref, name: dom.name, session };
     this.entries.set(keyOf(ref), entry);

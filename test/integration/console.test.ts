@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ByteStream } from '../../api/byte-stream';
+import { createClient, type ClientConnection } from '../../api/client';
+import { consoleApi } from '../../api/console-api';
+import type { Disposable } from '../../api/disposable';
+import { Emitter } from '../../api/emitter';
+import { CorralError } from '../../api/errors';
+import { serve } from '../../api/dispatcher';
+import { createInMemoryPair } from '../../api/in-memory-transport';
+import { ConsoleService } from '../../core/console/console-service';
+import type { HostConnections } from '../../core/hosts/host-connections';
+import { LibvirtClient, connectUnixSocket, type DomainRef } from '../../native/libvirt';
+import { guestKernel } from '../support/guest-kernel';
+import { guestInitramfs } from './support/guest-initramfs';
+import { guestDomainXml } from './support/guest-xml';
+import { waitUntil } from './support/wait';
+
+const HOST = 'local';
+const api = { console: consoleApi } as const;
+
+/**
+ * The HostConnections seam over this machine's libvirtd, until the hosts service is the one to
+ * hand out clients: one host, whose client the test may drop and replace.
+ */
+class LocalHost implements HostConnections {
+  client: LibvirtClient | undefined;
+  readonly online$ = new Emitter<[string, LibvirtClient]>();
+  readonly offline$ = new Emitter<[string, string]>();
+  readonly removed$ = new Emitter<string>();
+
+  async connect(): Promise<LibvirtClient> {
+    const socket = inject('integrationEnv').libvirtSocket;
+    this.client = await LibvirtClient.connect(() => connectUnixSocket(socket), {
+      uri: 'qemu:///system',
+    });
+    return this.client;
+  }
+  libvirt(hostId: string): LibvirtClient {
+    if (hostId !== HOST || !this.client) {
+      throw new CorralError('unavailable', `host ${hostId} is offline`);
+    }
+    return this.client;
+  }
+  online() {
+    return this.client ? [{ hostId: HOST, client: this.client }] : [];
+  }
+  onHostOnline(l: (id: string, c: LibvirtClient) => void): Disposable {
+    return this.online$.on(([id, c]) => l(id, c));
+  }
+  onHostOffline(l: (id: string, e: string) => void): Disposable {
+    return this.offline$.on(([id, e]) => l(id, e));
+  }
+  onHostRemoved(l: (id: string) => void): Disposable {
+    return this.removed$.on(l);
+  }
+}
+
+/** A pane: a contract client of its own, as a browser tab would be. */
+interface Pane {
+  stream: ByteStream;
+  text: string;
+  ended: boolean;
+  error: CorralError | undefined;
+}
+
+describe('console: a TCG guest on qemu:///system through ConsoleService', () => {
+  const host = new LocalHost();
+  const service = new ConsoleService(host);
+  const connections: ClientConnection<typeof api>[] = [];
+  const name = `corral-con-${process.pid}`;
+  let dom: DomainRef;
+
+  async function openPane(uuid = dom.uuid): Promise<Pane> {
+    const [serverEnd, clientEnd] = createInMemoryPair();
+    serve({
+      contract: api,
+      impl: {
+        console: {
+          open: (ref, s, ctx) => service.open(ref, s, ctx),
+          sessions: (f, ctx) => service.sessions(f, ctx),
+        },
+      },
+      transport: serverEnd,
+      context: { sessionId: 'it' },
+    });
+    const conn = createClient(api, clientEnd);
+    connections.push(conn);
+    const stream = await conn.api.console.open({ hostId: HOST, uuid });
+    const pane: Pane = { stream, text: '', ended: false, error: undefined };
+    const decoder = new TextDecoder();
+    stream.onData((b) => {
+      pane.text += decoder.decode(b, { stream: true });
+    });
+    stream.onEnd((e) => {
+      pane.ended = true;
+      pane.error = e;
+    });
+    return pane;
+  }
+
+  async function boot(client: LibvirtClient): Promise<DomainRef> {
+    const xml = guestDomainXml({ name, kernel: guestKernel().vmlinuz, initrd: guestInitramfs() });
+    const { dom: defined } = await client.call('domainDefineXmlFlags', { xml, flags: 0 });
+    return (await client.call('domainCreateWithFlags', { dom: defined, flags: 0 })).dom;
+  }
+
+  /** Types a command until its answer shows: the guest may still be booting at first. */
+  async function typeUntil(pane: Pane, command: string, answer: RegExp): Promise<void> {
+    await waitUntil(
+      `"${answer.source}" on the console`,
+      120_000,
+      async () => {
+        if (answer.test(pane.text)) return true;
+        await pane.stream.write(new TextEncoder().encode(`${command}\r`));
+        return false;
+      },
+      1_000,
+    );
+  }
+
+  beforeAll(async () => {
+    const client = await host.connect();
+    dom = await boot(client);
+  });
+
+  afterAll(async () => {
+    service.dispose();
+    for (const c of connections) c.dispose();
+    const client = host.client ?? (await host.connect());
+    const found = await client.call('domainLookupByName', { name }).catch(() => undefined);
+    if (found) {
+      await client.call('domainDestroyFlags', { dom: found.dom, flags: 0 }).catch(() => {});
+      await client.call('domainUndefineFlags', { dom: found.dom, flags: 0 }).catch(() => {});
+    }
+    await client.close();
+  });
+
+  it('types into the console and reads the answer; a second pane gets the replay', async () => {
+    const first = await openPane();
+    // $((6*7)) shows 42 only when the shell ran it, not in the echoed command line.
+    await typeUntil(first, 'echo hello-$((6*7))', /hello-42/);
+    expect(service.sessions({}, { sessionId: 'it' })).toEqual([
+      { hostId: HOST, uuid: dom.uuid, name, panes: 1 },
+    ]);
+
+    const second = await openPane();
+    await waitUntil('the replay in the second pane', 10_000, () => /hello-42/.test(second.text));
+    expect(second.text).toContain('echo hello-$((6*7))');
+    // Both panes share one console: what the second types, the first sees.
+    await typeUntil(second, 'echo again-$((7*6))', /again-42/);
+    await waitUntil('the first pane sees it too', 10_000, () => /again-42/.test(first.text));
+    expect(service.sessions({}, { sessionId: 'it' })[0]?.panes).toBe(2);
+  });
+
+  it('ends the panes with "host unreachable" when the host connection drops', async () => {
+    const pane = await openPane();
+    await waitUntil('the replay', 10_000, () => /again-42/.test(pane.text));
+    // The connection really goes away (its socket closes); the hosts service would then report
+    // the host offline.
+    host.client!.connection.destroy(new Error('link down'));
+    host.client = undefined;
+    await waitUntil('the pane ends', 30_000, () => pane.ended);
+    expect(pane.error).toMatchObject({
+      code: 'unavailable',
+      message: 'console closed: host unreachable',
+    });
+    expect(service.sessions({}, { sessionId: 'it' })).toEqual([]);
+    await expect(openPane()).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('ends the panes with "domain shut off" when the domain is destroyed', async () => {
+    const client = await host.connect();
+    host.online$.fire([HOST, client]);
+    const pane = await openPane();
+    await typeUntil(pane, 'echo back-$((40+2))', /back-42/);
+    await client.call('domainDestroyFlags', { dom, flags: 0 });
+    await waitUntil('the pane ends', 30_000, () => pane.ended);
+    expect(pane.error).toMatchObject({
+      code: 'unavailable',
+      message: 'console closed: domain shut off',
+    });
+  });
+
+  it('refuses a console of a VM that is not running, or does not exist', async () => {
+    await expect(openPane()).rejects.toMatchObject({ code: 'conflict' });
+    await expect(openPane('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      code: 'not-found',
+    });
+  });
+});
