@@ -75,6 +75,7 @@ export class LibvirtStream extends Duplex implements StreamSink {
 
   onError(err: Error): void {
     this.done = true;
+    if (this.destroyed) return;
     if (this.serial === 0) {
       this.earlyError = err;
       return;
@@ -82,6 +83,8 @@ export class LibvirtStream extends Duplex implements StreamSink {
     const cb = this.finishing;
     this.finishing = undefined;
     if (cb) cb(err);
+    // All data arrived and we answered the end: only the daemon's confirmation is missing.
+    else if (this.remoteEnded && this.sentFinish) this.conn.releaseStream(this.serial);
     else this.destroy(err);
   }
 
@@ -119,7 +122,8 @@ export class LibvirtStream extends Duplex implements StreamSink {
   }
 
   override _final(cb: (err?: Error | null) => void): void {
-    if (this.done) {
+    // Done, or a download whose end we already answered: nothing left to confirm for the caller.
+    if (this.done || (this.remoteEnded && this.sentFinish)) {
       cb();
       return;
     }

@@ -166,7 +166,109 @@ describe('RpcConnection against a scripted peer', () => {
   });
 });
 
+describe('LibvirtStream handshakes against a scripted peer', () => {
+  const upload = procedures.storageVolUpload;
+  const volArgs = { vol: { pool: 'p', name: 'v', key: 'k' }, offset: 0n, length: 0n, flags: 0 };
+
+  async function open(conn: RpcConnection): Promise<LibvirtStream> {
+    const stream = new LibvirtStream(conn, upload.proc);
+    stream.attach(await conn.callStream(upload.proc, upload.args, volArgs, stream));
+    return stream;
+  }
+
+  it('an upload finishes only after the daemon confirms the end', async () => {
+    const { conn, peer } = setup();
+    const received: Buffer[] = [];
+    peer.onCall = (h) => {
+      if (h.type === MessageType.CALL) peer.reply(h);
+    };
+    const stream = await open(conn);
+    peer.onCall = (h, body) => {
+      if (h.status === MessageStatus.CONTINUE) received.push(Buffer.from(body));
+      // Our finish is an empty STREAM/OK; answer it with STREAM/OK.
+      if (h.status === MessageStatus.OK)
+        peer.send({ ...h, type: MessageType.STREAM }, Buffer.alloc(0));
+    };
+    stream.resume();
+    const finished = new Promise<void>((resolve, reject) => {
+      stream.once('finish', resolve);
+      stream.once('error', reject);
+    });
+    stream.write(Buffer.alloc(3 << 20, 1)); // split into 1 MiB packets
+    stream.end(Buffer.from('tail'));
+    await finished;
+    expect(Buffer.concat(received).length).toBe((3 << 20) + 4);
+    expect(received.length).toBe(4);
+    await conn.close();
+  });
+
+  it('a download ends at the empty CONTINUE and answers it with OK', async () => {
+    const { conn, peer } = setup();
+    let call!: PacketHeader;
+    peer.onCall = (h) => {
+      call = h;
+      peer.reply(h);
+    };
+    const stream = await open(conn);
+    const answered = new Promise<PacketHeader>((resolve) => {
+      peer.onCall = (h) => resolve(h);
+    });
+    const data = { proc: call.proc, serial: call.serial, type: MessageType.STREAM, status: 2 };
+    peer.send(data, Buffer.from('hello '));
+    peer.send(data, Buffer.from('world'));
+    peer.send(data, Buffer.alloc(0));
+    const chunks: Buffer[] = [];
+    stream.on('data', (d: Buffer) => chunks.push(d));
+    await new Promise((resolve) => stream.once('end', resolve));
+    expect(Buffer.concat(chunks).toString()).toBe('hello world');
+    expect(await answered).toMatchObject({ type: MessageType.STREAM, status: MessageStatus.OK });
+    await conn.close();
+  });
+
+  it('a STREAM/ERROR from the daemon fails the stream with LibvirtError', async () => {
+    const { conn, peer } = setup();
+    let call!: PacketHeader;
+    peer.onCall = (h) => {
+      call = h;
+      peer.reply(h);
+    };
+    const stream = await open(conn);
+    const failed = new Promise<Error>((resolve) => stream.once('error', resolve));
+    const w = new XdrWriter();
+    remoteError.enc(w, {
+      code: 38,
+      domain: 18,
+      message: 'write failed',
+      level: 2,
+      dom: null,
+      str1: null,
+      str2: null,
+      str3: null,
+      int1: 0,
+      int2: 0,
+      net: null,
+    });
+    peer.send(
+      { proc: call.proc, serial: call.serial, type: MessageType.STREAM, status: 1 },
+      w.copy(),
+    );
+    const err = await failed;
+    expect(err).toBeInstanceOf(LibvirtError);
+    expect(err.message).toBe('write failed');
+    await conn.close();
+  });
+});
+
 describe('RpcConnection robustness', () => {
+  it('a reply announcing a 4 GiB string fails the call with PROTOCOL (XDR LIMIT)', async () => {
+    const { conn, peer } = setup();
+    peer.onCall = (h) => peer.reply(h, Buffer.from([0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 0]));
+    const err = await rpcError(callHostname(conn));
+    expect(err.code).toBe('PROTOCOL');
+    expect(err.cause).toMatchObject({ code: 'LIMIT' });
+    await conn.close();
+  });
+
   it('random frames end in a typed error', async () => {
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
