@@ -104,7 +104,12 @@ export function connectSsh(opts: SshConnectOptions): Promise<Client> {
       },
     };
     const where = `ssh to ${opts.host}:${config.port}`;
+    let settled = false;
     const onError = (err: Error & { level?: string }) => {
+      // ssh2 may emit more errors after the first (e.g. "Connection lost before handshake" after
+      // a ready timeout); the listener stays so none of them is unhandled.
+      if (settled) return;
+      settled = true;
       ssh.end();
       if (refused) {
         const why = expected ? `, expected ${expected}` : '';
@@ -121,9 +126,10 @@ export function connectSsh(opts: SshConnectOptions): Promise<Client> {
       const stage = err.level === 'client-authentication' ? 'auth' : 'network';
       reject(new SshConnectError(`${where}: ${err.message}`, stage, presented, { cause: err }));
     };
-    ssh.once('error', onError);
+    ssh.on('error', onError);
     ssh.once('ready', () => {
       ssh.off('error', onError);
+      settled = true;
       // LAB-NOTES: with Nagle on, small request/response traffic crawls.
       ssh.setNoDelay(true);
       resolve(ssh);
@@ -132,7 +138,7 @@ export function connectSsh(opts: SshConnectOptions): Promise<Client> {
       ssh.connect(config);
     } catch (err) {
       // ssh2 parses the private key synchronously: a wrong passphrase or a bad file lands here.
-      ssh.off('error', onError);
+      settled = true;
       reject(
         new SshConnectError(`${where}: ${(err as Error).message}`, 'auth', undefined, {
           cause: err,
