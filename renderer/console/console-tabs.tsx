@@ -1,0 +1,68 @@
+import { useEffect } from 'react';
+import { useClient } from '../app/client-context';
+import { ConsolePane } from './console-pane';
+import { bindConsoleClient, closeConsole, useConsoleStore } from './console-store';
+
+/** The console tabs of the bottom panel (WAI-ARIA tabs: tablist, tab, tabpanel). */
+export function ConsoleTabs() {
+  const tabs = useConsoleStore((s) => s.tabs);
+  const activeKey = useConsoleStore((s) => s.activeKey);
+  const select = useConsoleStore((s) => s.select);
+  const active = tabs.find((t) => t.key === activeKey) ?? tabs[0];
+
+  if (!active) return <p className="muted">No consoles open.</p>;
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const index = tabs.findIndex((t) => t.key === active.key);
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = tabs[(index + step + tabs.length) % tabs.length];
+    if (next) select(next.key);
+  };
+
+  return (
+    <div className="console-tabs">
+      <div role="tablist" aria-label="Consoles" onKeyDown={onKeyDown}>
+        {tabs.map((t) => (
+          <span key={t.key} className="console-tab">
+            <button
+              type="button"
+              role="tab"
+              id={`console-tab-${t.key}`}
+              aria-selected={t.key === active.key}
+              aria-controls={`console-panel-${t.key}`}
+              tabIndex={t.key === active.key ? 0 : -1}
+              onClick={() => select(t.key)}
+            >
+              {t.name}
+              {t.status.state === 'closed' ? ' (closed)' : ''}
+            </button>
+            <button
+              type="button"
+              className="console-tab-close"
+              aria-label={`Close console ${t.name}`}
+              title={`Close console ${t.name}`}
+              onClick={() => closeConsole(t.key)}
+            >
+              ×
+            </button>
+          </span>
+        ))}
+      </div>
+      <div
+        role="tabpanel"
+        id={`console-panel-${active.key}`}
+        aria-labelledby={`console-tab-${active.key}`}
+        className="console-tabpanel"
+      >
+        <ConsolePane key={active.key} tab={active} />
+      </div>
+    </div>
+  );
+}
+
+/** Gives the consoles the contract client while the app is connected. */
+export function useConsoleClient(): void {
+  const client = useClient();
+  useEffect(() => bindConsoleClient(client), [client]);
+}
