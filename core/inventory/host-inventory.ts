@@ -332,6 +332,7 @@ export class HostInventory implements Disposable {
     this.lastCpu = times;
 
     let free: number | undefined;
+    let total: number | undefined;
     try {
       this.memoryParams ??= (
         await this.call('nodeGetMemoryStats', { nparams: 0, cellNum: -1, flags: 0 })
@@ -341,7 +342,11 @@ export class HostInventory implements Disposable {
         cellNum: -1,
         flags: 0,
       });
-      free = availableMemoryKiB(Object.fromEntries(mem.params.map((p) => [p.field, p.value])));
+      const stats = Object.fromEntries(mem.params.map((p) => [p.field, p.value]));
+      free = availableMemoryKiB(stats);
+      // nodeGetInfo counts NUMA cells' memory, which some machines under-report; use the
+      // kernel's total so free and total come from the same place.
+      if (stats.total !== undefined) total = Number(stats.total);
     } catch {
       // Some drivers have no memory stats; free memory alone will do.
     }
@@ -349,6 +354,7 @@ export class HostInventory implements Disposable {
     this.facts = {
       ...this.facts,
       cpuPercent: cpuPct,
+      memoryKiB: total ?? this.facts.memoryKiB,
       freeMemoryKiB: free,
       updatedAt: new Date().toISOString(),
     };

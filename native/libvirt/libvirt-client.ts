@@ -47,11 +47,22 @@ type ArgsParam<N extends ProcedureName> =
     : [args: ArgsOf<N>, opts?: CallOptions];
 
 interface Subscription {
+  handler: (payload: unknown) => void;
+  active: boolean;
+}
+
+/**
+ * One daemon-side registration per (event, domain filter), fanned out to every local handler:
+ * libvirtd refuses a second identical registration on one connection ("event callback already
+ * tracked"), as libvirt's own remote driver knows.
+ */
+interface Registration {
+  key: string;
   name: DomainEventName;
   dom: DomainRef | null;
-  handler: (payload: unknown) => void;
   callbackID: number;
-  active: boolean;
+  subs: Set<Subscription>;
+  ready: Promise<void>;
 }
 
 /**
@@ -63,8 +74,8 @@ interface Subscription {
  */
 export class LibvirtClient extends EventEmitter {
   private conn!: RpcConnection;
-  private readonly subs = new Map<number, Subscription>();
-  private readonly all = new Set<Subscription>();
+  private readonly byCallback = new Map<number, Registration>();
+  private readonly registrations = new Map<string, Registration>();
 
   private constructor(
     private readonly open: TransportFactory,
@@ -158,40 +169,55 @@ export class LibvirtClient extends EventEmitter {
     handler: (event: DomainEventOf<K>) => void,
     dom: DomainRef | null = null,
   ): Promise<EventSubscription> {
-    const sub: Subscription = {
-      name,
-      dom,
-      handler: handler as (p: unknown) => void,
-      callbackID: -1,
-      active: true,
-    };
-    await this.register(sub);
-    this.all.add(sub);
+    const key = `${name}/${dom?.uuid ?? '*'}`;
+    let reg = this.registrations.get(key);
+    if (!reg) {
+      const fresh: Registration = {
+        key,
+        name,
+        dom,
+        callbackID: -1,
+        subs: new Set(),
+        ready: Promise.resolve(),
+      };
+      fresh.ready = this.register(fresh).catch((err: unknown) => {
+        if (this.registrations.get(key) === fresh) this.registrations.delete(key);
+        throw err;
+      });
+      this.registrations.set(key, fresh);
+      reg = fresh;
+    }
+    await reg.ready;
+    const sub: Subscription = { handler: handler as (p: unknown) => void, active: true };
+    const owner = reg;
+    owner.subs.add(sub);
     return {
       get callbackID() {
-        return sub.callbackID;
+        return owner.callbackID;
       },
       unregister: async () => {
         if (!sub.active) return;
         sub.active = false;
-        this.all.delete(sub);
-        this.subs.delete(sub.callbackID);
+        owner.subs.delete(sub);
+        if (owner.subs.size > 0 || this.registrations.get(owner.key) !== owner) return;
+        this.registrations.delete(owner.key);
+        this.byCallback.delete(owner.callbackID);
         if (this.conn.isOpen) {
           await this.call('connectDomainEventCallbackDeregisterAny', {
-            callbackID: sub.callbackID,
+            callbackID: owner.callbackID,
           });
         }
       },
     };
   }
 
-  private async register(sub: Subscription): Promise<void> {
+  private async register(reg: Registration): Promise<void> {
     const { callbackID } = await this.call('connectDomainEventCallbackRegisterAny', {
-      eventID: domainEvents[sub.name].eventId,
-      dom: sub.dom,
+      eventID: domainEvents[reg.name].eventId,
+      dom: reg.dom,
     });
-    sub.callbackID = callbackID;
-    this.subs.set(callbackID, sub);
+    reg.callbackID = callbackID;
+    this.byCallback.set(callbackID, reg);
   }
 
   private onMessage(conn: RpcConnection, proc: number, body: XdrReader): void {
@@ -208,8 +234,9 @@ export class LibvirtClient extends EventEmitter {
       );
       return;
     }
-    const sub = this.subs.get(payload.callbackID);
-    if (sub?.active && sub.name === spec.name) sub.handler(payload);
+    const reg = this.byCallback.get(payload.callbackID);
+    if (reg?.name !== spec.name) return;
+    for (const sub of [...reg.subs]) if (sub.active) sub.handler(payload);
   }
 
   /**
@@ -220,8 +247,8 @@ export class LibvirtClient extends EventEmitter {
     const old = this.conn;
     if (old.isOpen) old.destroy(new LibvirtRpcError('CLOSED', 'reconnecting'));
     await this.start();
-    this.subs.clear();
-    for (const sub of this.all) await this.register(sub);
+    this.byCallback.clear();
+    for (const reg of this.registrations.values()) await this.register(reg);
     this.emit('reconnect');
   }
 
