@@ -1,6 +1,7 @@
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
 import { AboutView } from '../views/about-view';
+import { HostsView } from '../views/hosts/hosts-view';
 import { PlaceholderView } from '../views/placeholder-view';
 import { ClientContext } from './client-context';
 import { Sidebar } from './sidebar';
@@ -26,7 +27,7 @@ function Frame() {
         {view === 'about' ? (
           <AboutView />
         ) : view === 'hosts' ? (
-          <PlaceholderView title="Hosts" text="Add a libvirt host to see its machines here." />
+          <HostsView />
         ) : view === 'clusters' ? (
           <PlaceholderView title="Clusters" text="Clusters you create will be listed here." />
         ) : (

@@ -265,7 +265,7 @@ describe('hosts: trust on first use', () => {
     sub.dispose();
     const { domains } = await service
       .libvirt(id)
-      .call('connectListAllDomains', { needResults: 1, flags: 0 });
+      .call('connectListAllDomains', { needResults: true, flags: 0 });
     expect(Array.isArray(domains)).toBe(true);
     const view = service.list().find((h) => h.id === id)!;
     expect(view.trustedFingerprint).toBe(sshd.fingerprint);
@@ -413,7 +413,7 @@ describe('hosts: a cut link', () => {
     relay.restore();
     await waitState(service, id, 'online', 30_000);
     expect(onlineAgain).toEqual([id]);
-    await service.libvirt(id).call('connectListAllDomains', { needResults: 1, flags: 0 });
+    await service.libvirt(id).call('connectListAllDomains', { needResults: true, flags: 0 });
   });
 });
 
