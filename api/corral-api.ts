@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { consoleApi } from './console-api';
 import { event, method } from './contract';
 import { hostsApi } from './hosts-api';
+import { inventoryApi, vmApi } from './inventory-api';
 
 /** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
 export const SystemInfo = z.object({
@@ -49,6 +50,10 @@ export const corralApi = {
   console: consoleApi,
   /** libvirt hosts: configuration, trust, live status (issue 5). */
   hosts: hostsApi,
+  /** Live topology: host facts and every domain (issue 5). */
+  inventory: inventoryApi,
+  /** VM power actions (issue 5). */
+  vm: vmApi,
 } as const;
 
 export type CorralApi = typeof corralApi;

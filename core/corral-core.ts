@@ -6,10 +6,12 @@ import type { CallContext } from './call-context';
 import { ConsoleService } from './console/console-service';
 import type { HostConnections } from './hosts/host-connections';
 import { HostsService, type HostsServiceOptions } from './hosts/hosts-service';
+import { InventoryService } from './inventory/inventory-service';
 import { FileKeyCipher } from './secrets/file-key-cipher';
 import type { SecretCipher } from './secrets/secret-cipher';
 import { SettingsService } from './settings/settings-service';
 import { SystemService } from './system/system-service';
+import { VmService } from './vm/vm-service';
 
 export interface CorralCoreOptions {
   /** The folder for Corral's own store (Electron's userData, or the server's --data-dir). */
@@ -37,6 +39,8 @@ export class CorralCore implements Disposable {
   readonly settings: SettingsService;
   readonly hosts: HostsService;
   readonly consoles: ConsoleService | undefined;
+  readonly inventory: InventoryService;
+  readonly vms: VmService;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
@@ -54,6 +58,11 @@ export class CorralCore implements Disposable {
     this.consoles = hostConnections
       ? this.store.add(new ConsoleService(hostConnections))
       : undefined;
+    this.inventory = this.store.add(new InventoryService(hostConnections));
+    this.vms = new VmService({
+      hosts: hostConnections,
+      nameOf: (ref) => this.inventory.nameOf(ref),
+    });
   }
 
   private requireConsoles(): ConsoleService {
@@ -88,6 +97,13 @@ export class CorralCore implements Disposable {
       console: {
         open: (ref, stream, ctx) => this.requireConsoles().open(ref, stream, ctx),
         sessions: (filter, ctx) => this.consoles?.sessions(filter, ctx) ?? [],
+      },
+      inventory: {
+        snapshot: () => this.inventory.snapshot(),
+        onChanged: (emit) => this.inventory.onChanged(emit),
+      },
+      vm: {
+        act: (input, ctx) => this.vms.act(input, ctx),
       },
     };
   }
