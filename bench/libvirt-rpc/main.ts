@@ -24,7 +24,7 @@ import {
 import { corralCalls, corralListAll, corralUpload } from './corral-workloads';
 
 const SECS = Number(process.env.BENCH_SECS ?? 2);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const UPLOAD_ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 5);
 const DOMAINS = 1000;
 const UPLOAD = 64 << 20;
