@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { execFile, spawn } from 'node:child_process';
 
 /** Output of a finished command. */
@@ -71,4 +72,24 @@ export function spawnDetached(cmd: string, args: readonly string[]): number {
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Quotes an argument array for the one place a shell line is unavoidable: the command an SSH
+ * server hands to the remote user's shell. Every argument becomes a single-quoted word.
+ */
+export function shellQuote(args: readonly string[]): string {
+  return args
+    .map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
+}
+
+/** True while `pid` is a live process (a zombie waiting to be reaped counts as gone). */
+export function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z /s.test(stat);
+  } catch {
+    return false;
+  }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildNoCloudSeed } from '../../core/provisioning/nocloud-seed';
 import { LAB } from './config';
 import { guestDomainXml, overlayVolumeXml } from './domain-xml';
-import { run, sleep } from './exec';
+import { run, shellQuote, sleep } from './exec';
 import { READY_MARKER } from './guest-files';
 import { inHost } from './host-daemons';
 import { writeSeedIso } from './seed-disk';
@@ -79,6 +79,11 @@ async function boot(state: LabState, host: LabHost, opts: BootOptions): Promise<
   const dir = join(state.dir, 'guests', opts.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // Reserve the address before the first await: concurrent boots must not pick the same one.
+  writeFileSync(
+    join(dir, 'guest.json'),
+    JSON.stringify({ name: opts.name, host: host.index, address, mac }),
+  );
   const key = await generateKey(join(dir, 'ssh_host_ed25519_key'), opts.name);
   const seedFiles = buildNoCloudSeed({
     instanceId: `corral-lab-${opts.name}-${randomBytes(4).toString('hex')}`,
@@ -176,13 +181,25 @@ export async function waitForReady(
   );
 }
 
-/** Runs a command in a guest over SSH with the lab key, verifying its seeded host key. */
+/**
+ * Runs a command (argument array, quoted for the remote shell) in a guest over SSH with the lab
+ * key, verifying the host key the guest was seeded with.
+ */
 export function guestSsh(
   state: LabState,
   guest: LabGuest,
   command: readonly string[],
 ): ReturnType<typeof run> {
-  return run('ssh', ['-F', state.sshConfig, guest.address, '--', ...command]);
+  return run('ssh', ['-F', state.sshConfig, guest.address, '--', shellQuote(command)]);
+}
+
+/** Runs a command (argument array) on a lab host over SSH, as a user of the lab would. */
+export function hostSsh(
+  state: LabState,
+  host: LabHost,
+  command: readonly string[],
+): ReturnType<typeof run> {
+  return run('ssh', ['-F', state.sshConfig, host.address, '--', shellQuote(command)]);
 }
 
 /** Destroys and undefines a guest and deletes its volumes, seed and known_hosts entry. */

@@ -1,14 +1,6 @@
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { LAB, LAB_DIR, STATE_FILE, hostAddress, hostName } from './config';
-import { run, sleep } from './exec';
+import { processAlive, run, sleep } from './exec';
 import { checkHostCount, prepareHost, startHost, writeHostSsh } from './host-daemons';
 import { ensureGuestImage } from './image-builder';
 import { labSshPaths, writeLabSshConfig } from './lab-ssh';
@@ -200,26 +192,9 @@ async function killAll(pids: number[]): Promise<void> {
     }
   };
   signal('SIGTERM');
-  for (let t = 0; t < 50 && pids.some(alive); t++) await sleep(100);
+  for (let t = 0; t < 50 && pids.some(processAlive); t++) await sleep(100);
   signal('SIGKILL');
-  for (let t = 0; t < 50 && pids.some(alive); t++) await sleep(100);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !isZombie(pid);
-  } catch {
-    return false;
-  }
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
+  for (let t = 0; t < 50 && pids.some(processAlive); t++) await sleep(100);
 }
 
 /** Waits until a host's sshd accepts the lab key (strict host key checking). */
