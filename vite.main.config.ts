@@ -1,5 +1,7 @@
-import { builtinModules } from 'node:module';
-import { defineConfig, mergeConfig, type ConfigEnv, type UserConfig } from 'vite';
+import { builtinModules, createRequire } from 'node:module';
+import { defineConfig, mergeConfig, type ConfigEnv, type Plugin, type UserConfig } from 'vite';
+
+const require = createRequire(import.meta.url);
 
 /**
  * Electron's main process bundle, .vite/build/main.js. Under Electron Forge the Vite plugin
@@ -8,6 +10,15 @@ import { defineConfig, mergeConfig, type ConfigEnv, type UserConfig } from 'vite
  */
 export default defineConfig((env) => {
   const config: UserConfig = {
+    plugins: [optionalNativeAddons()],
+    resolve: {
+      // These ship CommonJS for Node (what tsx and Node load) and an ESM build for browsers
+      // (what Vite's `module` field picks, with other exports). The bundle must match Node.
+      alias: {
+        '@xterm/headless': require.resolve('@xterm/headless'),
+        '@xterm/addon-serialize': require.resolve('@xterm/addon-serialize'),
+      },
+    },
     build: {
       // An ES module named main.js, as package.json ("type": "module") expects; Forge's default
       // would be main.cjs. Electron >= 28 loads an ESM main process.
@@ -53,5 +64,23 @@ export function standaloneNodeBuild(): UserConfig {
     },
     resolve: { conditions: ['node'], mainFields: ['module', 'jsnext:main', 'jsnext'] },
     clearScreen: false,
+  };
+}
+
+/**
+ * ssh2 tries its optional native addons (sshcrypto.node, cpu-features) inside try/catch and falls
+ * back to pure JavaScript. A bundle cannot carry .node files, so each such require becomes a
+ * module that throws, taking the fallback deliberately (whether or not the addon was built).
+ */
+function optionalNativeAddons(): Plugin {
+  const prefix = '\0corral-native-addon:';
+  return {
+    name: 'corral-optional-native-addons',
+    enforce: 'pre',
+    resolveId: (id) => (id.endsWith('.node') ? prefix + id : null),
+    load: (id) =>
+      id.startsWith(prefix)
+        ? `throw new Error(${JSON.stringify(`native addon ${id.slice(prefix.length)} is not bundled`)});`
+        : null,
   };
 }
