@@ -3,6 +3,7 @@ import { useAppStore } from '../state/app-store';
 import { AboutView } from '../views/about-view';
 import { HostsView } from '../views/hosts/hosts-view';
 import { PlaceholderView } from '../views/placeholder-view';
+import { TopologyView } from '../views/topology/topology-view';
 import { ClientContext } from './client-context';
 import { Sidebar } from './sidebar';
 import { BottomPanel } from './bottom-panel';
@@ -28,6 +29,8 @@ function Frame() {
           <AboutView />
         ) : view === 'hosts' ? (
           <HostsView />
+        ) : view === 'topology' ? (
+          <TopologyView />
         ) : view === 'clusters' ? (
           <PlaceholderView title="Clusters" text="Clusters you create will be listed here." />
         ) : (

@@ -1,8 +1,9 @@
 import { create } from 'zustand';
 
-export type ViewId = 'hosts' | 'clusters' | 'jobs' | 'about';
+export type ViewId = 'topology' | 'hosts' | 'clusters' | 'jobs' | 'about';
 
 export const VIEWS: ReadonlyArray<{ id: ViewId; label: string }> = [
+  { id: 'topology', label: 'Topology' },
   { id: 'hosts', label: 'Hosts' },
   { id: 'clusters', label: 'Clusters' },
   { id: 'jobs', label: 'Jobs' },

@@ -55,9 +55,12 @@ export function stateTone(
   }
 }
 
-/** The name a host goes by in the tree. */
-export function hostLabel(hostId: string, facts?: HostFacts): string {
-  return facts?.hostname ?? hostId;
+/** Corral's names of hosts (from `hosts.list`), by host id. */
+export type HostNames = Readonly<Record<string, string>>;
+
+/** The name a host goes by in the tree: its name in Corral, else the machine's hostname. */
+export function hostLabel(hostId: string, facts?: HostFacts, names: HostNames = {}): string {
+  return names[hostId] ?? facts?.hostname ?? hostId;
 }
 
 /**
@@ -81,12 +84,14 @@ export function buildRows(
   view: InventoryView,
   filter = '',
   collapsed: ReadonlySet<string> = new Set(),
+  names: HostNames = {},
 ): TopologyRow[] {
   const byHost = new Map<string, Map<string | undefined, Vm[]>>();
   for (const id of Object.keys(view.hosts)) byHost.set(id, new Map());
   const filtering = filter.trim() !== '';
   for (const vm of Object.values(view.vms)) {
-    const hostName = hostLabel(vm.hostId, view.hosts[vm.hostId]);
+    const h = view.hosts[vm.hostId];
+    const hostName = `${hostLabel(vm.hostId, h, names)}\n${h?.hostname ?? ''}`;
     if (!matchesFilter(vm, hostName, filter)) continue;
     let clusters = byHost.get(vm.hostId);
     if (!clusters) byHost.set(vm.hostId, (clusters = new Map()));
@@ -97,7 +102,7 @@ export function buildRows(
   }
   const rows: TopologyRow[] = [];
   const hostIds = [...byHost.keys()].sort((a, b) =>
-    hostLabel(a, view.hosts[a]).localeCompare(hostLabel(b, view.hosts[b])),
+    hostLabel(a, view.hosts[a], names).localeCompare(hostLabel(b, view.hosts[b], names)),
   );
   for (const hostId of hostIds) {
     const clusters = byHost.get(hostId)!;
