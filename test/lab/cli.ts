@@ -2,7 +2,8 @@ import { labDown, labStatus, labUp } from './lab';
 import { LAB } from './config';
 
 /**
- * `npm run lab -- up [--hosts N] [--install]`, `npm run lab -- down`, `npm run lab -- status`.
+ * `npm run lab -- up [--hosts N] [--install]`, `npm run lab -- down [--force]`,
+ * `npm run lab -- status`. `down` leaves a lab that another live process still uses, unless --force.
  * Usage and errors go to stderr with a non-zero exit, so scripts can rely on the exit code.
  */
 async function main(argv: string[]): Promise<void> {
@@ -25,14 +26,16 @@ async function main(argv: string[]): Promise<void> {
       console.log(await labStatus(state));
       return;
     }
-    case 'down':
-      await labDown(log);
+    case 'down': {
+      const force = rest.includes('--force');
+      if (!(await labDown(log, { force }))) process.exitCode = 2;
       return;
+    }
     case 'status':
       console.log(await labStatus());
       return;
     default:
-      throw new Error('usage: npm run lab -- up [--hosts N] [--install] | down | status');
+      throw new Error('usage: npm run lab -- up [--hosts N] [--install] | down [--force] | status');
   }
 }
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LAB, LAB_DIR, STATE_FILE } from './config';
 import { processAlive, run, succeeds } from './exec';
 import { bootGuest } from './guest';
-import { labDown, labUp } from './lab';
+import { downLocked, labUp } from './lab';
+import { waitForExclusiveUse, withLabLock } from './lab-lock';
 import { currentLab } from './lab-fixture';
 import { guestRssKiB } from './guest';
 
@@ -23,6 +24,9 @@ function pidsInNetns(inode: number): number[] {
 
 describe('lab down', () => {
   it('leaves no lab process, namespace, bridge or runtime dir behind, and the machine libvirtd alone', async () => {
+    // The lab is shared (e2e may be using it): wait until no other run holds it, then take it
+    // down and check under the lab lock so nobody brings it back up in between.
+    await waitForExclusiveUse();
     const lab = currentLab();
     // A running guest too, so down has a QEMU to stop.
     const g = await bootGuest(lab, { name: 'lab-down-guest', host: 1 });
@@ -44,19 +48,19 @@ describe('lab down', () => {
       .map(Number)
       .filter((p) => !labPids.includes(p));
 
-    await labDown();
-
-    for (const pid of [...recorded, ...labPids])
-      expect(existsSync(`/proc/${pid}`), `pid ${pid}`).toBe(false);
-    for (const inode of inodes) expect(pidsInNetns(inode).filter(processAlive)).toEqual([]);
-    const { stdout: netns } = await run('ip', ['netns', 'list']);
-    expect(netns).not.toContain(LAB.netnsPrefix);
-    expect(await succeeds('ip', ['link', 'show', 'dev', LAB.rootBridge])).toBe(false);
-    const { stdout: links } = await run('ip', ['-o', 'link', 'show']);
-    expect(links).not.toMatch(/corral-lab/);
-    expect(existsSync(LAB_DIR)).toBe(false);
-    for (const pid of outside)
-      expect(existsSync(`/proc/${pid}`), `machine libvirtd ${pid}`).toBe(true);
+    await withLabLock(async () => {
+      await downLocked();
+      for (const pid of [...recorded, ...labPids])
+        expect(processAlive(pid), `pid ${pid}`).toBe(false);
+      for (const inode of inodes) expect(pidsInNetns(inode).filter(processAlive)).toEqual([]);
+      const { stdout: netns } = await run('ip', ['netns', 'list']);
+      expect(netns).not.toContain(LAB.netnsPrefix);
+      expect(await succeeds('ip', ['link', 'show', 'dev', LAB.rootBridge])).toBe(false);
+      const { stdout: links } = await run('ip', ['-o', 'link', 'show']);
+      expect(links).not.toMatch(/corral-lab/);
+      expect(existsSync(LAB_DIR)).toBe(false);
+      for (const pid of outside) expect(processAlive(pid), `machine libvirtd ${pid}`).toBe(true);
+    });
 
     // Bring the lab back for any test file that runs after this one (files run serially).
     await labUp({ hosts: lab.hosts.length });

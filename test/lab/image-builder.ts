@@ -15,8 +15,7 @@ import { guestKernel, GUEST_CACHE_DIR } from '../support/guest-kernel';
 import { debianMirror } from './debian-mirror';
 import { run } from './exec';
 import { GUEST_FILES } from './guest-files';
-import { buildInitramfs } from './initramfs';
-import { cpioNewc } from './cpio-newc';
+import { buildInitramfs, INITRAMFS_INIT, INITRAMFS_MODULES } from './initramfs';
 
 /** Bump when the recipe changes in a way the hash below cannot see. */
 const RECIPE_VERSION = 1;
@@ -53,8 +52,17 @@ export interface GuestImage {
 /** The cache key: a changed package list, guest file, kernel or recipe version rebuilds. */
 export function recipeKey(kernelRelease: string): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ RECIPE_VERSION, PACKAGES, GUEST_FILES, kernelRelease }));
-  h.update(cpioNewc.toString());
+  // Data only (never function source text, which differs between tsx and Vitest transforms).
+  h.update(
+    JSON.stringify({
+      RECIPE_VERSION,
+      PACKAGES,
+      GUEST_FILES,
+      kernelRelease,
+      INITRAMFS_INIT,
+      INITRAMFS_MODULES,
+    }),
+  );
   return h.digest('hex').slice(0, 12);
 }
 

@@ -23,7 +23,8 @@ export const INITRAMFS_MODULES = [
 ];
 
 // Runs as PID 1: load drivers, mount root=, hand over to busybox init in the real root.
-const INIT = `#!/bin/busybox sh
+/** The initramfs's /init (part of the image recipe's cache key). */
+export const INITRAMFS_INIT = `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -66,7 +67,7 @@ export function buildInitramfs(modulesDir: string, busybox = '/bin/busybox'): Bu
   );
   entries.push({ name: 'bin/busybox', kind: 'file', mode: 0o755, data: readFileSync(busybox) });
   entries.push({ name: 'bin/sh', kind: 'symlink', mode: 0o777, data: Buffer.from('busybox') });
-  entries.push({ name: 'init', kind: 'file', mode: 0o755, data: Buffer.from(INIT) });
+  entries.push({ name: 'init', kind: 'file', mode: 0o755, data: Buffer.from(INITRAMFS_INIT) });
   entries.push({
     name: 'modules.list',
     kind: 'file',

@@ -12,6 +12,7 @@ import {
   removeLabNetwork,
 } from './network';
 import { checkPrerequisites } from './prerequisites';
+import { otherLeases, releaseLease, takeLease, withLabLock } from './lab-lock';
 import { generateKey, knownHostsLine } from './ssh-keys';
 import { readLabState, writeLabState, type LabState } from './state';
 
@@ -32,14 +33,26 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
   const log = opts.log ?? (() => {});
   checkHostCount(n);
   await checkPrerequisites(opts.install ?? false, log);
+  takeLease();
+  return withLabLock(() => upLocked(n, log));
+}
+
+async function upLocked(n: number, log: (line: string) => void): Promise<LabState> {
   const existing = readLabState();
   if (existing && existing.hosts.length === n && (await labHealthy(existing))) {
     log('lab already up');
     return existing;
   }
   if (existing || (await labNetnsList()).length > 0) {
+    const others = otherLeases();
+    if (existing && others.length > 0 && (await labHealthy(existing))) {
+      throw new Error(
+        `lab is up with ${existing.hosts.length} hosts and in use by pids ${others.join(', ')}; ` +
+          `cannot change it to ${n} hosts now`,
+      );
+    }
     log('taking down a previous or partial lab');
-    await labDown(log);
+    await downLocked(log);
   }
   const image = await ensureGuestImage(log);
   try {
@@ -89,7 +102,7 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
     return state;
   } catch (err) {
     log(`up failed, cleaning up: ${String(err)}`);
-    await labDown(log).catch(() => undefined);
+    await downLocked(log).catch(() => undefined);
     throw err;
   }
 }
@@ -99,7 +112,26 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
  * namespace (daemons, guests' QEMU, the anchors) by pid, the namespaces, veths, root bridge and the
  * lab dir. The machine's own libvirtd and anything outside the lab namespaces are never touched.
  */
-export async function labDown(log: (line: string) => void = () => {}): Promise<void> {
+export async function labDown(
+  log: (line: string) => void = () => {},
+  opts: { force?: boolean } = {},
+): Promise<boolean> {
+  releaseLease();
+  return withLabLock(async () => {
+    const others = otherLeases();
+    if (others.length > 0 && !opts.force) {
+      log(
+        `lab left up: still in use by pids ${others.join(', ')} (down --force to stop it anyway)`,
+      );
+      return false;
+    }
+    await downLocked(log);
+    return true;
+  });
+}
+
+/** {@link labDown}'s work; the caller holds the lab lock (see {@link withLabLock}). */
+export async function downLocked(log: (line: string) => void = () => {}): Promise<void> {
   const namespaces = await labNetnsList();
   const pids = new Set<number>();
   for (const ns of namespaces) for (const pid of await netnsPids(ns)) pids.add(pid);
