@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  // Real hosts for the specs that need them (hosts, topology, consoles): test/lab, brought up once.
+  globalSetup: './lab-global-setup.ts',
   timeout: 120_000,
   workers: 1,
   reporter: [['list']],
