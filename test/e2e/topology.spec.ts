@@ -143,6 +143,9 @@ test('starts a VM from the UI and sees its state change; the host agrees', async
   // Only actions that fit a running VM are offered.
   await expect(page.getByRole('button', { name: `Start ${names.guest}` })).toHaveCount(0);
   await expect(page.getByRole('button', { name: `Force off ${names.guest}` })).toBeEnabled();
+  await page.getByRole('button', { name: names.guest, exact: true }).click();
+  await page.screenshot({ path: 'test-results/topology.png' });
+  await page.getByRole('button', { name: 'Close details' }).click();
 });
 
 test('follows a change made behind Corral’s back, live', async () => {
