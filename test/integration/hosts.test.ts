@@ -3,7 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { type Server, type Socket, createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CorralError } from '../../api/errors';
+import { SECRET_KEY_FILE } from '../../core/secrets/file-key-cipher';
 import type { HostStatus, HostView } from '../../api/hosts-api';
 import { HostsService } from '../../core/hosts/hosts-service';
 import { FileKeyCipher } from '../../core/secrets/file-key-cipher';
@@ -158,8 +161,9 @@ function newService(dataDir = mkdtempSync(join(root, 'data-'))): HostsService {
   return service;
 }
 
+/** A host's status; `undefined` while the host is not listed (yet). */
 const statusOf = (service: HostsService, id: string): HostStatus =>
-  service.list().find((h) => h.id === id)!.status;
+  service.list().find((h) => h.id === id)?.status as HostStatus;
 
 function waitState<S extends HostStatus['state']>(
   service: HostsService,
@@ -169,7 +173,7 @@ function waitState<S extends HostStatus['state']>(
 ): Promise<Extract<HostStatus, { state: S }>> {
   return waitUntil(`host ${id} ${state} (now ${JSON.stringify(statusOf(service, id))})`, ms, () => {
     const s = statusOf(service, id);
-    return s.state === state ? (s as Extract<HostStatus, { state: S }>) : undefined;
+    return s?.state === state ? (s as Extract<HostStatus, { state: S }>) : undefined;
   });
 }
 
@@ -433,5 +437,72 @@ describe('hosts: persistence', () => {
     await second.remove(id);
     expect(second.list()).toEqual([]);
     expect(readFileSync(join(dataDir, 'known_hosts'), 'utf8')).toBe('');
+  });
+});
+
+describe('hosts: this computer', () => {
+  it('appears with no setup when the local libvirt socket answers, and cannot be removed', async () => {
+    const dataDir = mkdtempSync(join(root, 'data-'));
+    const service = new HostsService({
+      dataDir,
+      cipher: new FileKeyCipher(dataDir),
+      libvirtSocket: inject('integrationEnv').libvirtSocket,
+    });
+    services.push(service);
+    await waitState(service, 'local', 'online');
+    expect(service.list()).toEqual([
+      expect.objectContaining({
+        id: 'local',
+        name: 'This computer',
+        local: true,
+        authKind: 'local',
+      }),
+    ]);
+    const { domains } = await service
+      .libvirt('local')
+      .call('connectListAllDomains', { needResults: true, flags: 0 });
+    expect(Array.isArray(domains)).toBe(true);
+    await expect(service.remove('local')).rejects.toThrow(/cannot be removed/);
+  });
+});
+
+describe('hosts: bad input loses nothing', () => {
+  const codeOf = (fn: () => unknown): string | undefined => {
+    try {
+      fn();
+    } catch (err) {
+      return err instanceof CorralError ? `${err.code}: ${err.message}` : String(err);
+    }
+    return undefined;
+  };
+
+  it('refuses duplicates, relative key paths and secrets it cannot store safely', () => {
+    const dataDir = mkdtempSync(join(root, 'data-'));
+    const service = newService(dataDir);
+    service.add({ ...keyHost('one'), port: 1 });
+    expect(codeOf(() => service.add({ ...keyHost('One'), port: 2 }))).toMatch(/^conflict: .*"one"/);
+    expect(codeOf(() => service.add({ ...keyHost('two'), port: 1 }))).toMatch(
+      /^conflict: .*already configured as "one"/,
+    );
+    expect(
+      codeOf(() =>
+        service.add({ ...keyHost('three'), auth: { kind: 'key', keyPath: 'id_ed25519' } }),
+      ),
+    ).toMatch(/^bad-request: .*must be absolute/);
+
+    // A key file others may read: the secret is refused and nothing is saved.
+    writeFileSync(join(dataDir, SECRET_KEY_FILE), Buffer.alloc(32, 1));
+    chmodSync(join(dataDir, SECRET_KEY_FILE), 0o644);
+    expect(
+      codeOf(() =>
+        service.add({
+          ...keyHost('four'),
+          port: 4,
+          auth: { kind: 'password', password: 'x' },
+        }),
+      ),
+    ).toMatch(/^unavailable: refusing to use .*0644/);
+    expect(service.list().map((h) => h.name)).toEqual(['one']);
+    expect(readFileSync(join(dataDir, 'hosts.json'), 'utf8')).not.toContain('four');
   });
 });
