@@ -1,5 +1,6 @@
 import type { Vm, VmAction } from '../../../api/inventory-api';
 import { useClient } from '../../app/client-context';
+import { openConsole } from '../../console/console-store';
 import { vmKey } from './inventory-reducer';
 import { useTopologyStore } from './topology-store';
 
@@ -58,6 +59,16 @@ export function VmActions({ vm, compact }: { vm: Vm; compact?: boolean }) {
           {pending === a ? VERBS[a].busy : VERBS[a].label}
         </button>
       ))}
+      {!vm.stale && (vm.state === 'running' || vm.state === 'paused') && (
+        <button
+          type="button"
+          aria-label={`Open console of ${vm.name}`}
+          data-testid={`vm-${vm.name}-console`}
+          onClick={() => openConsole({ hostId: vm.hostId, uuid: vm.uuid, name: vm.name })}
+        >
+          Console
+        </button>
+      )}
     </span>
   );
 }
