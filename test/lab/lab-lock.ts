@@ -44,8 +44,21 @@ export function releaseLease(): void {
   rmSync(join(LEASE_DIR, String(process.pid)), { force: true });
 }
 
-/** Live processes other than this one that hold a lease (stale leases are removed). */
+/** This process and its ancestors: a Vitest worker shares the lease its main process took. */
+function ownLineage(): Set<number> {
+  const own = new Set<number>();
+  let pid = process.pid;
+  while (pid > 1 && !own.has(pid)) {
+    own.add(pid);
+    const stat = safeRead(`/proc/${pid}/stat`);
+    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  }
+  return own;
+}
+
+/** Live processes outside this one's lineage that hold a lease (stale leases are removed). */
 export function otherLeases(): number[] {
+  const own = ownLineage();
   let entries: string[];
   try {
     entries = readdirSync(LEASE_DIR);
@@ -55,7 +68,7 @@ export function otherLeases(): number[] {
   const others: number[] = [];
   for (const e of entries) {
     const pid = Number(e);
-    if (pid === process.pid) continue;
+    if (own.has(pid)) continue;
     if (pid > 0 && processAlive(pid)) others.push(pid);
     else rmSync(join(LEASE_DIR, e), { force: true });
   }
