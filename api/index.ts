@@ -17,3 +17,6 @@ export * from './desktop-port';
 export * from './hosts-api';
 export * from './inventory-api';
 export * from './console-api';
+export * from './images-api';
+export * from './clusters-api';
+export * from './accounts-api';

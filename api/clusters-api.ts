@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { event, method } from './contract';
+import { HostId } from './hosts-api';
+import { VolumeName } from './images-api';
+import { DomainUuid } from './inventory-api';
+
+/** A cluster's name is also its nodes' name prefix and host name prefix (`<name>-<index>`). */
+export const ClusterName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes, starting with a letter');
+
+const IPv4 = z.ipv4();
+
+/** A range of static addresses for a NIC, handed out in order to the cluster's nodes. */
+export const AddressPool = z.object({
+  /** e.g. 10.213.0.0/24: the prefix length is what the guest configures. */
+  cidr: z.cidrv4(),
+  first: IPv4,
+  last: IPv4,
+  gateway: IPv4.optional(),
+});
+export type AddressPool = z.infer<typeof AddressPool>;
+
+/** One network interface of every node. The first NIC's addresses name the nodes in /etc/hosts. */
+export const NicSpec = z.object({
+  /** A bridge on the host (e.g. br0) or a libvirt network name. */
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('bridge'), bridge: VolumeName }),
+    z.object({ kind: z.literal('network'), network: VolumeName }),
+  ]),
+  addresses: AddressPool,
+});
+export type NicSpec = z.infer<typeof NicSpec>;
+
+export const PlacementChoice = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('round-robin') }),
+  z.object({ kind: z.literal('first-fit') }),
+  z.object({
+    kind: z.literal('threshold'),
+    maxCpuPercent: z.number().min(0).max(100),
+    maxMemoryPercent: z.number().min(0).max(100),
+  }),
+]);
+export type PlacementChoice = z.infer<typeof PlacementChoice>;
+
+/** Everything the wizard asks. */
+export const ClusterSpec = z.object({
+  name: ClusterName,
+  nodes: z.number().int().min(1).max(64),
+  vcpus: z.number().int().min(1).max(64),
+  memoryMiB: z
+    .number()
+    .int()
+    .min(128)
+    .max(1024 * 1024),
+  diskGiB: z.number().int().min(1).max(4096),
+  nics: z.array(NicSpec).min(1).max(4),
+  /** The base image's volume name; it must exist (same name) on every host a node lands on. */
+  image: VolumeName,
+  placement: PlacementChoice,
+  /** Extra OpenSSH public keys for root on every node (the user's own key). */
+  sshAuthorizedKeys: z
+    .array(z.string().max(16 * 1024))
+    .max(16)
+    .default([]),
+});
+export type ClusterSpec = z.input<typeof ClusterSpec>;
+
+/** One node of a preview or of a cluster. */
+export const NodePlan = z.object({
+  index: z.number().int().nonnegative(),
+  name: z.string(),
+  hostId: HostId,
+  /** One address per NIC, in NIC order. */
+  addresses: z.array(z.string()),
+});
+
+/** A host's capacity before and after the plan, for the preview. */
+export const HostProjection = z.object({
+  hostId: HostId,
+  name: z.string(),
+  freeMemoryKiBBefore: z.number(),
+  freeMemoryKiBAfter: z.number(),
+  memoryPercentBefore: z.number(),
+  memoryPercentAfter: z.number(),
+  cpuPercent: z.number(),
+  nodes: z.number().int().nonnegative(),
+});
+
+export const ClusterPreview = z.object({
+  nodes: z.array(NodePlan),
+  hosts: z.array(HostProjection),
+});
+export type ClusterPreview = z.infer<typeof ClusterPreview>;
+
+export const ClusterNode = NodePlan.extend({
+  uuid: DomainUuid.optional(),
+  state: z.string(),
+});
+
+export const Cluster = z.object({
+  name: ClusterName,
+  ownerId: z.string(),
+  ownerName: z.string().optional(),
+  nodes: z.array(ClusterNode),
+  /** The volumes and domains a delete would remove, by host, for the confirmation. */
+  resources: z.array(
+    z.object({ hostId: HostId, domains: z.array(z.string()), volumes: z.array(z.string()) }),
+  ),
+});
+export type Cluster = z.infer<typeof Cluster>;
+
+export const NodePhase = z.enum([
+  'queued',
+  'cloning',
+  'seeding',
+  'defining',
+  'starting',
+  'waiting-ssh',
+  'configuring',
+  'ready',
+  'failed',
+  'cancelled',
+  'rolled-back',
+]);
+
+/** A journaled multi-step operation (create, add nodes, delete) and its per-node progress. */
+export const Operation = z.object({
+  id: z.string(),
+  kind: z.enum(['create', 'add-nodes', 'delete']),
+  cluster: ClusterName,
+  ownerId: z.string(),
+  status: z.enum([
+    'running',
+    'succeeded',
+    'failed',
+    'cancelling',
+    'cancelled',
+    /** Corral stopped while it ran: resume or roll back. */
+    'interrupted',
+    'rolling-back',
+    'rolled-back',
+  ]),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  nodes: z.array(
+    z.object({
+      index: z.number().int(),
+      name: z.string(),
+      hostId: HostId,
+      phase: NodePhase,
+      error: z.string().optional(),
+    }),
+  ),
+  error: z.string().optional(),
+});
+export type Operation = z.infer<typeof Operation>;
+
+const ClusterRef = z.object({ cluster: ClusterName });
+const OperationRef = z.object({ id: z.string().min(1).max(64) });
+
+export const clustersApi = {
+  /** The caller's clusters (every cluster for the administrator), read from domain metadata. */
+  list: method(z.object({}).strict(), z.array(Cluster)),
+  /** Where each node would land and each host's capacity before/after; creates nothing. */
+  preview: method(ClusterSpec, ClusterPreview),
+  /** Starts creating; progress arrives as operation events. */
+  create: method(ClusterSpec, Operation),
+  previewAddNodes: method(
+    ClusterRef.extend({ count: z.number().int().min(1).max(64), placement: PlacementChoice }),
+    ClusterPreview,
+  ),
+  addNodes: method(
+    ClusterRef.extend({ count: z.number().int().min(1).max(64), placement: PlacementChoice }),
+    Operation,
+  ),
+  /** Deletes domains, volumes and seeds; `confirm` must list exactly the cluster's domains. */
+  remove: method(ClusterRef.extend({ confirm: z.array(z.string()) }), Operation),
+} as const;
+
+export const operationsApi = {
+  list: method(z.object({}).strict(), z.array(Operation)),
+  cancel: method(OperationRef, Operation),
+  /** For an interrupted operation: carry on from the journal. */
+  resume: method(OperationRef, Operation),
+  /** For an interrupted or failed operation: remove what it created. */
+  rollback: method(OperationRef, Operation),
+  onChanged: event(Operation),
+} as const;

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { method, stream } from './contract';
+import { HostId } from './hosts-api';
+
+/** Volume and pool names as libvirt accepts them, and nothing a path could misread. */
+export const VolumeName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'letters, digits, dot, dash, plus and underscore only');
+
+/**
+ * How a base image boots: from its own disk (cloud images with a boot loader), or a direct kernel
+ * boot with companion volumes `<image>.kernel` and `<image>.initrd` in the same pool (the lab's
+ * image, and minimal images without a boot loader).
+ */
+export const ImageBoot = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('disk') }),
+  z.object({ kind: z.literal('kernel'), kernelPath: z.string(), initrdPath: z.string() }),
+]);
+export type ImageBoot = z.infer<typeof ImageBoot>;
+
+/** A volume usable as the base of linked clones, on one host. */
+export const BaseImage = z.object({
+  hostId: HostId,
+  pool: z.string(),
+  name: z.string(),
+  path: z.string(),
+  format: z.string(),
+  capacityBytes: z.number().nonnegative(),
+  allocationBytes: z.number().nonnegative(),
+  boot: ImageBoot,
+});
+export type BaseImage = z.infer<typeof BaseImage>;
+
+export const UploadTarget = z.object({
+  hostId: HostId,
+  pool: VolumeName,
+  name: VolumeName,
+  format: z.enum(['qcow2', 'raw']),
+  /** The exact number of bytes the client will send. */
+  sizeBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 44),
+});
+export type UploadTarget = z.infer<typeof UploadTarget>;
+
+export const imagesApi = {
+  /** Base images on every online host (qcow2/raw volumes of active pools, kernel/initrd paired). */
+  list: method(z.object({}).strict(), z.array(BaseImage)),
+  /**
+   * Uploads a file from this computer into a new volume. The client writes exactly `sizeBytes`
+   * and half-closes; the server answers with newline-delimited JSON `{"uploaded":n}` progress and
+   * ends cleanly on success. Ending the stream early (or with an error) cancels: the partial
+   * volume is deleted.
+   */
+  upload: stream(UploadTarget),
+  /** Deletes a base image volume (refused while linked clones use it). */
+  remove: method(z.object({ hostId: HostId, pool: VolumeName, name: VolumeName }), z.object({})),
+} as const;
