@@ -8,7 +8,9 @@ import { LAB } from './config';
  */
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  const log = (line: string): void => console.error(`lab: ${line}`);
+  const t0 = Date.now();
+  const log = (line: string): void =>
+    console.error(`lab: [${((Date.now() - t0) / 1000).toFixed(1)} s] ${line}`);
   switch (command) {
     case 'up': {
       let hosts: number = LAB.defaultHosts;
@@ -20,9 +22,8 @@ async function main(argv: string[]): Promise<void> {
         else if (a === '--install') install = true;
         else throw new Error(`unknown option ${a}`);
       }
-      const t0 = Date.now();
       const state = await labUp({ hosts, install, log });
-      log(`up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      log('up');
       console.log(await labStatus(state));
       return;
     }

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   readlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -218,7 +220,7 @@ async function ensureDefaultPool(anchorPid: number): Promise<void> {
   const virsh = (...args: string[]): ReturnType<typeof run> =>
     inHost(anchorPid, 'virsh', ['-q', '-c', 'qemu:///system', ...args]);
   const { stdout } = await virsh('pool-list', '--all', '--name');
-  if (!stdout.split('\n').includes('default')) {
+  if (!stdout.split('\n').some((l) => l.trim() === 'default')) {
     await virsh('pool-define-as', 'default', 'dir', '--target', '/var/lib/libvirt/images');
   }
   await virsh('pool-build', 'default').catch(() => undefined);
@@ -232,4 +234,27 @@ export function checkHostCount(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > LAB.maxHosts) {
     throw new Error(`--hosts must be 1..${LAB.maxHosts}, got ${n}`);
   }
+}
+
+/**
+ * libvirtd probes QEMU's capabilities (~7 s under TCG) on first start and caches the result in
+ * /var/cache/libvirt. Every lab host runs the same QEMU on the same kernel, so the probe from one
+ * host is valid for all: copy it in before start, save it after (libvirtd re-probes by itself if
+ * QEMU, libvirt or the kernel changed).
+ */
+export function seedCapsCache(host: PreparedHost, shared: string): void {
+  const dir = join(host.dir, 'cache-libvirt', 'qemu', 'capabilities');
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(shared)) return;
+  for (const f of readdirSync(shared))
+    if (f.endsWith('.xml')) copyFileSync(join(shared, f), join(dir, f));
+}
+
+/** Saves a started host's capability cache for the next hosts and the next `up`. */
+export function saveCapsCache(host: PreparedHost, shared: string): void {
+  const dir = join(host.dir, 'cache-libvirt', 'qemu', 'capabilities');
+  if (!existsSync(dir)) return;
+  mkdirSync(shared, { recursive: true });
+  for (const f of readdirSync(dir))
+    if (f.endsWith('.xml')) copyFileSync(join(dir, f), join(shared, f));
 }

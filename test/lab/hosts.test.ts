@@ -34,7 +34,7 @@ describe('lab hosts', () => {
       const { stdout } = await run('virsh', ['-c', uri, 'hostname']);
       expect(stdout.trim()).toBe(h.name);
       const { stdout: pools } = await run('virsh', ['-c', uri, 'pool-list', '--name']);
-      expect(pools.split('\n')).toContain('default');
+      expect(pools.split('\n').map((l) => l.trim())).toContain('default');
     }
   });
 

@@ -1,7 +1,19 @@
 import { existsSync, mkdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { LAB, LAB_DIR, STATE_FILE, hostAddress, hostName } from './config';
 import { processAlive, run, sleep } from './exec';
-import { checkHostCount, prepareHost, startHost, writeHostSsh } from './host-daemons';
+import {
+  checkHostCount,
+  prepareHost,
+  saveCapsCache,
+  seedCapsCache,
+  startHost,
+  writeHostSsh,
+} from './host-daemons';
+import { GUEST_CACHE_DIR } from '../support/guest-kernel';
+import { join } from 'node:path';
+
+/** Shared QEMU capability cache of lab hosts (see seedCapsCache). */
+const CAPS_CACHE = join(GUEST_CACHE_DIR, 'libvirt-qemu-caps');
 import { ensureGuestImage } from './image-builder';
 import { labSshPaths, writeLabSshConfig } from './lab-ssh';
 import {
@@ -76,8 +88,10 @@ async function upLocked(n: number, log: (line: string) => void): Promise<LabStat
     const hosts = [];
     for (const p of prepared) {
       writeHostSsh(p, clientKey, knownHosts);
+      seedCapsCache(p, CAPS_CACHE);
       hosts.push(await startHost(p));
-      log(`host ${p.index} up`);
+      saveCapsCache(p, CAPS_CACHE);
+      log(`host ${p.index} daemons up`);
     }
     const config = writeLabSshConfig(LAB_DIR, hosts);
     const state: LabState = {
@@ -99,6 +113,7 @@ async function upLocked(n: number, log: (line: string) => void): Promise<LabStat
     };
     writeLabState(state);
     for (const h of hosts) await waitForSsh(state, h.name);
+    log('hosts answer over SSH');
     return state;
   } catch (err) {
     log(`up failed, cleaning up: ${String(err)}`);
