@@ -17,6 +17,7 @@ describe('lab guests', () => {
         bootGuest(lab, { name: 'lab-guest-b', host: 2 }),
       ])),
     );
+    for (const g of guests) console.error(`lab: ${g.name} ready ${g.readyMs} ms after start`);
   });
 
   afterAll(async () => {

@@ -24,6 +24,8 @@ export interface LabGuest {
   disk: string;
   seed: string;
   consoleLog: string;
+  /** From `virsh start` to the ready marker, in ms (undefined with noWait). For reports only. */
+  readyMs?: number;
 }
 
 /** Options for {@link bootGuest}. */
@@ -130,6 +132,7 @@ async function boot(state: LabState, host: LabHost, opts: BootOptions): Promise<
     JSON.stringify({ name: opts.name, host: host.index, address, mac }),
   );
   addKnownHost(state, [address, opts.name], key.publicLine);
+  const started = Date.now();
   await virsh('start', opts.name);
   const guest: LabGuest = {
     name: opts.name,
@@ -141,7 +144,10 @@ async function boot(state: LabState, host: LabHost, opts: BootOptions): Promise<
     seed,
     consoleLog,
   };
-  if (!opts.noWait) await waitForReady(state, guest);
+  if (!opts.noWait) {
+    await waitForReady(state, guest);
+    guest.readyMs = Date.now() - started;
+  }
   return guest;
 }
 

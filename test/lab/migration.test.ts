@@ -16,6 +16,7 @@ describe('live migration between lab hosts', () => {
 
   beforeAll(async () => {
     guest = await bootGuest(currentLab(), { name: 'lab-migrant', host: 1 });
+    console.error(`lab: ${guest.name} ready ${guest.readyMs} ms after start (alone)`);
   });
 
   afterAll(async () => {
