@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountsApi } from './accounts-api';
 import { consoleApi } from './console-api';
 import { event, method } from './contract';
 import { hostsApi } from './hosts-api';
@@ -46,6 +47,8 @@ export const corralApi = {
     /** Fires after any change, from any window or browser. */
     onChanged: event(Settings),
   },
+  /** Sign-up, log-in, log-out, who am I (issue 6). */
+  accounts: accountsApi,
   /** VM serial consoles (issue 5). */
   console: consoleApi,
   /** libvirt hosts: configuration, trust, live status (issue 5). */

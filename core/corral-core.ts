@@ -2,6 +2,9 @@ import type { CorralApi, SystemInfo } from '../api/corral-api';
 import { DisposableStore, type Disposable } from '../api/disposable';
 import { CorralError } from '../api/errors';
 import type { ServiceImpl } from '../api/types';
+import { AccountsService } from './accounts/accounts-service';
+import { canAccess } from './accounts/authorization';
+import { VmAccess } from './accounts/vm-access';
 import type { CallContext } from './call-context';
 import { ConsoleService } from './console/console-service';
 import type { HostConnections } from './hosts/host-connections';
@@ -35,6 +38,10 @@ export interface CorralCoreOptions {
 
 /** The application: every service, wired to the contract. Transport-agnostic. */
 export class CorralCore implements Disposable {
+  /** Who each session is; the authorization helpers (core/accounts/authorization) use it. */
+  readonly accounts: AccountsService;
+  /** The VM ownership check (owner or administrator), from the inventory's cached metadata. */
+  readonly vmAccess: VmAccess;
   readonly system: SystemService;
   readonly settings: SettingsService;
   readonly hosts: HostsService;
@@ -46,6 +53,7 @@ export class CorralCore implements Disposable {
   constructor(options: CorralCoreOptions) {
     this.system = new SystemService({ shell: options.shell, libvirtSocket: options.libvirtSocket });
     this.settings = new SettingsService(options.dataDir);
+    this.accounts = new AccountsService(options.dataDir);
     this.hosts = this.store.add(
       new HostsService({
         libvirtSocket: options.libvirtSocket,
@@ -55,13 +63,23 @@ export class CorralCore implements Disposable {
       }),
     );
     const hostConnections = options.hostConnections ?? this.hosts;
-    this.consoles = hostConnections
-      ? this.store.add(new ConsoleService(hostConnections))
-      : undefined;
     this.inventory = this.store.add(new InventoryService(hostConnections));
+    this.vmAccess = new VmAccess(this.accounts, (ref) => this.inventory.ownerOf(ref));
+    const vmAccess = this.vmAccess;
+    this.consoles = hostConnections
+      ? this.store.add(
+          new ConsoleService(hostConnections, {
+            access: {
+              authorize: (ref, ctx) => void vmAccess.require(ref, ctx),
+              canSee: (ref, ctx) => vmAccess.canSee(ref, ctx),
+            },
+          }),
+        )
+      : undefined;
     this.vms = new VmService({
       hosts: hostConnections,
       nameOf: (ref) => this.inventory.nameOf(ref),
+      authorize: (ref, _action, ctx) => void vmAccess.require(ref, ctx),
     });
   }
 
@@ -72,6 +90,14 @@ export class CorralCore implements Disposable {
 
   /** The contract implementation the dispatcher serves. */
   get api(): ServiceImpl<CorralApi, CallContext> {
+    // Issue 6: every operation's check is on its line here (or in the service it names), and
+    // runs before the service touches a host.
+    const user = (ctx: CallContext) => this.accounts.requireUser(ctx);
+    const admin = (ctx: CallContext) => this.accounts.requireAdmin(ctx);
+    const viewer = (ctx: CallContext) => ({
+      signedIn: () => this.accounts.me(ctx).user !== null,
+      canSee: (owner: string | undefined) => canAccess(this.accounts.me(ctx).user, owner),
+    });
     return {
       system: {
         info: () => this.system.info(),
@@ -81,28 +107,46 @@ export class CorralCore implements Disposable {
         update: (patch) => this.settings.update(patch),
         onChanged: (emit) => this.settings.onChanged(emit),
       },
+      accounts: {
+        // Open: these are how a session becomes someone.
+        signUp: ({ username, password }, ctx) => this.accounts.signUp(username, password, ctx),
+        logIn: ({ username, password }, ctx) => this.accounts.logIn(username, password, ctx),
+        logOut: (_, ctx) => {
+          this.accounts.logOut(ctx);
+          return {};
+        },
+        me: (_, ctx) => this.accounts.me(ctx),
+      },
       hosts: {
-        list: () => this.hosts.list(),
-        add: (host) => this.hosts.add(host),
-        update: ({ id, host }) => this.hosts.update(id, host),
-        remove: async ({ id }) => {
+        // Any signed-in user reads hosts (placement needs them); only the administrator changes.
+        list: (_, ctx) => (user(ctx), this.hosts.list()),
+        add: (host, ctx) => (admin(ctx), this.hosts.add(host)),
+        update: ({ id, host }, ctx) => (admin(ctx), this.hosts.update(id, host)),
+        remove: async ({ id }, ctx) => {
+          admin(ctx);
           await this.hosts.remove(id);
           return {};
         },
-        trustKey: ({ id, fingerprint }) => this.hosts.trustKey(id, fingerprint),
-        replaceKey: ({ id, fingerprint }) => this.hosts.replaceKey(id, fingerprint),
-        reconnect: ({ id }) => this.hosts.reconnect(id),
-        onChanged: (emit) => this.hosts.onChanged(emit),
+        trustKey: ({ id, fingerprint }, ctx) => (admin(ctx), this.hosts.trustKey(id, fingerprint)),
+        replaceKey: ({ id, fingerprint }, ctx) => (
+          admin(ctx),
+          this.hosts.replaceKey(id, fingerprint)
+        ),
+        reconnect: ({ id }, ctx) => (admin(ctx), this.hosts.reconnect(id)),
+        onChanged: (emit, ctx) => (user(ctx), this.hosts.onChanged(emit)),
       },
       console: {
-        open: (ref, stream, ctx) => this.requireConsoles().open(ref, stream, ctx),
-        sessions: (filter, ctx) => this.consoles?.sessions(filter, ctx) ?? [],
+        // Ownership: ConsoleService.open / sessions (options.access, from vmAccess).
+        open: (ref, stream, ctx) => (user(ctx), this.requireConsoles().open(ref, stream, ctx)),
+        sessions: (filter, ctx) => (user(ctx), this.consoles?.sessions(filter, ctx) ?? []),
       },
       inventory: {
-        snapshot: () => this.inventory.snapshot(),
-        onChanged: (emit) => this.inventory.onChanged(emit),
+        // Filtered per user: a user sees their own VMs, the administrator all.
+        snapshot: (_, ctx) => (user(ctx), this.inventory.snapshot(viewer(ctx))),
+        onChanged: (emit, ctx) => (user(ctx), this.inventory.onChanged(emit, viewer(ctx))),
       },
       vm: {
+        // Ownership: VmService.authorize (from vmAccess), before any libvirt call.
         act: (input, ctx) => this.vms.act(input, ctx),
       },
     };

@@ -30,6 +30,14 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export interface ConsoleServiceOptions {
   /** Passed to every session (tests shorten the stuck-pane deadline). */
   session?: Pick<ConsoleSessionOptions, 'stuckPaneMs'>;
+  /**
+   * Who may open and see a VM's console (issue 6: the owner or the administrator); `authorize`
+   * throws, `canSee` filters. Both decide without libvirt. Default: everyone.
+   */
+  access?: {
+    authorize(ref: VmRef, ctx: CallContext): void;
+    canSee(ref: VmRef, ctx: CallContext): boolean;
+  };
 }
 
 interface Entry {
@@ -67,8 +75,9 @@ export class ConsoleService implements Disposable {
   }
 
   /** Attaches a pane to a VM's console, opening the console if no pane has it yet. */
-  async open(ref: VmRef, stream: ByteStream, _ctx: CallContext): Promise<void> {
-    // Ownership (next issue): the one check for opening a console goes here.
+  async open(ref: VmRef, stream: ByteStream, ctx: CallContext): Promise<void> {
+    // The one ownership check for opening a console, before any libvirt call.
+    this.options.access?.authorize(ref, ctx);
     for (;;) {
       const entry = await this.entry(ref);
       try {
@@ -83,10 +92,11 @@ export class ConsoleService implements Disposable {
   }
 
   /** Sessions open now, optionally of one host. */
-  sessions(filter: { hostId?: string }, _ctx: CallContext): ConsoleSessionInfo[] {
-    // Ownership (next issue): filter to the consoles this caller may see here.
+  sessions(filter: { hostId?: string }, ctx: CallContext): ConsoleSessionInfo[] {
+    const access = this.options.access;
     return [...this.entries.values()]
       .filter((e) => !filter.hostId || e.ref.hostId === filter.hostId)
+      .filter((e) => !access || access.canSee(e.ref, ctx))
       .map((e) => ({ ...e.ref, name: e.name, panes: e.session.paneCount }));
   }
 

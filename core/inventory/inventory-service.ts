@@ -13,6 +13,19 @@ export interface InventoryServiceOptions extends Partial<InventoryTimings> {
   log?: (message: string) => void;
 }
 
+/**
+ * Whether the viewer may see a VM with this owner (issue 6: a user sees the VMs they own, the
+ * administrator everything). Asked at every emit, so a session that logs out sees nothing more.
+ */
+export interface InventoryViewer {
+  /** Signed in at all (host facts are shown to every signed-in user: placement needs them). */
+  signedIn(): boolean;
+  canSee(owner: string | undefined): boolean;
+}
+
+const EVERYONE: InventoryViewer = { signedIn: () => true, canSee: () => true };
+const vmKey = (r: VmRef) => `${r.hostId}/${r.uuid.toLowerCase()}`;
+
 interface HostEntry {
   live?: HostInventory;
   /** What was known when the host dropped (kept until it comes back or is removed). */
@@ -32,6 +45,8 @@ export class InventoryService implements Disposable {
   private readonly timings: InventoryTimings;
   private readonly log: (message: string) => void;
   private hosts: HostConnections | undefined;
+  /** Each known VM's owner (membership metadata), kept until its removal has been emitted. */
+  private readonly owners = new Map<string, string | undefined>();
 
   constructor(hosts?: HostConnections, options: InventoryServiceOptions = {}) {
     this.timings = {
@@ -40,7 +55,11 @@ export class InventoryService implements Disposable {
     };
     this.log = options.log ?? (() => {});
     this.batcher = this.store.add(
-      new DeltaBatcher((d) => this.changed.fire(d), options.batchMs ?? 50),
+      new DeltaBatcher((d) => {
+        this.changed.fire(d);
+        // Listeners have filtered the removals by owner; now the owners can go.
+        for (const r of d.removals) this.owners.delete(vmKey(r));
+      }, options.batchMs ?? 50),
     );
     if (hosts) this.attach(hosts);
   }
@@ -56,7 +75,8 @@ export class InventoryService implements Disposable {
   }
 
   /** Everything known now, including what is waiting in the current batch. */
-  snapshot(): { hosts: HostFacts[]; vms: Vm[] } {
+  snapshot(viewer: InventoryViewer = EVERYONE): { hosts: HostFacts[]; vms: Vm[] } {
+    if (!viewer.signedIn()) return { hosts: [], vms: [] };
     const hosts: HostFacts[] = [];
     const vms: Vm[] = [];
     for (const e of this.entries.values()) {
@@ -65,14 +85,37 @@ export class InventoryService implements Disposable {
       // A reconnecting host shows its stale list until the fresh one is read.
       const shown = e.live && !cur.facts && e.stale ? e.stale : cur;
       if (shown.facts) hosts.push(shown.facts);
-      vms.push(...shown.vms);
+      vms.push(...shown.vms.filter((vm) => viewer.canSee(vm.membership?.owner)));
     }
     return { hosts, vms };
   }
 
-  /** Live changes, batched. */
-  onChanged(listener: (delta: InventoryDelta) => void): Disposable {
-    return this.changed.on(listener);
+  /** Live changes, batched; only what `viewer` may see (empty deltas are not sent). */
+  onChanged(
+    listener: (delta: InventoryDelta) => void,
+    viewer: InventoryViewer = EVERYONE,
+  ): Disposable {
+    return this.changed.on((d) => {
+      if (!viewer.signedIn()) return;
+      const seen = (r: VmRef) => viewer.canSee(this.owners.get(vmKey(r)));
+      const mine: InventoryDelta = {
+        ...d,
+        upserts: d.upserts.filter((vm) => viewer.canSee(vm.membership?.owner)),
+        removals: d.removals.filter(seen),
+      };
+      const empty =
+        mine.hosts.length + mine.upserts.length + mine.removals.length === 0 &&
+        mine.resetHosts.length + mine.removedHosts.length === 0;
+      if (!empty) listener(mine);
+    });
+  }
+
+  /**
+   * The owner of a VM from its cached membership metadata; undefined when it has none or is not
+   * known (issue 6: ownership checks decide from this, before any libvirt call).
+   */
+  ownerOf(ref: VmRef): string | undefined {
+    return this.owners.get(vmKey(ref));
   }
 
   /** The name of a VM, when known (for messages). */
@@ -138,16 +181,27 @@ export class InventoryService implements Disposable {
     entry?.live?.dispose();
     this.entries.delete(hostId);
     this.batcher.removeHost(hostId);
+    this.forgetOwners(hostId);
+  }
+
+  private forgetOwners(hostId: string): void {
+    for (const k of [...this.owners.keys()]) if (k.startsWith(`${hostId}/`)) this.owners.delete(k);
   }
 
   private sinkFor(hostId: string) {
     const b = this.batcher;
     const mine = () => this.entries.has(hostId);
+    const own = (vm: Vm) => this.owners.set(vmKey(vm), vm.membership?.owner);
     return {
       host: (f: HostFacts) => mine() && b.host(f),
-      upsert: (vm: Vm) => mine() && b.upsert(vm),
+      upsert: (vm: Vm) => mine() && (own(vm), b.upsert(vm)),
       remove: (ref: VmRef) => mine() && b.remove(ref),
-      reset: (id: string, vms: readonly Vm[]) => mine() && b.reset(id, vms),
+      reset: (id: string, vms: readonly Vm[]) => {
+        if (!mine()) return;
+        this.forgetOwners(id);
+        vms.forEach(own);
+        b.reset(id, vms);
+      },
     };
   }
 }

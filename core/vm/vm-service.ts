@@ -11,6 +11,8 @@ export interface VmServiceOptions {
   hosts?: HostConnections;
   /** A VM's name when the inventory knows it (for messages before a lookup). */
   nameOf?: (ref: VmRef) => string | undefined;
+  /** Throws unless the caller may act on the VM (issue 6: the owner or the administrator). */
+  authorize?: (ref: VmRef, action: VmAction, ctx: CallContext) => void;
 }
 
 const ACTION_WORDS: Record<VmAction, string> = {
@@ -41,6 +43,8 @@ export class VmService {
   async act(input: VmRef & { action: VmAction }, ctx: CallContext): Promise<Record<string, never>> {
     const { action } = input;
     const ref: VmRef = { hostId: input.hostId, uuid: input.uuid };
+    // First, before anything about the VM (its name, a running action) is revealed.
+    this.authorize(ref, action, ctx);
     const key = `${ref.hostId}/${ref.uuid}`;
     const name = this.options.nameOf?.(ref) ?? ref.uuid;
     const busy = this.running.get(key);
@@ -53,7 +57,6 @@ export class VmService {
     }
     this.running.set(key, { action, name });
     try {
-      this.authorize(ref, action, ctx);
       const client = this.client(ref.hostId);
       const dom = await this.lookup(client, ref, name);
       const flags = { dom, flags: 0 };
@@ -82,10 +85,12 @@ export class VmService {
   }
 
   /**
-   * The one place an ownership check goes (next issue: only the owner, or an admin, acts on a
-   * VM of a cluster).
+   * The one place the ownership check goes (issue 6: only the owner, or the administrator, acts
+   * on a VM); runs before any libvirt call.
    */
-  protected authorize(_ref: VmRef, _action: VmAction, _ctx: CallContext): void {}
+  protected authorize(ref: VmRef, action: VmAction, ctx: CallContext): void {
+    this.options.authorize?.(ref, action, ctx);
+  }
 
   private client(hostId: string) {
     if (!this.hosts) throw new CorralError('unavailable', 'no hosts are connected');
