@@ -1,0 +1,149 @@
+import { ClusterSpec, type NicSpec } from '../../../api/clusters-api';
+import {
+  initialPlacement,
+  placementChoice,
+  toNumber,
+  type PlacementFields,
+} from './placement-fields';
+
+/** One network interface row of the wizard. */
+export interface NicFields {
+  kind: NicSpec['source']['kind'];
+  /** The bridge or network name. */
+  source: string;
+  cidr: string;
+  first: string;
+  last: string;
+  gateway: string;
+}
+
+/** The wizard's inputs exactly as typed. */
+export interface ClusterFields {
+  name: string;
+  nodes: string;
+  vcpus: string;
+  memoryMiB: string;
+  diskGiB: string;
+  image: string;
+  nics: NicFields[];
+  placement: PlacementFields;
+  sshKeys: string;
+}
+
+export const emptyNic: NicFields = {
+  kind: 'bridge',
+  source: '',
+  cidr: '',
+  first: '',
+  last: '',
+  gateway: '',
+};
+
+export const initialClusterFields: ClusterFields = {
+  name: '',
+  nodes: '2',
+  vcpus: '1',
+  memoryMiB: '512',
+  diskGiB: '4',
+  image: '',
+  nics: [emptyNic],
+  placement: initialPlacement,
+  sshKeys: '',
+};
+
+/**
+ * Where an error shows: a key per input. NIC inputs are `nics.<i>.<field>`, threshold inputs
+ * `placement.maxCpuPercent` / `placement.maxMemoryPercent`, anything else `form`.
+ */
+export type FieldErrors = Record<string, string>;
+
+export type SpecResult = { ok: true; spec: ClusterSpec } | { ok: false; errors: FieldErrors };
+
+const TOP_FIELDS = new Set(['name', 'nodes', 'vcpus', 'memoryMiB', 'diskGiB', 'image']);
+const NIC_FIELDS = new Set(['cidr', 'first', 'last', 'gateway']);
+
+/** The key of the input a schema issue belongs to. */
+export function errorKey(path: ReadonlyArray<PropertyKey>): string {
+  const [head, i, part, leaf] = path;
+  if (typeof head === 'string' && TOP_FIELDS.has(head)) return head;
+  if (head === 'sshAuthorizedKeys') return 'sshKeys';
+  if (head === 'placement') {
+    return i === 'maxCpuPercent' || i === 'maxMemoryPercent' ? `placement.${i}` : 'form';
+  }
+  if (head === 'nics' && typeof i === 'number') {
+    if (part === 'source') return `nics.${i}.source`;
+    if (part === 'addresses' && typeof leaf === 'string' && NIC_FIELDS.has(leaf)) {
+      return `nics.${i}.${leaf}`;
+    }
+    if (part === 'addresses') return `nics.${i}.cidr`;
+  }
+  if (head === 'nics') return 'nics';
+  return 'form';
+}
+
+function nicSpec(n: NicFields): NicSpec {
+  const name = n.source.trim();
+  const gateway = n.gateway.trim();
+  return {
+    source:
+      n.kind === 'bridge' ? { kind: 'bridge', bridge: name } : { kind: 'network', network: name },
+    addresses: {
+      cidr: n.cidr.trim(),
+      first: n.first.trim(),
+      last: n.last.trim(),
+      ...(gateway ? { gateway } : {}),
+    },
+  };
+}
+
+/** Whole numbers only: "3.5" or "" is an error of its own, before the schema's range checks. */
+function wholeNumber(text: string): number {
+  const n = toNumber(text);
+  return Number.isInteger(n) ? n : Number.NaN;
+}
+
+/** The SSH keys box: one key per non-empty line. */
+export function sshKeyLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+/**
+ * The wizard's inputs as the contract's ClusterSpec, validated by the contract's own schema; each
+ * problem keyed to the input it belongs to, so the form shows it next to that input.
+ */
+export function toClusterSpec(f: ClusterFields): SpecResult {
+  const candidate = {
+    name: f.name.trim(),
+    nodes: wholeNumber(f.nodes),
+    vcpus: wholeNumber(f.vcpus),
+    memoryMiB: wholeNumber(f.memoryMiB),
+    diskGiB: wholeNumber(f.diskGiB),
+    nics: f.nics.map(nicSpec),
+    image: f.image,
+    placement: placementChoice(f.placement),
+    sshAuthorizedKeys: sshKeyLines(f.sshKeys),
+  };
+  const parsed = ClusterSpec.safeParse(candidate);
+  if (parsed.success) return { ok: true, spec: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const key = errorKey(issue.path);
+    errors[key] ??= issueText(key, issue.message, f);
+  }
+  return { ok: false, errors };
+}
+
+/** Friendlier words for the two messages people hit most. */
+function issueText(key: string, message: string, f: ClusterFields): string {
+  if (/received NaN|expected number/i.test(message)) {
+    return key.startsWith('placement.') ? 'enter a number from 0 to 100' : 'enter a whole number';
+  }
+  if (key === 'image' && !f.image) return 'choose a base image';
+  if (key.endsWith('.source') && /string|characters|letters/i.test(message)) {
+    return `name the ${key.startsWith('nics.') ? 'bridge or network' : 'source'}: ${message}`;
+  }
+  return message;
+}
