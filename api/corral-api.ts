@@ -3,6 +3,7 @@ import { accountsApi } from './accounts-api';
 import { consoleApi } from './console-api';
 import { event, method } from './contract';
 import { hostsApi } from './hosts-api';
+import { imagesApi } from './images-api';
 import { inventoryApi, vmApi } from './inventory-api';
 
 /** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
@@ -57,6 +58,8 @@ export const corralApi = {
   inventory: inventoryApi,
   /** VM power actions (issue 5). */
   vm: vmApi,
+  /** Base images per host: list, upload with progress, remove (issue 6). */
+  images: imagesApi,
 } as const;
 
 export type CorralApi = typeof corralApi;

@@ -47,9 +47,23 @@ export const UploadTarget = z.object({
 });
 export type UploadTarget = z.infer<typeof UploadTarget>;
 
+/** An active storage pool of a host: where an upload can go. */
+export const StoragePool = z.object({ hostId: HostId, name: z.string() });
+export type StoragePool = z.infer<typeof StoragePool>;
+
+/** One line of the upload stream's answer (newline-delimited JSON). */
+export const UploadProgress = z.object({ uploaded: z.number().int().nonnegative() });
+export type UploadProgress = z.infer<typeof UploadProgress>;
+
 export const imagesApi = {
-  /** Base images on every online host (qcow2/raw volumes of active pools, kernel/initrd paired). */
+  /**
+   * Base images on every online host: qcow2/raw volumes of active pools, without linked clones
+   * (volumes with a backing store) and seeds (`*-seed.iso`); `<image>.kernel` / `<image>.initrd`
+   * companions are not listed but make the image's boot `kernel`.
+   */
   list: method(z.object({}).strict(), z.array(BaseImage)),
+  /** Active storage pools of every online host (upload destinations). */
+  pools: method(z.object({}).strict(), z.array(StoragePool)),
   /**
    * Uploads a file from this computer into a new volume. The client writes exactly `sizeBytes`
    * and half-closes; the server answers with newline-delimited JSON `{"uploaded":n}` progress and

@@ -9,6 +9,7 @@ import type { CallContext } from './call-context';
 import { ConsoleService } from './console/console-service';
 import type { HostConnections } from './hosts/host-connections';
 import { HostsService, type HostsServiceOptions } from './hosts/hosts-service';
+import { ImagesService } from './images/images-service';
 import { InventoryService } from './inventory/inventory-service';
 import { FileKeyCipher } from './secrets/file-key-cipher';
 import type { SecretCipher } from './secrets/secret-cipher';
@@ -48,6 +49,7 @@ export class CorralCore implements Disposable {
   readonly consoles: ConsoleService | undefined;
   readonly inventory: InventoryService;
   readonly vms: VmService;
+  readonly images: ImagesService;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
@@ -81,6 +83,8 @@ export class CorralCore implements Disposable {
       nameOf: (ref) => this.inventory.nameOf(ref),
       authorize: (ref, _action, ctx) => void vmAccess.require(ref, ctx),
     });
+    // Images: every signed-in user lists them; only the administrator uploads and removes.
+    this.images = this.store.add(new ImagesService(hostConnections, { access: this.accounts }));
   }
 
   private requireConsoles(): ConsoleService {
@@ -148,6 +152,13 @@ export class CorralCore implements Disposable {
       vm: {
         // Ownership: VmService.authorize (from vmAccess), before any libvirt call.
         act: (input, ctx) => this.vms.act(input, ctx),
+      },
+      images: {
+        // Checks: ImagesService (options.access), before any libvirt call.
+        list: (_, ctx) => this.images.list(ctx),
+        pools: (_, ctx) => this.images.pools(ctx),
+        upload: (target, stream, ctx) => this.images.upload(target, stream, ctx),
+        remove: (input, ctx) => this.images.remove(input, ctx),
       },
     };
   }

@@ -226,6 +226,7 @@ export const procedures = {
   ),
   storageVolLookupByName: p(95, xstruct({ pool: poolRef, name: nstring }), volRet),
   storageVolGetPath: p(100, xstruct({ vol: volRef }), xstruct({ name: nstring })),
+  storageVolGetXmlDesc: p(99, xstruct({ vol: volRef, flags: xuint }), xstruct({ xml: nstring })),
   storageVolDelete: p(94, xstruct({ vol: volRef, flags: xuint }), xvoid),
   storageVolResize: p(260, xstruct({ vol: volRef, capacity: xuhyper, flags: xuint }), xvoid),
   storageVolUpload: s(208, volTransfer, 'write'),

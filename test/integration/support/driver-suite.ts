@@ -188,6 +188,8 @@ export function defineTestDriverSuite(t: TransportUnderTest, coverage: Procedure
       expect((await c.call('storageVolGetPath', { vol: found.vol })).name).toContain(
         'corral-it-v1',
       );
+      const volDesc = await c.call('storageVolGetXmlDesc', { vol: found.vol, flags: 0 });
+      expect(volDesc.xml).toContain('<name>corral-it-v1</name>');
       await c.call('storageVolDelete', { vol: clone.vol, flags: 0 });
       await c.call('storageVolDelete', { vol, flags: 0 });
 

@@ -1,0 +1,376 @@
+import type { ByteStream } from '../../api/byte-stream';
+import { type Disposable, DisposableStore } from '../../api/disposable';
+import { CorralError } from '../../api/errors';
+import type { BaseImage, StoragePool, UploadTarget } from '../../api/images-api';
+import type { LibvirtClient, PoolRef, VolRef } from '../../native/libvirt';
+import type { CallContext } from '../call-context';
+import type { HostConnections } from '../hosts/host-connections';
+import { CallLimiter } from '../inventory/call-limiter';
+import { parseDomainXml } from '../inventory/domain-xml';
+import { baseImagesOfPool, companionNames } from './base-images';
+import { isMissing, storageError } from './storage-errors';
+import { VolumeUpload } from './volume-upload';
+import { type VolumeFacts, parseVolumeXml, uploadVolumeXml } from './volume-xml';
+
+/** VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE: inactive pools have no volumes to offer. */
+const LIST_POOLS_ACTIVE = 2;
+/** libvirtd serves ~5 calls per client at once; leave room for consoles and actions. */
+const CALLS_PER_HOST = 3;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Who may use images (issue 6: everyone signed in lists, the administrator uploads and removes).
+ * AccountsService fits; until it is wired into the core, calls are not checked.
+ */
+export interface ImagesAccess {
+  requireUser(ctx: CallContext): unknown;
+  requireAdmin(ctx: CallContext): unknown;
+}
+
+/** Options of {@link ImagesService}. */
+export interface ImagesServiceOptions {
+  /** The accounts check (see {@link ImagesAccess}). */
+  access?: ImagesAccess;
+}
+
+interface Running {
+  hostId: string;
+  upload: VolumeUpload;
+}
+
+/** A partial volume left on a host that dropped mid-upload: deleted when it is back. */
+interface Leftover {
+  pool: string;
+  name: string;
+  /** The volume's key (its path), so a same-named newer volume is never the one deleted. */
+  key: string;
+}
+
+/**
+ * Base images (issue 6): volumes on the hosts that clusters' linked clones are made from. Lists
+ * them per host, uploads new ones from the user's computer through a volume upload stream (the
+ * partial volume is deleted on any failure), and removes unused ones.
+ */
+export class ImagesService implements Disposable {
+  private readonly uploads = new Set<Running>();
+  private readonly leftovers = new Map<string, Leftover[]>();
+  private readonly store = new DisposableStore();
+
+  constructor(
+    private readonly hosts: HostConnections,
+    private readonly options: ImagesServiceOptions = {},
+  ) {
+    const hostGone = (hostId: string, why: string) => {
+      for (const r of this.uploads)
+        if (r.hostId === hostId) r.upload.abort(new CorralError('unavailable', why));
+    };
+    this.store.add(
+      hosts.onHostOffline((hostId, error) =>
+        hostGone(hostId, `the host dropped during the upload: ${error}`),
+      ),
+    );
+    this.store.add(
+      hosts.onHostRemoved((hostId) => {
+        hostGone(hostId, 'the host was removed');
+        this.leftovers.delete(hostId);
+      }),
+    );
+    this.store.add(
+      hosts.onHostOnline((hostId, client) => void this.cleanLeftovers(hostId, client)),
+    );
+  }
+
+  /** Base images of every online host; a host that fails mid-listing is left out. */
+  async list(ctx: CallContext): Promise<BaseImage[]> {
+    this.options.access?.requireUser(ctx);
+    const perHost = await Promise.all(
+      this.hosts
+        .online()
+        .map(({ hostId, client }) => this.hostImages(hostId, client).catch(() => [])),
+    );
+    return perHost.flat();
+  }
+
+  /** Active storage pools of every online host. */
+  async pools(ctx: CallContext): Promise<StoragePool[]> {
+    this.options.access?.requireUser(ctx);
+    const perHost = await Promise.all(
+      this.hosts.online().map(async ({ hostId, client }) => {
+        try {
+          return (await activePools(client)).map((p) => ({ hostId, name: p.name }));
+        } catch {
+          return [];
+        }
+      }),
+    );
+    return perHost.flat().sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * The base image `name` on a host (for cluster creation): the one in `pool` when given, else
+   * the only pool that has it. `not-found` when no pool has it as a base image, `conflict` when
+   * several do and no pool was named.
+   */
+  async findBaseImage(hostId: string, name: string, pool?: string): Promise<BaseImage> {
+    const images = await this.hostImages(hostId, this.hosts.libvirt(hostId), pool);
+    const found = images.filter((i) => i.name === name);
+    if (found.length === 0) {
+      throw new CorralError(
+        'not-found',
+        `no base image ${name} on host ${hostId}${pool ? ` in pool ${pool}` : ''}`,
+      );
+    }
+    if (found.length > 1) {
+      throw new CorralError(
+        'conflict',
+        `base image ${name} exists in several pools of host ${hostId} (${found.map((i) => i.pool).join(', ')}); name the pool`,
+      );
+    }
+    return found[0]!;
+  }
+
+  /**
+   * Accepts an upload (the stream is open once this resolves): a new raw volume of exactly the
+   * announced size, filled from the client's bytes. An existing name is refused before anything
+   * is created; on any failure afterwards the partial volume is deleted.
+   */
+  async upload(target: UploadTarget, source: ByteStream, ctx: CallContext): Promise<void> {
+    this.options.access?.requireAdmin(ctx);
+    const client = this.hosts.libvirt(target.hostId);
+    const pool = await lookupPool(client, target.pool);
+    const existing = await client.call('storageVolLookupByName', { pool, name: target.name }).then(
+      () => true,
+      (err: unknown) => {
+        if (isMissing(err)) return false;
+        throw storageError(err, `cannot look up ${target.name}`);
+      },
+    );
+    if (existing) {
+      throw new CorralError(
+        'conflict',
+        `a volume named ${target.name} already exists in pool ${target.pool}`,
+      );
+    }
+    let vol: VolRef;
+    try {
+      ({ vol } = await client.call('storageVolCreateXml', {
+        pool,
+        xml: uploadVolumeXml(target.name, target.sizeBytes),
+        flags: 0,
+      }));
+    } catch (err) {
+      throw storageError(err, `cannot create volume ${target.name} in pool ${target.pool}`);
+    }
+    let upload: VolumeUpload;
+    try {
+      upload = await VolumeUpload.start({ client, vol, sizeBytes: target.sizeBytes, source });
+    } catch (err) {
+      await deleteVolume(client, vol);
+      throw err;
+    }
+    const running: Running = { hostId: target.hostId, upload };
+    this.uploads.add(running);
+    void upload.done
+      .then(
+        () => this.checkFormat(client, pool, vol, target),
+        async (err: CorralError) => {
+          if (!(await deleteVolume(client, vol))) this.remember(target.hostId, vol);
+          throw err;
+        },
+      )
+      .then(
+        () => source.end(),
+        (err: unknown) => source.end(storageError(err, 'upload failed').toData()),
+      )
+      .finally(() => this.uploads.delete(running));
+  }
+
+  /**
+   * Deletes a base image and its kernel/initrd companions. Refused while any volume of the host
+   * is a linked clone of it or any domain's disk is it.
+   */
+  async remove(
+    input: { hostId: string; pool: string; name: string },
+    ctx: CallContext,
+  ): Promise<Record<string, never>> {
+    this.options.access?.requireAdmin(ctx);
+    const client = this.hosts.libvirt(input.hostId);
+    const pool = await lookupPool(client, input.pool);
+    const { vol } = await client
+      .call('storageVolLookupByName', { pool, name: input.name })
+      .catch((err: unknown) => {
+        throw storageError(err, `no volume ${input.name} in pool ${input.pool}`);
+      });
+    const facts = await volumeFacts(client, vol);
+    const users = await this.usersOf(client, facts.path);
+    if (users.length > 0) {
+      throw new CorralError(
+        'conflict',
+        `${input.name} is in use and was not removed: ${users.join(', ')}`,
+        { users },
+      );
+    }
+    try {
+      await client.call('storageVolDelete', { vol, flags: 0 });
+    } catch (err) {
+      throw storageError(err, `cannot remove ${input.name}`);
+    }
+    const companions = companionNames(input.name);
+    for (const name of [companions.kernel, companions.initrd]) {
+      const found = await client.call('storageVolLookupByName', { pool, name }).catch(() => null);
+      if (found) await client.call('storageVolDelete', { vol: found.vol, flags: 0 });
+    }
+    return {};
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    for (const r of this.uploads) r.upload.abort(new CorralError('cancelled', 'Corral is closing'));
+  }
+
+  private remember(hostId: string, vol: VolRef): void {
+    const list = this.leftovers.get(hostId) ?? [];
+    list.push({ pool: vol.pool, name: vol.name, key: vol.key });
+    this.leftovers.set(hostId, list);
+  }
+
+  /** Deletes partial volumes of uploads cut short by this host's drop, now it is back. */
+  private async cleanLeftovers(hostId: string, client: LibvirtClient): Promise<void> {
+    const list = this.leftovers.get(hostId);
+    if (!list) return;
+    this.leftovers.delete(hostId);
+    for (const left of list) {
+      const pool = await lookupPool(client, left.pool).catch(() => undefined);
+      const found =
+        pool &&
+        (await client.call('storageVolLookupByName', { pool, name: left.name }).catch(() => null));
+      if (found && found.vol.key === left.key && !(await deleteVolume(client, found.vol)))
+        this.remember(hostId, found.vol);
+    }
+  }
+
+  private async hostImages(
+    hostId: string,
+    client: LibvirtClient,
+    onlyPool?: string,
+  ): Promise<BaseImage[]> {
+    const limiter = new CallLimiter(CALLS_PER_HOST);
+    const pools = (await activePools(client)).filter((p) => !onlyPool || p.name === onlyPool);
+    const perPool = await Promise.all(
+      pools.map(async (pool) => {
+        const { vols } = await client.call('storagePoolListAllVolumes', {
+          pool,
+          needResults: true,
+          flags: 0,
+        });
+        const facts = await Promise.all(
+          vols.map((vol) =>
+            // A volume deleted between the listing and this read is simply not there.
+            limiter.run(() => volumeFacts(client, vol).catch(() => undefined)),
+          ),
+        );
+        return baseImagesOfPool(
+          hostId,
+          pool.name,
+          facts.filter((f): f is VolumeFacts => f !== undefined),
+        );
+      }),
+    );
+    return perPool.flat();
+  }
+
+  /** Linked clones (volumes backed by `path`) and domains whose disk is `path`, by name. */
+  private async usersOf(client: LibvirtClient, path: string): Promise<string[]> {
+    const users: string[] = [];
+    for (const pool of await activePools(client)) {
+      const { vols } = await client.call('storagePoolListAllVolumes', {
+        pool,
+        needResults: true,
+        flags: 0,
+      });
+      for (const vol of vols) {
+        const facts = await volumeFacts(client, vol).catch(() => undefined);
+        if (facts?.backingPath === path) users.push(`linked clone ${facts.name}`);
+      }
+    }
+    const { domains } = await client.call('connectListAllDomains', { needResults: true, flags: 0 });
+    for (const dom of domains) {
+      const { xml } = await client
+        .call('domainGetXmlDesc', { dom, flags: 0 })
+        .catch(() => ({ xml: '' }));
+      if (!xml) continue;
+      const disks = parseDomainXml(xml).disks;
+      if (disks.some((d) => d.source === path)) users.push(`domain ${dom.name}`);
+    }
+    return users;
+  }
+
+  /**
+   * After the bytes are in: libvirt probes the file's format on a pool refresh. An upload that
+   * is not what it was declared as (a raw file sent as qcow2) is refused and deleted.
+   */
+  private async checkFormat(
+    client: LibvirtClient,
+    pool: PoolRef,
+    vol: VolRef,
+    target: UploadTarget,
+  ): Promise<void> {
+    // Another upload into the pool blocks a refresh ("asynchronous jobs running"): retry a bit.
+    let refreshed = false;
+    for (let attempt = 0; attempt < 20 && !refreshed; attempt++) {
+      refreshed = await client.call('storagePoolRefresh', { pool, flags: 0 }).then(
+        () => true,
+        () => delay(250).then(() => false),
+      );
+    }
+    if (!refreshed) return; // Uploaded as declared; the format shows once the pool refreshes.
+    const facts = await volumeFacts(client, vol);
+    if (facts.format !== target.format) {
+      await deleteVolume(client, vol);
+      throw new CorralError(
+        'bad-request',
+        `the file is ${facts.format}, not ${target.format}: the volume was deleted`,
+      );
+    }
+  }
+}
+
+async function activePools(client: LibvirtClient): Promise<PoolRef[]> {
+  const { pools } = await client.call('connectListAllStoragePools', {
+    needResults: true,
+    flags: LIST_POOLS_ACTIVE,
+  });
+  return pools;
+}
+
+async function lookupPool(client: LibvirtClient, name: string): Promise<PoolRef> {
+  try {
+    return (await client.call('storagePoolLookupByName', { name })).pool;
+  } catch (err) {
+    throw storageError(err, `no storage pool ${name}`);
+  }
+}
+
+async function volumeFacts(client: LibvirtClient, vol: VolRef): Promise<VolumeFacts> {
+  const { xml } = await client.call('storageVolGetXmlDesc', { vol, flags: 0 });
+  return parseVolumeXml(xml);
+}
+
+/**
+ * Deletes a partial volume; false when it could not (the host is gone). Right after an abort the
+ * daemon may still count the stream as a job on the volume, so a refusal is retried briefly.
+ */
+async function deleteVolume(client: LibvirtClient, vol: VolRef): Promise<boolean> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await client.call('storageVolDelete', { vol, flags: 0 });
+      return true;
+    } catch (err) {
+      if (isMissing(err)) return true;
+      if (!client.connection.isOpen) return false;
+      await delay(250);
+    }
+  }
+  return false;
+}
