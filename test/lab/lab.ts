@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GUEST_CACHE_DIR } from '../support/guest-kernel';
 import { LAB, LAB_DIR, STATE_FILE, hostAddress, hostName } from './config';
 import { processAlive, run, sleep } from './exec';
 import {
@@ -9,11 +11,6 @@ import {
   startHost,
   writeHostSsh,
 } from './host-daemons';
-import { GUEST_CACHE_DIR } from '../support/guest-kernel';
-import { join } from 'node:path';
-
-/** Shared QEMU capability cache of lab hosts (see seedCapsCache). */
-const CAPS_CACHE = join(GUEST_CACHE_DIR, 'libvirt-qemu-caps');
 import { ensureGuestImage } from './image-builder';
 import { labSshPaths, writeLabSshConfig } from './lab-ssh';
 import {
@@ -27,6 +24,9 @@ import { checkPrerequisites } from './prerequisites';
 import { otherLeases, releaseLease, takeLease, withLabLock } from './lab-lock';
 import { generateKey, knownHostsLine } from './ssh-keys';
 import { readLabState, writeLabState, type LabState } from './state';
+
+/** Shared QEMU capability cache of lab hosts (see seedCapsCache). */
+const CAPS_CACHE = join(GUEST_CACHE_DIR, 'libvirt-qemu-caps');
 
 /** Options of `up`. */
 export interface UpOptions {
