@@ -13,8 +13,9 @@ declare module 'vitest' {
 /**
  * Vitest global setup for suites that need real hosts: brings the lab up (building the guest
  * image on a cold cache) and takes it down afterwards, unless it was already up before the run
- * (then it is someone's lab and stays) or another live run still uses it (see lab-lock.ts). If the lab cannot start, this throws and
- * every test of the project fails with that reason; nothing is skipped.
+ * (then it is someone's lab and stays) or another live run still uses it (see lab-lock.ts). If
+ * the lab cannot start, this throws and every test of the project fails with that reason; nothing
+ * is skipped. Note that down.test.ts restarts the lab (new keys) once no other run uses it.
  *
  * CORRAL_LAB_HOSTS sets the host count (default 2); CORRAL_LAB_KEEP=1 leaves the lab up after the
  * run, for debugging or for trying Corral against it.
