@@ -14,7 +14,7 @@ import { MessagePortMainTransport } from './message-port-main-transport';
  */
 export function connectWindow(
   window: BrowserWindow,
-  core: Pick<CorralCore, 'api'>,
+  core: Pick<CorralCore, 'api'> & Partial<Pick<CorralCore, 'accounts'>>,
   entry: AppEntry,
 ): Disposable {
   const contents = window.webContents;
@@ -47,6 +47,8 @@ export function connectWindow(
     current = toDisposable(() => {
       served.dispose();
       transport.close();
+      // A reload or a closed window ends this load's sign-in (issue 6: logout reloads the page).
+      core.accounts?.endSession(sessionId);
     });
     frame.postMessage(DESKTOP_PORT_CHANNEL, null, [port2]);
   };

@@ -19,6 +19,8 @@ export interface CorralServerOptions {
   port?: number;
   /** A fixed access token (tests); by default a random one. */
   token?: string;
+  /** Idle time after which a session expires (default 12 h; tests shorten it). */
+  sessionIdleMs?: number;
 }
 
 export interface CorralServer {
@@ -37,8 +39,15 @@ const SECURITY_HEADERS = {
 /** The headless shell: serves the renderer and the contract over a WebSocket, behind a token. */
 export async function startCorralServer(options: CorralServerOptions): Promise<CorralServer> {
   const host = options.host ?? '127.0.0.1';
-  const sessions = new SessionStore(options.token);
+  const sessions = new SessionStore(options.token, options.sessionIdleMs);
   const sockets = new Map<string, Set<WsTransport>>();
+  const accounts = options.core.accounts;
+  // Issue 6: an expired cookie session logs its user out; a logout (from any path) closes that
+  // session's sockets. Closing waits a turn so the logOut reply leaves before the close frame.
+  sessions.onExpired((id) => endSession(id));
+  const stopFollowingLogouts = accounts.onSessionEnded((id) =>
+    setImmediate(() => closeSockets(id)),
+  );
   let allowedHosts = new Set<string>();
 
   const http = createServer((req, res) => {
@@ -93,8 +102,14 @@ export async function startCorralServer(options: CorralServerOptions): Promise<C
       .catch(() => res.writeHead(400).end('bad request'));
   }
 
+  /** The cookie session is over (DELETE /api/session, idle expiry): no user, no sockets. */
   function endSession(id: string): void {
     sessions.end(id);
+    accounts.endSession(id);
+    closeSockets(id);
+  }
+
+  function closeSockets(id: string): void {
     for (const socket of sockets.get(id) ?? []) socket.close();
     sockets.delete(id);
   }
@@ -121,6 +136,8 @@ export async function startCorralServer(options: CorralServerOptions): Promise<C
     if (!sessionId || !sessions.touch(sessionId)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const transport = new WsTransport(ws);
+      // Activity on a socket keeps its session alive (the idle timeout is about idleness).
+      transport.onMessage(() => sessions.touch(sessionId));
       const set = sockets.get(sessionId) ?? new Set();
       set.add(transport);
       sockets.set(sessionId, set);
@@ -149,6 +166,8 @@ export async function startCorralServer(options: CorralServerOptions): Promise<C
     url,
     token: sessions.token,
     async close() {
+      stopFollowingLogouts.dispose();
+      sessions.dispose();
       for (const client of wss.clients) client.terminate();
       wss.close();
       http.closeAllConnections();

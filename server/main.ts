@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     host: values.host,
     port,
     token: process.env.CORRAL_TOKEN,
+    sessionIdleMs: idleMs(process.env.CORRAL_SESSION_IDLE_SECONDS),
   });
   // The token goes in the fragment: browsers never send it to the server or into logs.
   console.log(`Corral is serving ${server.url}`);
@@ -42,6 +43,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The session idle timeout from the environment (seconds), or the default. */
+function idleMs(seconds: string | undefined): number | undefined {
+  if (seconds === undefined || seconds === '') return undefined;
+  const n = Number(seconds);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`bad CORRAL_SESSION_IDLE_SECONDS ${seconds}`);
+  return n * 1000;
 }
 
 main().catch((err: unknown) => {

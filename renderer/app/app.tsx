@@ -1,6 +1,7 @@
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
 import { AboutView } from '../views/about-view';
+import { ClustersView } from '../views/clusters/clusters-view';
 import { HostsView } from '../views/hosts/hosts-view';
 import { PlaceholderView } from '../views/placeholder-view';
 import { TopologyView } from '../views/topology/topology-view';
@@ -8,12 +9,18 @@ import { ClientContext } from './client-context';
 import { Sidebar } from './sidebar';
 import { BottomPanel } from './bottom-panel';
 import { useTheme } from './use-theme';
+import { SessionContext, type Session } from './user-context';
 
-/** The frame people live in: sidebar, main area, and a panel for consoles and jobs. */
-export function App({ client }: { client: CorralClient }) {
+/**
+ * The frame people live in: sidebar, main area, and a panel for consoles and jobs. Shown only to
+ * a signed-in session (issue 6).
+ */
+export function App({ client, session }: { client: CorralClient; session: Session }) {
   return (
     <ClientContext.Provider value={client}>
-      <Frame />
+      <SessionContext.Provider value={session}>
+        <Frame />
+      </SessionContext.Provider>
     </ClientContext.Provider>
   );
 }
@@ -32,7 +39,7 @@ function Frame() {
         ) : view === 'topology' ? (
           <TopologyView />
         ) : view === 'clusters' ? (
-          <PlaceholderView title="Clusters" text="Clusters you create will be listed here." />
+          <ClustersView />
         ) : (
           <PlaceholderView title="Jobs" text="MPI jobs and their output will appear here." />
         )}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { App } from '../app/app';
+import { AccountGate } from './account-gate';
 import { connectCorral, type CorralConnection } from './corral-client';
 import { isDesktopShell, receiveDesktopPort } from './electron-port';
 import { TokenLogin } from './token-login';
@@ -14,14 +14,18 @@ type BootState =
   | { phase: 'starting' }
   | { phase: 'login'; error?: string }
   | { phase: 'ready'; connection: CorralConnection }
-  | { phase: 'disconnected'; reason: string };
+  | { phase: 'disconnected'; reason: string }
+  | { phase: 'logging-out' };
 
 /** Finds the transport this shell offers, then renders the app on top of it. */
 export function Boot() {
   const [state, setState] = useState<BootState>({ phase: 'starting' });
 
   const attach = (connection: CorralConnection) => {
-    connection.onClose((reason) => setState({ phase: 'disconnected', reason }));
+    // After a logout the server closes the socket: that is expected, not a disconnection.
+    connection.onClose((reason) =>
+      setState((s) => (s.phase === 'logging-out' ? s : { phase: 'disconnected', reason })),
+    );
     setState({ phase: 'ready', connection });
   };
 
@@ -74,7 +78,14 @@ export function Boot() {
           Disconnected from Corral: {state.reason}. Reload to reconnect.
         </p>
       );
+    case 'logging-out':
+      return <p className="boot-status">Logging out…</p>;
     case 'ready':
-      return <App client={state.connection.api} />;
+      return (
+        <AccountGate
+          client={state.connection.api}
+          onLoggingOut={() => setState({ phase: 'logging-out' })}
+        />
+      );
   }
 }

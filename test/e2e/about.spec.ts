@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import pkg from '../../package.json' with { type: 'json' };
 import { LOCAL_LIBVIRT_SOCKET, probeUnixSocket } from '../../core/system/local-libvirt-probe';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
+import { enterAsAdmin, signUpAdmin } from './support/sign-in';
 
 let server: ServerProcess;
 test.beforeAll(async () => {
@@ -18,6 +19,8 @@ test('logs in with the printed token and shows what core reports in About', asyn
 
   await page.getByLabel('Access token').fill(server.token);
   await page.getByRole('button', { name: 'Continue' }).click();
+  // Past the token gate, the first account is created (issue 6).
+  await signUpAdmin(page);
   const nav = page.getByRole('navigation', { name: 'Sections' });
   await expect(nav).toBeVisible();
   await nav.getByRole('button', { name: 'About' }).click();
@@ -47,7 +50,7 @@ test('logs in with the printed token and shows what core reports in About', asyn
 test('the token in the URL fragment logs in directly and is removed from the address', async ({
   page,
 }) => {
-  await page.goto(`${server.url}#token=${server.token}`);
+  await enterAsAdmin(page, server);
   await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
   expect(new URL(page.url()).hash).toBe('');
 });

@@ -5,6 +5,7 @@ import { guestKernel } from '../support/guest-kernel';
 import { guestInitramfs } from '../integration/support/guest-initramfs';
 import { guestDomainXml } from '../integration/support/guest-xml';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
+import { enterAsAdmin } from './support/sign-in';
 
 /** "This computer": the hosts service lists this machine's libvirtd under this id. */
 const LOCAL_HOST_ID = 'local';
@@ -58,7 +59,7 @@ test('a console tab types into the guest, reads the answer, and gets its screen 
       sessionStorage.setItem('corral.consoles', JSON.stringify([{ hostId, uuid, name: vm }])),
     [LOCAL_HOST_ID, dom.uuid, name],
   );
-  await page.goto(`${server.url}#token=${server.token}`);
+  await enterAsAdmin(page, server);
 
   const tab = page.getByRole('tab', { name });
   await expect(tab).toHaveAttribute('aria-selected', 'true');

@@ -6,6 +6,7 @@ import { setHostLink } from '../lab/link-control';
 import { generateKey } from '../lab/ssh-keys';
 import { readLabState, type LabHost, type LabState } from '../lab/state';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
+import { enterAsAdmin } from './support/sign-in';
 
 /**
  * Issue 5, hosts: the real server, Chromium, and the lab's hosts (network namespaces with their
@@ -38,7 +39,7 @@ test.beforeAll(async ({ browser }) => {
   [h1, h2] = [state.hosts[0]!, state.hosts[1]!];
   server = await startServerProcess();
   page = await browser.newPage();
-  await page.goto(`${server.url}#token=${server.token}`);
+  await enterAsAdmin(page, server);
   await expect(page.getByRole('heading', { name: 'Hosts' })).toBeVisible();
 });
 

@@ -10,6 +10,7 @@ import { setHostLink } from '../lab/link-control';
 import { readLabState, type LabHost, type LabState } from '../lab/state';
 import { guestKernel } from '../support/guest-kernel';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
+import { enterAsAdmin } from './support/sign-in';
 
 /**
  * Issue 5, topology: the real server, Chromium and two lab hosts. Domains are defined on the
@@ -92,7 +93,7 @@ test.beforeAll(async ({ browser }) => {
 
   server = await startServerProcess();
   page = await browser.newPage();
-  await page.goto(`${server.url}#token=${server.token}`);
+  await enterAsAdmin(page, server);
   // Hosts are added the way a person does it: the form, then the fingerprint dialog.
   await page.getByRole('button', { name: 'Hosts', exact: true }).click();
   for (const h of [h1, h2]) {

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
+import { enterAsAdmin } from './support/sign-in';
 
 let server: ServerProcess;
 test.beforeAll(async () => {
@@ -66,7 +67,7 @@ test('a page from a foreign origin in the browser cannot open the socket', async
   // A real cross-origin page: a second Corral server is a different origin (other port).
   const other = await startServerProcess();
   try {
-    await page.goto(`${server.url}#token=${server.token}`);
+    await enterAsAdmin(page, server);
     await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
     await page.goto(other.url);
     const wsUrl = new URL('/api/ws', server.url);

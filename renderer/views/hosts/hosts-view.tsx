@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { HostInput, HostView } from '../../../api/hosts-api';
 import { useClient } from '../../app/client-context';
+import { useIsAdmin } from '../../app/user-context';
 import { HostForm } from './host-form';
 import { hostStatusText } from './host-status-text';
 import { RemoveHostDialog, ReplaceKeyDialog, TrustKeyDialog } from './key-dialogs';
@@ -39,6 +40,8 @@ function useHosts(): { hosts: HostView[] | undefined; loadError?: string } {
 /** Hosts (issue 5): add, edit, remove, trust keys, and each host's live status as text. */
 export function HostsView() {
   const client = useClient();
+  // Issue 6: only the administrator manages hosts (core refuses others anyway).
+  const canManage = useIsAdmin();
   const { hosts, loadError } = useHosts();
   const [modal, setModal] = useState<Modal>();
   const [busy, setBusy] = useState(false);
@@ -92,12 +95,15 @@ export function HostsView() {
     <section aria-labelledby="view-title" className="hosts-view">
       <header className="hosts-header">
         <h1 id="view-title">Hosts</h1>
-        {modal?.kind !== 'add' && (
+        {canManage && modal?.kind !== 'add' && (
           <button type="button" onClick={() => setModal({ kind: 'add' })}>
             Add host
           </button>
         )}
       </header>
+      {!canManage && (
+        <p className="muted">Only the administrator adds, changes and removes hosts.</p>
+      )}
       {loadError && <p role="alert">Could not load the hosts: {loadError}</p>}
       {!hosts && !loadError && <p>Loading…</p>}
       {hosts?.length === 0 && (
@@ -121,6 +127,7 @@ export function HostsView() {
           <HostRow
             key={host.id}
             host={host}
+            canManage={canManage}
             onEdit={() => setModal({ kind: 'edit', id: host.id })}
             onRemove={() => setModal({ kind: 'remove', id: host.id })}
             onTrust={() => setModal({ kind: 'trust', id: host.id })}
@@ -166,6 +173,7 @@ export function HostsView() {
 
 function HostRow({
   host,
+  canManage,
   onEdit,
   onRemove,
   onTrust,
@@ -173,6 +181,8 @@ function HostRow({
   onReconnect,
 }: {
   host: HostView;
+  /** The administrator's controls (trust, replace, reconnect, edit, remove). */
+  canManage: boolean;
   onEdit: () => void;
   onRemove: () => void;
   onTrust: () => void;
@@ -208,31 +218,33 @@ function HostRow({
             be intercepting the connection.
           </p>
         )}
-        <div className="hosts-actions">
-          {s.state === 'key-unknown' && (
-            <button type="button" onClick={onTrust}>
-              Review host key…
-            </button>
-          )}
-          {s.state === 'key-mismatch' && (
-            <button type="button" onClick={onReplace}>
-              Replace key…
-            </button>
-          )}
-          <button type="button" onClick={onReconnect}>
-            Reconnect
-          </button>
-          {!host.local && (
-            <>
-              <button type="button" onClick={onEdit}>
-                Edit
+        {canManage && (
+          <div className="hosts-actions">
+            {s.state === 'key-unknown' && (
+              <button type="button" onClick={onTrust}>
+                Review host key…
               </button>
-              <button type="button" onClick={onRemove}>
-                Remove
+            )}
+            {s.state === 'key-mismatch' && (
+              <button type="button" onClick={onReplace}>
+                Replace key…
               </button>
-            </>
-          )}
-        </div>
+            )}
+            <button type="button" onClick={onReconnect}>
+              Reconnect
+            </button>
+            {!host.local && (
+              <>
+                <button type="button" onClick={onEdit}>
+                  Edit
+                </button>
+                <button type="button" onClick={onRemove}>
+                  Remove
+                </button>
+              </>
+            )}
+          </div>
+        )}
       </article>
     </li>
   );
