@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildNoCloudSeed } from '../../core/provisioning/nocloud-seed';
+import { buildNoCloudSeed, type SeedFile } from '../../core/provisioning/nocloud-seed';
 import { LAB } from './config';
 import { guestDomainXml, overlayVolumeXml } from './domain-xml';
 import { run, shellQuote, sleep } from './exec';
@@ -38,6 +38,8 @@ export interface BootOptions {
   octet?: number;
   /** Define and start only; do not wait for the ready marker. */
   noWait?: boolean;
+  /** Extra files the seed's `write_files` puts in the guest. */
+  writeFiles?: SeedFile[];
 }
 
 const IMAGES = '/var/lib/libvirt/images';
@@ -96,6 +98,7 @@ async function boot(state: LabState, host: LabHost, opts: BootOptions): Promise<
       privateKey: readFileSync(key.privateKey, 'utf8'),
       publicKey: key.publicLine,
     },
+    writeFiles: opts.writeFiles,
     interfaces: [
       { name: 'eth0', macAddress: mac, addresses: [`${address}/${state.network.prefixLength}`] },
     ],

@@ -11,6 +11,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { kernelCmdline } from '../../core/images/image-boot';
 import { guestKernel, GUEST_CACHE_DIR } from '../support/guest-kernel';
 import { debianMirror } from './debian-mirror';
 import { run } from './exec';
@@ -141,7 +142,8 @@ function describe(dir: string, kernel: string, key: string): GuestImage {
     base: join(dir, 'base.qcow2'),
     kernel,
     initrd: join(dir, 'initrd.img'),
-    cmdline: 'console=ttyS0,115200 root=/dev/vda rw quiet',
+    // One definition for the lab and Corral's clusters (core/images/image-boot.ts).
+    cmdline: kernelCmdline(),
     key,
   };
 }

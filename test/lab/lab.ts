@@ -12,6 +12,7 @@ import {
   writeHostSsh,
 } from './host-daemons';
 import { ensureGuestImage } from './image-builder';
+import { registerBaseImage } from './base-image-volumes';
 import { labSshPaths, writeLabSshConfig } from './lab-ssh';
 import {
   createHostNetwork,
@@ -52,6 +53,8 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
 async function upLocked(n: number, log: (line: string) => void): Promise<LabState> {
   const existing = readLabState();
   if (existing && existing.hosts.length === n && (await labHealthy(existing))) {
+    // A lab started before the base-image volumes existed gets them now (idempotent).
+    for (const h of existing.hosts) await registerBaseImage(h, existing.image);
     log('lab already up');
     return existing;
   }
@@ -111,6 +114,7 @@ async function upLocked(n: number, log: (line: string) => void): Promise<LabStat
       image,
       hosts,
     };
+    for (const h of hosts) await registerBaseImage(h, image);
     writeLabState(state);
     for (const h of hosts) await waitForSsh(state, h.name);
     log('hosts answer over SSH');
