@@ -53,7 +53,13 @@ async function refreshDefaultPool(host: LabHost): Promise<void> {
   let last: unknown;
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
-      await inHost(host.anchorPid, 'virsh', ['-q', '-c', 'qemu:///system', 'pool-refresh', 'default']);
+      await inHost(host.anchorPid, 'virsh', [
+        '-q',
+        '-c',
+        'qemu:///system',
+        'pool-refresh',
+        'default',
+      ]);
       return;
     } catch (err) {
       last = err;
