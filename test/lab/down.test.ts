@@ -4,7 +4,7 @@ import { LAB, LAB_DIR, STATE_FILE } from './config';
 import { processAlive, run, succeeds } from './exec';
 import { bootGuest } from './guest';
 import { downLocked, labUp } from './lab';
-import { waitForExclusiveUse, withLabLock } from './lab-lock';
+import { withExclusiveLab } from './lab-lock';
 import { currentLab } from './lab-fixture';
 import { guestRssKiB } from './guest';
 
@@ -24,9 +24,6 @@ function pidsInNetns(inode: number): number[] {
 
 describe('lab down', () => {
   it('leaves no lab process, namespace, bridge or runtime dir behind, and the machine libvirtd alone', async () => {
-    // The lab is shared (e2e may be using it): wait until no other run holds it, then take it
-    // down and check under the lab lock so nobody brings it back up in between.
-    await waitForExclusiveUse();
     const lab = currentLab();
     // A running guest too, so down has a QEMU to stop.
     const g = await bootGuest(lab, { name: 'lab-down-guest', host: 1 });
@@ -48,7 +45,9 @@ describe('lab down', () => {
       .map(Number)
       .filter((p) => !labPids.includes(p));
 
-    await withLabLock(async () => {
+    // The lab is shared (e2e or a benchmark may be using it): wait until no other run holds it,
+    // then take it down and check under the lab lock so nobody brings it back up in between.
+    await withExclusiveLab(async () => {
       await downLocked();
       for (const pid of [...recorded, ...labPids])
         expect(processAlive(pid), `pid ${pid}`).toBe(false);
@@ -65,5 +64,5 @@ describe('lab down', () => {
     // Bring the lab back for any test file that runs after this one (files run serially).
     await labUp({ hosts: lab.hosts.length });
     expect(existsSync(STATE_FILE)).toBe(true);
-  });
+  }, 1_200_000);
 });

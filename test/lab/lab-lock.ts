@@ -93,3 +93,18 @@ function safeRead(path: string): string {
     return '';
   }
 }
+
+/**
+ * Runs `fn` holding the lab lock while no other run holds a lease: waits for the others to finish
+ * first (without the lock, so their own `down` can proceed), then re-checks under the lock.
+ */
+export async function withExclusiveLab<T>(fn: () => Promise<T>, timeoutMs = 900_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await waitForExclusiveUse(Math.max(0, deadline - Date.now()));
+    const result = await withLabLock(async () =>
+      otherLeases().length === 0 ? { value: await fn() } : undefined,
+    );
+    if (result) return result.value;
+  }
+}
