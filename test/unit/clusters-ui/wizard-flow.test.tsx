@@ -1,0 +1,445 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClient, type ClientConnection } from '../../../api/client';
+import type { Cluster, ClusterPreview, ClusterSpec, Operation } from '../../../api/clusters-api';
+import { serve } from '../../../api/dispatcher';
+import { Emitter } from '../../../api/emitter';
+import { CorralError } from '../../../api/errors';
+import { createInMemoryPair } from '../../../api/in-memory-transport';
+import type { ServiceImpl } from '../../../api/types';
+import { ClientContext } from '../../../renderer/app/client-context';
+import type { CorralClient } from '../../../renderer/boot/corral-client';
+import { clustersViewApi } from '../../../renderer/views/clusters/clusters-client';
+import { ClustersView } from '../../../renderer/views/clusters/clusters-view';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+type Api = typeof clustersViewApi;
+
+const HOSTS = [
+  { id: 'h1', name: 'alpha' },
+  { id: 'h2', name: 'beta' },
+];
+
+/**
+ * A small clusters service that answers from what it is sent: the preview places nodes round
+ * robin over its two hosts and hands out addresses from the pool, so what the UI shows comes from
+ * the inputs the UI really sent.
+ */
+function service() {
+  const calls: Array<{ path: string; input: unknown }> = [];
+  const opEvents = new Emitter<Operation>();
+  const state = { clusters: [] as Cluster[], ops: [] as Operation[] };
+  const record = (path: string, input: unknown) => calls.push({ path, input });
+
+  const place = (spec: { name: string; nodes: number; nics: ClusterSpec['nics'] }) => {
+    const first = spec.nics[0]!.addresses.first.split('.').map(Number);
+    const preview: ClusterPreview = {
+      nodes: Array.from({ length: spec.nodes }, (_, i) => ({
+        index: i,
+        name: `${spec.name}-${i}`,
+        hostId: HOSTS[i % 2]!.id,
+        addresses: [[...first.slice(0, 3), first[3]! + i].join('.')],
+      })),
+      hosts: HOSTS.map((h, j) => ({
+        hostId: h.id,
+        name: h.name,
+        freeMemoryKiBBefore: 8 * 1024 * 1024,
+        freeMemoryKiBAfter: 6 * 1024 * 1024,
+        memoryPercentBefore: 20 + j,
+        memoryPercentAfter: 45 + j,
+        cpuPercent: 5,
+        nodes: Math.ceil((spec.nodes - j) / 2),
+      })),
+    };
+    return preview;
+  };
+
+  const impl: ServiceImpl<Api, object> = {
+    accounts: {
+      me: () => ({ user: { id: 'u1', username: 'ann', role: 'admin' }, hasAccounts: true }),
+    },
+    hosts: {
+      list: () =>
+        HOSTS.map((h) => ({
+          ...h,
+          local: false,
+          address: `10.213.0.${h.id === 'h1' ? 2 : 3}`,
+          port: 22,
+          user: 'root',
+          authKind: 'key' as const,
+          hasSecret: false,
+          status: { state: 'online' as const, since: '2026-01-01T00:00:00Z' },
+        })),
+      onChanged: () => ({ dispose() {} }),
+    },
+    images: {
+      list: () =>
+        HOSTS.map((h) => ({
+          hostId: h.id,
+          pool: 'default',
+          name: 'lab-base.qcow2',
+          path: '/var/lib/libvirt/images/lab-base.qcow2',
+          format: 'qcow2',
+          capacityBytes: 2 ** 31,
+          allocationBytes: 2 ** 28,
+          boot: { kind: 'disk' as const },
+        })),
+    },
+    clusters: {
+      list: () => state.clusters,
+      preview: (spec) => {
+        record('clusters.preview', spec);
+        return place(spec);
+      },
+      create: (spec) => {
+        record('clusters.create', spec);
+        const op: Operation = {
+          id: 'op-1',
+          kind: 'create',
+          cluster: spec.name,
+          ownerId: 'u1',
+          status: 'running',
+          startedAt: '2026-01-01T00:00:00Z',
+          nodes: place(spec).nodes.map((n) => ({ ...n, phase: 'queued' as const })),
+        };
+        state.ops.push(op);
+        return op;
+      },
+      previewAddNodes: (input) => {
+        record('clusters.previewAddNodes', input);
+        throw new CorralError('conflict', 'not used here');
+      },
+      addNodes: () => {
+        throw new CorralError('conflict', 'not used here');
+      },
+      remove: (input) => {
+        record('clusters.remove', input);
+        const op: Operation = {
+          id: 'op-del',
+          kind: 'delete',
+          cluster: input.cluster,
+          ownerId: 'u1',
+          status: 'running',
+          startedAt: '2026-01-02T00:00:00Z',
+          nodes: [],
+        };
+        return op;
+      },
+    },
+    operations: {
+      list: () => state.ops,
+      cancel: ({ id }) => {
+        record('operations.cancel', { id });
+        const op = state.ops.find((o) => o.id === id)!;
+        return { ...op, status: 'cancelling' };
+      },
+      resume: ({ id }) => {
+        record('operations.resume', { id });
+        return { ...state.ops.find((o) => o.id === id)!, status: 'running' };
+      },
+      rollback: ({ id }) => {
+        record('operations.rollback', { id });
+        return { ...state.ops.find((o) => o.id === id)!, status: 'rolling-back' };
+      },
+      onChanged: (emit) => opEvents.on(emit),
+    },
+  };
+  return { impl, calls, state, push: (op: Operation) => opEvents.fire(op) };
+}
+
+let root: Root | undefined;
+let connection: ClientConnection<Api> | undefined;
+let svc: ReturnType<typeof service>;
+let host: HTMLElement;
+
+beforeEach(async () => {
+  svc = service();
+  const [serverEnd, clientEnd] = createInMemoryPair();
+  serve({ contract: clustersViewApi, impl: svc.impl, transport: serverEnd, context: {} });
+  connection = createClient(clustersViewApi, clientEnd);
+  host = document.createElement('div');
+  document.body.append(host);
+  root = createRoot(host);
+  await act(async () => {
+    root!.render(
+      // The view asks only for the entries of clustersViewApi; this client has exactly those.
+      <ClientContext.Provider value={connection!.api as unknown as CorralClient}>
+        <ClustersView />
+      </ClientContext.Provider>,
+    );
+    await settle();
+  });
+});
+
+afterEach(() => {
+  act(() => root?.unmount());
+  connection?.dispose();
+  root = undefined;
+  document.body.innerHTML = '';
+});
+
+/** Lets queued messages of the in-memory transport (microtasks) and timers run. */
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+/** Lets the in-memory transport and React settle until `check` passes. */
+async function until(check: () => void): Promise<void> {
+  let last: unknown;
+  for (let i = 0; i < 50; i++) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      last = err;
+    }
+    await act(settle);
+  }
+  throw last;
+}
+
+function button(name: string, scope: ParentNode = host): HTMLButtonElement {
+  const found = [...scope.querySelectorAll('button')].filter(
+    (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
+  );
+  if (found.length !== 1) throw new Error(`${found.length} buttons named ${name}`);
+  return found[0]!;
+}
+
+function field(label: string, scope: ParentNode = host) {
+  const labels = [...scope.querySelectorAll('label')].filter(
+    (l) => l.querySelector('span')?.textContent?.trim() === label,
+  );
+  if (labels.length !== 1) throw new Error(`${labels.length} fields labelled ${label}`);
+  const el = labels[0]!.querySelector('input, select, textarea');
+  if (!el) throw new Error(`no input in ${label}`);
+  return el as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+}
+
+/** Types as a user would: React listens to the native value setter + an input event. */
+async function type(el: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, value: string) {
+  const proto = Object.getPrototypeOf(el) as object;
+  Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, value);
+  await act(async () => {
+    el.dispatchEvent(
+      new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }),
+    );
+    await settle();
+  });
+}
+
+async function click(el: HTMLElement) {
+  await act(async () => {
+    el.click();
+    await settle();
+  });
+}
+const text = () => host.textContent ?? '';
+const errorOf = (label: string) =>
+  document.getElementById(field(label).getAttribute('aria-describedby') ?? '')?.textContent;
+
+async function fillValidWizard() {
+  await click(button('New cluster'));
+  await until(() => expect(field('Base image').querySelectorAll('option').length).toBe(2));
+  await type(field('Name'), 'demo');
+  await type(field('Nodes'), '4');
+  await type(field('Memory (MiB)'), '384');
+  await type(field('Disk (GiB)'), '2');
+  await type(field('Base image'), 'lab-base.qcow2');
+  await type(field('Bridge name'), 'corral-br0');
+  await type(field('Address pool (CIDR)'), '10.213.0.0/24');
+  await type(field('First address'), '10.213.0.150');
+  await type(field('Last address'), '10.213.0.199');
+}
+
+describe('ClustersView wizard flow', () => {
+  it('validates next to the fields, previews, invalidates on change, creates exactly what was previewed', async () => {
+    await until(() => expect(text()).toContain('No clusters yet'));
+    await fillValidWizard();
+    expect(field('Base image').textContent).toContain('lab-base.qcow2 (on 2 of 2 hosts)');
+
+    // Bad input: an error next to the field, and nothing sent.
+    await type(field('Name'), 'de<mo');
+    await type(field('vCPUs per node'), 'two');
+    await click(button('Preview placement'));
+    expect(errorOf('Name')).toMatch(/lower-case letters/);
+    expect(errorOf('vCPUs per node')).toBe('enter a whole number');
+    expect(field('Name').getAttribute('aria-invalid')).toBe('true');
+    expect(svc.calls).toEqual([]);
+    expect(button('Create cluster').disabled).toBe(true);
+
+    await type(field('Name'), 'demo');
+    await type(field('vCPUs per node'), '1');
+    await click(button('Preview placement'));
+    await until(() =>
+      expect(host.querySelector('[data-testid="preview-node-demo-3"]')).not.toBeNull(),
+    );
+    const rows = [...host.querySelectorAll('[data-testid^="preview-node-"]')].map((r) =>
+      [...r.children].map((c) => c.textContent),
+    );
+    expect(rows).toEqual([
+      ['demo-0', 'alpha', '10.213.0.150'],
+      ['demo-1', 'beta', '10.213.0.151'],
+      ['demo-2', 'alpha', '10.213.0.152'],
+      ['demo-3', 'beta', '10.213.0.153'],
+    ]);
+    expect(host.querySelector('[data-testid="preview-host-alpha"]')?.textContent).toContain(
+      '20% → 45%',
+    );
+    expect(button('Create cluster').disabled).toBe(false);
+
+    // Any change drops the preview: Create waits for a new one.
+    await type(field('vCPUs per node'), '2');
+    expect(button('Create cluster').disabled).toBe(true);
+    expect(host.querySelector('[data-testid="preview-node-demo-0"]')).toBeNull();
+    await click(button('Preview placement'));
+    await until(() => expect(button('Create cluster').disabled).toBe(false));
+
+    await click(button('Create cluster'));
+    await until(() => expect(text()).toContain('Create demo'));
+    const sent = svc.calls.map((c) => c.path);
+    expect(sent).toEqual(['clusters.preview', 'clusters.preview', 'clusters.create']);
+    expect(svc.calls[2]!.input).toEqual(svc.calls[1]!.input);
+    expect(svc.calls[2]!.input).toMatchObject({
+      name: 'demo',
+      nodes: 4,
+      vcpus: 2,
+      memoryMiB: 384,
+      diskGiB: 2,
+      image: 'lab-base.qcow2',
+      placement: { kind: 'round-robin' },
+      nics: [
+        {
+          source: { kind: 'bridge', bridge: 'corral-br0' },
+          addresses: { cidr: '10.213.0.0/24', first: '10.213.0.150', last: '10.213.0.199' },
+        },
+      ],
+    });
+    // The wizard closed; the operation shows its nodes queued.
+    expect(host.querySelector('form')).toBeNull();
+    expect(host.querySelector('[data-testid="op-op-1-node-demo-0-phase"]')?.textContent).toBe(
+      'queued',
+    );
+  });
+
+  it('shows live per-node phases and progress, and cancels', async () => {
+    await until(() => expect(text()).toContain('No clusters yet'));
+    await fillValidWizard();
+    await click(button('Preview placement'));
+    await until(() => expect(button('Create cluster').disabled).toBe(false));
+    await click(button('Create cluster'));
+    await until(() => expect(text()).toContain('Create demo'));
+
+    const created = svc.state.ops[0]!;
+    await act(async () => {
+      svc.push({
+        ...created,
+        nodes: created.nodes.map((n, i) =>
+          i === 0
+            ? { ...n, phase: 'waiting-ssh' as const }
+            : i === 1
+              ? { ...n, phase: 'failed' as const, error: 'beta dropped' }
+              : n,
+        ),
+      });
+      await settle();
+    });
+    await until(() =>
+      expect(host.querySelector('[data-testid="op-op-1-node-demo-0-phase"]')?.textContent).toBe(
+        'waiting for SSH',
+      ),
+    );
+    expect(host.querySelector('[data-testid="op-op-1-node-demo-1-phase"]')?.textContent).toBe(
+      'failed: beta dropped',
+    );
+    const bar = host.querySelector('progress[aria-label="Progress of Create demo"]')!;
+    // (5 + 7 + 0 + 0) of 28 steps.
+    expect(bar.getAttribute('value')).toBe('43');
+
+    await click(button('Cancel Create demo'));
+    await until(() =>
+      expect(host.querySelector('[data-testid="op-op-1-status"]')?.textContent).toBe('cancelling'),
+    );
+    expect(svc.calls.at(-1)).toEqual({ path: 'operations.cancel', input: { id: 'op-1' } });
+    expect(() => button('Cancel Create demo')).toThrow(/0 buttons/);
+  });
+
+  it('puts interrupted operations first with Resume and a confirmed Roll back', async () => {
+    const interrupted: Operation = {
+      id: 'op-9',
+      kind: 'create',
+      cluster: 'old',
+      ownerId: 'u1',
+      status: 'interrupted',
+      startedAt: '2026-01-01T00:00:00Z',
+      nodes: [{ index: 0, name: 'old-0', hostId: 'h1', phase: 'starting' }],
+    };
+    svc.state.ops.push(interrupted);
+    await act(async () => {
+      svc.push(interrupted);
+      await settle();
+    });
+    await until(() => expect(text()).toContain('Interrupted operations'));
+    const section = host.querySelector('.clusters-interrupted')!;
+    expect(section.textContent).toContain('Create old');
+    expect(section.textContent).toContain('alpha');
+
+    await click(button('Roll back Create old'));
+    const dialog = host.querySelector('[role="dialog"]')!;
+    expect(dialog.textContent).toContain('Roll back Create old?');
+    expect(svc.calls).toEqual([]);
+    await click(button('Keep it', dialog));
+    expect(host.querySelector('[role="dialog"]')).toBeNull();
+    expect(svc.calls).toEqual([]);
+
+    await click(button('Roll back Create old'));
+    await click(button('Roll back', host.querySelector('[role="dialog"]')!));
+    await until(() => expect(text()).toContain('rolling back'));
+    expect(svc.calls).toEqual([{ path: 'operations.rollback', input: { id: 'op-9' } }]);
+  });
+
+  it('deletes only after the dialog names the resources and the name is typed', async () => {
+    svc.state.clusters.push({
+      name: 'demo',
+      ownerId: 'u2',
+      ownerName: 'bob',
+      nodes: [
+        { index: 1, name: 'demo-1', hostId: 'h2', addresses: ['10.213.0.151'], state: 'running' },
+        { index: 0, name: 'demo-0', hostId: 'h1', addresses: ['10.213.0.150'], state: 'shut off' },
+      ],
+      resources: [
+        { hostId: 'h1', domains: ['demo-0'], volumes: ['demo-0.qcow2', 'demo-0-seed.iso'] },
+        { hostId: 'h2', domains: ['demo-1'], volumes: ['demo-1.qcow2', 'demo-1-seed.iso'] },
+      ],
+    });
+    const shown = () => host.querySelector('[data-testid="node-demo-1-host"]')?.textContent;
+    // Clusters have no event of their own: the list shows them after a refresh.
+    expect(shown()).toBeUndefined();
+    await click(button('Refresh'));
+    await until(() => expect(shown()).toBe('beta'));
+    expect(host.querySelector('[data-testid="node-demo-0-state"]')?.textContent).toBe('shut off');
+    expect(host.querySelector('[data-testid="cluster-demo-owner"]')?.textContent).toBe(
+      'Owner: bob',
+    );
+
+    await click(button('Delete demo'));
+    const dialog = host.querySelector('[role="dialog"]')!;
+    for (const name of ['demo-0', 'demo-1', 'demo-0.qcow2', 'demo-0-seed.iso', 'demo-1.qcow2']) {
+      expect(dialog.textContent).toContain(name);
+    }
+    expect(dialog.querySelector('[aria-label="Domains on beta"]')?.textContent).toBe('demo-1');
+    const go = button('Delete cluster', dialog);
+    expect(go.disabled).toBe(true);
+    await type(dialog.querySelector('input')!, 'dem');
+    expect(go.disabled).toBe(true);
+    await type(dialog.querySelector('input')!, 'demo');
+    expect(go.disabled).toBe(false);
+    await click(go);
+    await until(() => expect(host.querySelector('[role="dialog"]')).toBeNull());
+    expect(svc.calls).toEqual([
+      { path: 'clusters.remove', input: { cluster: 'demo', confirm: ['demo-0', 'demo-1'] } },
+    ]);
+    expect(text()).toContain('Delete demo');
+  });
+});
