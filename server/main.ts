@@ -12,7 +12,10 @@ async function main(): Promise<void> {
       host: { type: 'string', default: process.env.CORRAL_HOST ?? '127.0.0.1' },
       port: { type: 'string', default: process.env.CORRAL_PORT ?? '8420' },
       'data-dir': { type: 'string', default: process.env.CORRAL_DATA_DIR },
-      'static-dir': { type: 'string', default: resolve('dist/renderer') },
+      'static-dir': {
+        type: 'string',
+        default: process.env.CORRAL_STATIC_DIR ?? resolve('dist/renderer'),
+      },
     },
   });
   const dataDir = values['data-dir'] ?? join(homedir(), '.local', 'share', 'corral');
