@@ -3,6 +3,7 @@ import { useAppStore } from '../state/app-store';
 import { AboutView } from '../views/about-view';
 import { ClustersView } from '../views/clusters/clusters-view';
 import { HostsView } from '../views/hosts/hosts-view';
+import { ImagesView } from '../views/images/images-view';
 import { PlaceholderView } from '../views/placeholder-view';
 import { TopologyView } from '../views/topology/topology-view';
 import { ClientContext } from './client-context';
@@ -40,6 +41,8 @@ function Frame() {
           <TopologyView />
         ) : view === 'clusters' ? (
           <ClustersView />
+        ) : view === 'images' ? (
+          <ImagesView />
         ) : (
           <PlaceholderView title="Jobs" text="MPI jobs and their output will appear here." />
         )}

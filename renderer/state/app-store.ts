@@ -1,11 +1,12 @@
 import { create } from 'zustand';
 
-export type ViewId = 'topology' | 'hosts' | 'clusters' | 'jobs' | 'about';
+export type ViewId = 'topology' | 'hosts' | 'clusters' | 'images' | 'jobs' | 'about';
 
 export const VIEWS: ReadonlyArray<{ id: ViewId; label: string }> = [
   { id: 'topology', label: 'Topology' },
   { id: 'hosts', label: 'Hosts' },
   { id: 'clusters', label: 'Clusters' },
+  { id: 'images', label: 'Images' },
   { id: 'jobs', label: 'Jobs' },
   { id: 'about', label: 'About' },
 ];
