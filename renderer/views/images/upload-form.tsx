@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { HostView } from '../../../api/hosts-api';
 import type { StoragePool } from '../../../api/images-api';
 import { useClient } from '../../app/client-context';
@@ -16,7 +16,9 @@ export function UploadForm(props: {
 }) {
   const client = useClient();
   const online = props.hosts.filter((h) => h.status.state === 'online');
-  const [hostId, setHostId] = useState('');
+  const [chosenHost, setHostId] = useState('');
+  // The chosen host while it is online, else the first online one.
+  const hostId = online.some((h) => h.id === chosenHost) ? chosenHost : (online[0]?.id ?? '');
   const [pool, setPool] = useState('default');
   const [name, setName] = useState('');
   const [format, setFormat] = useState<'qcow2' | 'raw'>('qcow2');
@@ -26,11 +28,6 @@ export function UploadForm(props: {
   const [done, setDone] = useState<string>();
   const running = useRef<UploadHandle | undefined>(undefined);
   const poolsId = useId();
-
-  // Pick the first online host once there is one.
-  useEffect(() => {
-    if (!hostId && online[0]) setHostId(online[0].id);
-  }, [hostId, online]);
 
   const hostPools = props.pools.filter((p) => p.hostId === hostId).map((p) => p.name);
 
