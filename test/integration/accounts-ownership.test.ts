@@ -255,4 +255,14 @@ describe('accounts: ownership is enforced in core before any libvirt call', () =
     );
     expect(adminCalls).toContain('call(domainDestroyFlags)');
   });
+
+  it("a VM's removal reaches its owner and not the others", async () => {
+    const removed = (d: InventoryDelta) => d.removals.some((r) => r.uuid === owned.uuid);
+    await host.client.call('domainUndefineFlags', { dom: owned, flags: 0 });
+    await waitUntil('alice to hear of the removal', 30_000, () => deltas.alice.some(removed));
+    // Both subscriptions get each batch in the same turn: bob's list is complete by now.
+    expect(deltas.bob.some(removed)).toBe(false);
+    await expect(alice.accounts.me({})).resolves.toBeDefined();
+    expect(deltas.bob.some(removed)).toBe(false);
+  });
 });
