@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountsApi } from './accounts-api';
+import { clustersApi, operationsApi } from './clusters-api';
 import { consoleApi } from './console-api';
 import { event, method } from './contract';
 import { hostsApi } from './hosts-api';
@@ -60,6 +61,10 @@ export const corralApi = {
   vm: vmApi,
   /** Base images per host: list, upload with progress, remove (issue 6). */
   images: imagesApi,
+  /** Virtual clusters: preview, create, add nodes, delete (issue 6). */
+  clusters: clustersApi,
+  /** Journaled cluster operations: progress, cancel, resume or roll back (issue 6). */
+  operations: operationsApi,
 } as const;
 
 export type CorralApi = typeof corralApi;

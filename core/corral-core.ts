@@ -9,6 +9,8 @@ import type { CallContext } from './call-context';
 import { ConsoleService } from './console/console-service';
 import type { HostConnections } from './hosts/host-connections';
 import { HostsService, type HostsServiceOptions } from './hosts/hosts-service';
+import { ClusterService, type ClusterServiceOptions } from './clusters/cluster-service';
+import { kernelCmdline } from './images/image-boot';
 import { ImagesService } from './images/images-service';
 import { InventoryService } from './inventory/inventory-service';
 import { FileKeyCipher } from './secrets/file-key-cipher';
@@ -35,6 +37,8 @@ export interface CorralCoreOptions {
   cipher?: SecretCipher;
   /** Hosts service tuning (tests: timings, backoff, no "This computer"). */
   hosts?: Partial<Omit<HostsServiceOptions, 'dataDir' | 'cipher'>>;
+  /** Cluster service tuning (tests, bench: SSH wait, boots per host, a log of node timings). */
+  clusters?: Pick<ClusterServiceOptions, 'sshTimeoutMs' | 'bootsPerHost' | 'log'>;
 }
 
 /** The application: every service, wired to the contract. Transport-agnostic. */
@@ -50,18 +54,20 @@ export class CorralCore implements Disposable {
   readonly inventory: InventoryService;
   readonly vms: VmService;
   readonly images: ImagesService;
+  readonly clusters: ClusterService;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
     this.system = new SystemService({ shell: options.shell, libvirtSocket: options.libvirtSocket });
     this.settings = new SettingsService(options.dataDir);
     this.accounts = new AccountsService(options.dataDir);
+    const cipher = options.cipher ?? new FileKeyCipher(options.dataDir);
     this.hosts = this.store.add(
       new HostsService({
         libvirtSocket: options.libvirtSocket,
         ...options.hosts,
         dataDir: options.dataDir,
-        cipher: options.cipher ?? new FileKeyCipher(options.dataDir),
+        cipher,
       }),
     );
     const hostConnections = options.hostConnections ?? this.hosts;
@@ -85,6 +91,19 @@ export class CorralCore implements Disposable {
     });
     // Images: every signed-in user lists them; only the administrator uploads and removes.
     this.images = this.store.add(new ImagesService(hostConnections, { access: this.accounts }));
+    // Clusters: every operation starts from accounts.requireUser; ownership from node metadata.
+    this.clusters = this.store.add(
+      new ClusterService({
+        hosts: hostConnections,
+        inventory: this.inventory,
+        users: this.accounts,
+        findImage: (hostId, name) => this.images.findBaseImage(hostId, name),
+        kernelCmdline: () => kernelCmdline(),
+        dataDir: options.dataDir,
+        cipher,
+        ...options.clusters,
+      }),
+    );
   }
 
   private requireConsoles(): ConsoleService {
@@ -159,6 +178,22 @@ export class CorralCore implements Disposable {
         pools: (_, ctx) => this.images.pools(ctx),
         upload: (target, stream, ctx) => this.images.upload(target, stream, ctx),
         remove: (input, ctx) => this.images.remove(input, ctx),
+      },
+      clusters: {
+        // Checks: ClusterService (accounts.requireUser, then ownership), before any libvirt call.
+        list: (_, ctx) => this.clusters.list(ctx),
+        preview: (spec, ctx) => this.clusters.preview(spec, ctx),
+        create: (spec, ctx) => this.clusters.create(spec, ctx),
+        previewAddNodes: (input, ctx) => this.clusters.previewAddNodes(input, ctx),
+        addNodes: (input, ctx) => this.clusters.addNodes(input, ctx),
+        remove: (input, ctx) => this.clusters.remove(input, ctx),
+      },
+      operations: {
+        list: (_, ctx) => this.clusters.listOperations(ctx),
+        cancel: ({ id }, ctx) => this.clusters.cancel(id, ctx),
+        resume: ({ id }, ctx) => this.clusters.resume(id, ctx),
+        rollback: ({ id }, ctx) => this.clusters.rollback(id, ctx),
+        onChanged: (emit, ctx) => this.clusters.onChanged(emit, ctx),
       },
     };
   }

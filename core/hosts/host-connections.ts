@@ -1,3 +1,4 @@
+import type { Client } from 'ssh2';
 import type { Disposable } from '../../api/disposable';
 import type { LibvirtClient } from '../../native/libvirt';
 
@@ -9,6 +10,11 @@ import type { LibvirtClient } from '../../native/libvirt';
 export interface HostConnections {
   /** The live client of an online host; throws CorralError('unavailable') otherwise. */
   libvirt(hostId: string): LibvirtClient;
+  /**
+   * The host's live ssh2 connection, to reach its VMs through it (jump host, issue 6); undefined
+   * for a host reached without SSH ("This computer"). Throws like libvirt() when not online.
+   */
+  ssh?(hostId: string): Client | undefined;
   /** Hosts online now, with their clients. */
   online(): Array<{ hostId: string; client: LibvirtClient }>;
   /** A host (re)connected: a fresh client whose event registrations are the caller's to make. */

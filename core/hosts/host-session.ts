@@ -40,6 +40,11 @@ export class HostSession {
     return this.live?.client;
   }
 
+  /** The live ssh2 connection, when online over SSH. */
+  get ssh(): LiveConnection['ssh'] {
+    return this.live?.ssh;
+  }
+
   /** Starts (or restarts now, skipping any wait) a connection; drops the current one first. */
   connect(connector: Connector = this.connector): void {
     this.connector = connector;

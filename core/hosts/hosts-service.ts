@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import type { Client } from 'ssh2';
 import type { z } from 'zod';
 import type { Disposable } from '../../api/disposable';
 import { Emitter } from '../../api/emitter';
@@ -168,6 +169,11 @@ export class HostsService implements HostConnections, Disposable {
     const client = entry.session.client;
     if (!client) throw new CorralError('unavailable', `${this.nameOf(hostId)} is not online`);
     return client;
+  }
+
+  ssh(hostId: string): Client | undefined {
+    this.libvirt(hostId);
+    return this.entries.get(hostId)?.session.ssh;
   }
 
   online(): Array<{ hostId: string; client: LibvirtClient }> {

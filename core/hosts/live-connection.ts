@@ -1,9 +1,12 @@
+import type { Client } from 'ssh2';
 import type { LibvirtClient } from '../../native/libvirt';
 import type { ConnectOutcome } from './host-status';
 
 /** One established connection to a host's libvirtd (over SSH or the local socket). */
 export interface LiveConnection {
   readonly client: LibvirtClient;
+  /** The host's ssh2 connection (absent for the local socket): jump host to its VMs. */
+  readonly ssh?: Client;
   /** Called once when the link drops (keepalive, EOF, error), with why. */
   onClose(listener: (error: string) => void): void;
   /** Closes libvirt and the transport under it; onClose listeners are not called. */

@@ -93,6 +93,7 @@ export async function connectOverSsh(
   );
   return {
     client: live,
+    ssh,
     onClose: (l) => listeners.push(l),
     close: async () => {
       closed = true;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
 
 /** A host key as the server presented it, before any credential is sent. */
@@ -15,6 +16,8 @@ export interface PresentedHostKey {
 export interface SshConnectOptions {
   host: string;
   port?: number;
+  /** An already open byte stream to the server (e.g. a jump host's forwardOut channel). */
+  sock?: Duplex;
   username: string;
   /** Private key (OpenSSH or PEM format). */
   privateKey?: Buffer | string;
@@ -84,6 +87,7 @@ export function connectSsh(opts: SshConnectOptions): Promise<Client> {
     const config: ConnectConfig = {
       host: opts.host,
       port: opts.port ?? 22,
+      sock: opts.sock as ConnectConfig['sock'],
       username: opts.username,
       privateKey: opts.privateKey,
       passphrase: opts.passphrase,

@@ -1,0 +1,255 @@
+import { CorralError } from '../../api/errors';
+import type { LibvirtClient } from '../../native/libvirt';
+import type { HostConnections } from '../hosts/host-connections';
+import { toCorralError } from '../vm/libvirt-errors';
+import { overlayVolumeName, seedVolumeName } from './cluster-naming';
+import {
+  nodeDomainXml,
+  overlayVolumeXml,
+  rawVolumeXml,
+  type NodeBlueprint,
+} from './node-blueprint';
+import { parseNodeDetails } from './node-metadata';
+import {
+  deleteVolumeIfPresent,
+  domainXml,
+  findDomain,
+  findVolume,
+  isActive,
+  lookupPool,
+  removeDomainIfPresent,
+  uploadVolume,
+  volumePath,
+} from './node-resources';
+import { nodeSeedIso, type PeerNode } from './node-seed';
+import { connectNode, waitForSshBanner, type NodeEndpoint } from './node-ssh';
+import type { NodeRecord, OperationRecord } from './operation-record';
+
+const GiB = 1024 ** 3;
+
+/** What building a node needs from its operation. */
+export interface BuildContext {
+  op: OperationRecord;
+  hosts: HostConnections;
+  /** Every node of the cluster once the operation is done (for /etc/hosts, hostfile, known_hosts). */
+  peers: readonly PeerNode[];
+  clusterKey: { privateKey: string; publicKey: string };
+  /** The node's host private key (unsealed). */
+  hostPrivateKey(node: NodeRecord): string;
+  /** Journals the node's state (before and after every step) and reports progress. */
+  save(): void;
+  /** True once the operation should stop (cancel, or another node failed). */
+  stopped(): boolean;
+  sshTimeoutMs: number;
+}
+
+/** How to reach a node over SSH (through its host when the host is reached over SSH). */
+export function endpointOf(
+  hosts: HostConnections,
+  node: { name: string; hostId: string; address: string; hostKey: string },
+): NodeEndpoint {
+  return {
+    name: node.name,
+    address: node.address,
+    hostKey: node.hostKey,
+    jump: hosts.ssh?.(node.hostId),
+  };
+}
+
+function checkStop(ctx: BuildContext): void {
+  if (ctx.stopped()) throw new CorralError('cancelled', 'stopped');
+}
+
+/**
+ * Creates one node, step by step, each step first checking the host (the host is the truth, so
+ * a resumed operation skips what exists): overlay → seed → define → start → SSH answers with the
+ * node's own host key and accepts the cluster key. Before each create the journal records the
+ * intent (`touched`), so a rollback knows what may be this operation's.
+ */
+export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<void> {
+  const { op } = ctx;
+  const spec = op.spec;
+  const client = ctx.hosts.libvirt(node.hostId);
+  const setPhase = (phase: NodeRecord['phase']) => {
+    node.phase = phase;
+    ctx.save();
+  };
+  const pool = await lookupPool(client, node.image.pool);
+  const overlayName = overlayVolumeName(op.cluster, node.index);
+  const seedName = seedVolumeName(op.cluster, node.index);
+
+  checkStop(ctx);
+  setPhase('cloning');
+  let overlay = await findVolume(client, pool, overlayName);
+  if (overlay && !node.touched.overlay) {
+    throw new CorralError('conflict', `a volume ${overlayName} already exists on ${node.hostId}`);
+  }
+  if (!overlay) {
+    node.touched.overlay = true;
+    ctx.save();
+    const xml = overlayVolumeXml(overlayName, spec.diskGiB * GiB, {
+      path: node.image.path,
+      format: node.image.format,
+    });
+    overlay = (await client.call('storageVolCreateXml', { pool, xml, flags: 0 })).vol;
+  }
+  const overlayPath = await volumePath(client, overlay);
+
+  checkStop(ctx);
+  setPhase('seeding');
+  let seed = await findVolume(client, pool, seedName);
+  if (seed && !node.touched.seed) {
+    throw new CorralError('conflict', `a volume ${seedName} already exists on ${node.hostId}`);
+  }
+  if (seed && !node.seedUploaded) {
+    // A torn upload (Corral stopped during it): start the seed again.
+    await deleteVolumeIfPresent(client, pool, seedName);
+    seed = undefined;
+  }
+  if (!seed) {
+    const iso = nodeSeedIso({
+      instanceId: `${op.id}-${node.name}`,
+      name: node.name,
+      nics: spec.nics.map((nic, i) => ({
+        spec: nic,
+        mac: node.macs[i]!,
+        address: node.addresses[i]!,
+      })),
+      authorizedKeys: spec.sshAuthorizedKeys,
+      clusterKey: ctx.clusterKey,
+      hostKey: { privateKey: ctx.hostPrivateKey(node), publicKey: node.hostKey.publicKey },
+      peers: ctx.peers,
+    });
+    node.touched.seed = true;
+    ctx.save();
+    seed = (
+      await client.call('storageVolCreateXml', {
+        pool,
+        xml: rawVolumeXml(seedName, iso.length),
+        flags: 0,
+      })
+    ).vol;
+    await uploadVolume(client, seed, iso);
+    node.seedUploaded = true;
+    ctx.save();
+  }
+  const seedPath = await volumePath(client, seed);
+
+  checkStop(ctx);
+  setPhase('defining');
+  let dom = await findDomain(client, node.name);
+  if (dom) {
+    const details = parseNodeDetails(await domainXml(client, dom));
+    if (details?.operation !== op.id) {
+      throw new CorralError(
+        'conflict',
+        `a domain named ${node.name} already exists on ${node.hostId}`,
+      );
+    }
+  } else {
+    node.touched.domain = true;
+    ctx.save();
+    dom = (
+      await client.call('domainDefineXmlFlags', {
+        xml: nodeDomainXml(blueprint(ctx, node, overlayPath, seedPath)),
+        flags: 0,
+      })
+    ).dom;
+  }
+
+  checkStop(ctx);
+  setPhase('starting');
+  if (!(await isActive(client, dom))) await client.call('domainCreateWithFlags', { dom, flags: 0 });
+
+  setPhase('waiting-ssh');
+  const endpoint = endpointOf(ctx.hosts, {
+    name: node.name,
+    hostId: node.hostId,
+    address: node.addresses[0]!,
+    hostKey: node.hostKey.publicKey,
+  });
+  await waitForSshBanner(endpoint, { timeoutMs: ctx.sshTimeoutMs, cancelled: ctx.stopped });
+  // One login proves the node is the one we seeded (its host key) and trusts the cluster key.
+  const ssh = await connectNode(endpoint, ctx.clusterKey.privateKey);
+  ssh.end();
+}
+
+function blueprint(
+  ctx: BuildContext,
+  node: NodeRecord,
+  overlayPath: string,
+  seedPath: string,
+): NodeBlueprint {
+  const spec = ctx.op.spec;
+  return {
+    name: node.name,
+    uuid: node.uuid,
+    vcpus: spec.vcpus,
+    memoryMiB: spec.memoryMiB,
+    overlayPath,
+    seedPath,
+    boot: node.image.boot,
+    nics: spec.nics.map((nic, i) => ({
+      source: nic.source,
+      mac: node.macs[i]!,
+      address: `${node.addresses[i]}/${nic.addresses.cidr.split('/')[1]}`,
+    })),
+    metadata: {
+      cluster: ctx.op.cluster,
+      owner: ctx.op.ownerId,
+      index: node.index,
+      operation: ctx.op.id,
+    },
+    hostKey: node.hostKey.publicKey,
+    clusterKey: ctx.clusterKey.publicKey,
+    spec: JSON.stringify(spec),
+  };
+}
+
+/**
+ * Removes what operation `opId` created for a node, checking each thing on the host: the domain
+ * only if its metadata names this operation, volumes only if the journal says this operation
+ * began creating them. Throws (with what is left) when the host cannot be reached.
+ */
+export async function rollbackNode(
+  hosts: HostConnections,
+  opId: string,
+  cluster: string,
+  node: NodeRecord,
+): Promise<void> {
+  const client = hosts.libvirt(node.hostId);
+  try {
+    if (node.touched.domain) {
+      const dom = await findDomain(client, node.name);
+      if (dom && parseNodeDetails(await domainXml(client, dom))?.operation === opId) {
+        await removeDomainIfPresent(client, node.name);
+      }
+    }
+    const pool = await lookupPool(client, node.image.pool);
+    if (node.touched.seed)
+      await deleteVolumeIfPresent(client, pool, seedVolumeName(cluster, node.index));
+    if (node.touched.overlay) {
+      await deleteVolumeIfPresent(client, pool, overlayVolumeName(cluster, node.index));
+    }
+  } catch (err) {
+    throw toCorralError(err, `rolling back ${node.name} on ${node.hostId}`);
+  }
+}
+
+/**
+ * Deletes a cluster node for good: the domain (stopped first), then its overlay and seed in
+ * whichever active pool holds them. Idempotent: what is already gone is skipped.
+ */
+export async function deleteNode(
+  client: LibvirtClient,
+  cluster: string,
+  index: number,
+  pools: readonly string[],
+): Promise<void> {
+  await removeDomainIfPresent(client, `${cluster}-${index}`);
+  for (const name of pools) {
+    const pool = await lookupPool(client, name);
+    await deleteVolumeIfPresent(client, pool, seedVolumeName(cluster, index));
+    await deleteVolumeIfPresent(client, pool, overlayVolumeName(cluster, index));
+  }
+}

@@ -1,0 +1,132 @@
+import { LibvirtError, type LibvirtClient, type PoolRef, type VolRef } from '../../native/libvirt';
+
+// virErrorNumber values: missing domain / pool / volume.
+const VIR_ERR_NO_DOMAIN = 42;
+const VIR_ERR_NO_STORAGE_POOL = 49;
+const VIR_ERR_NO_STORAGE_VOL = 50;
+// virConnectListAllStoragePools: active pools only.
+const LIST_POOLS_ACTIVE = 2;
+// virDomainUndefineFlags: also drop managed save, snapshot and checkpoint metadata, NVRAM.
+const UNDEFINE_ALL = 1 | 2 | 4 | 256;
+const VIR_DOMAIN_RUNNING = 1;
+const VIR_DOMAIN_PAUSED = 3;
+
+function isMissing(err: unknown): boolean {
+  return (
+    err instanceof LibvirtError &&
+    [VIR_ERR_NO_DOMAIN, VIR_ERR_NO_STORAGE_POOL, VIR_ERR_NO_STORAGE_VOL].includes(err.code)
+  );
+}
+
+/** Thin, explicit host calls for a node's resources: each returns "absent" instead of failing. */
+export async function lookupPool(client: LibvirtClient, name: string): Promise<PoolRef> {
+  return (await client.call('storagePoolLookupByName', { name })).pool;
+}
+
+export async function findVolume(
+  client: LibvirtClient,
+  pool: PoolRef,
+  name: string,
+): Promise<VolRef | undefined> {
+  try {
+    return (await client.call('storageVolLookupByName', { pool, name })).vol;
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Active pools' names (for removing volumes of a cluster whose pool is not recorded). */
+export async function activePools(client: LibvirtClient): Promise<PoolRef[]> {
+  return (
+    await client.call('connectListAllStoragePools', { needResults: true, flags: LIST_POOLS_ACTIVE })
+  ).pools;
+}
+
+export async function volumePath(client: LibvirtClient, vol: VolRef): Promise<string> {
+  return (await client.call('storageVolGetPath', { vol })).name;
+}
+
+/** Deletes a volume if it exists; true when something was deleted. */
+export async function deleteVolumeIfPresent(
+  client: LibvirtClient,
+  pool: PoolRef,
+  name: string,
+): Promise<boolean> {
+  const vol = await findVolume(client, pool, name);
+  if (!vol) return false;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.call('storageVolDelete', { vol, flags: 0 });
+      return true;
+    } catch (err) {
+      if (isMissing(err)) return false;
+      // Right after a destroy or an aborted upload the volume may still be busy for a moment.
+      if (attempt >= 10 || !client.connection.isOpen) throw err;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+export async function findDomain(client: LibvirtClient, name: string) {
+  try {
+    return (await client.call('domainLookupByName', { name })).dom;
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The domain's live XML (its metadata tells whose it is). */
+export async function domainXml(
+  client: LibvirtClient,
+  dom: Awaited<ReturnType<typeof findDomain>> & object,
+): Promise<string> {
+  return (await client.call('domainGetXmlDesc', { dom, flags: 0 })).xml;
+}
+
+export async function isActive(
+  client: LibvirtClient,
+  dom: Awaited<ReturnType<typeof findDomain>> & object,
+): Promise<boolean> {
+  const { state } = await client.call('domainGetState', { dom, flags: 0 });
+  return state === VIR_DOMAIN_RUNNING || state === VIR_DOMAIN_PAUSED;
+}
+
+/** Stops (hard) and undefines a domain if it exists; true when something was removed. */
+export async function removeDomainIfPresent(client: LibvirtClient, name: string): Promise<boolean> {
+  const dom = await findDomain(client, name);
+  if (!dom) return false;
+  try {
+    if (await isActive(client, dom)) await client.call('domainDestroyFlags', { dom, flags: 0 });
+  } catch (err) {
+    if (isMissing(err)) return false;
+    // "domain is not running": it stopped by itself meanwhile.
+  }
+  try {
+    await client.call('domainUndefineFlags', { dom, flags: UNDEFINE_ALL });
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+  }
+  return true;
+}
+
+/** Uploads bytes into a volume through libvirt's stream (no file on the host side needed). */
+export async function uploadVolume(
+  client: LibvirtClient,
+  vol: VolRef,
+  data: Uint8Array,
+): Promise<void> {
+  const up = await client.openStream('storageVolUpload', {
+    vol,
+    offset: 0n,
+    length: BigInt(data.length),
+    flags: 0,
+  });
+  up.resume(); // the readable side only signals the end
+  await new Promise<void>((resolve, reject) => {
+    up.once('error', reject);
+    up.once('finish', resolve);
+    up.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  });
+}

@@ -1,0 +1,143 @@
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Client } from 'ssh2';
+import { CorralError } from '../../api/errors';
+import { connectSsh, shellQuote } from '../../native/ssh';
+import type { SeedFile } from '../provisioning/nocloud-seed';
+
+/** How to reach one node: through its host's SSH connection, or directly for "This computer". */
+export interface NodeEndpoint {
+  name: string;
+  address: string;
+  /** The node's host key line; the node is refused if it presents another. */
+  hostKey: string;
+  /** The host's ssh2 connection (jump host); undefined to connect directly. */
+  jump: Client | undefined;
+}
+
+/** A TCP stream to `address:22`, through the jump host when there is one. */
+export function openTunnel(endpoint: NodeEndpoint, timeoutMs = 5_000): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out opening a tunnel')), timeoutMs);
+    const done = (err: Error | undefined, stream?: Duplex) => {
+      clearTimeout(timer);
+      if (err || !stream) reject(err ?? new Error('no stream'));
+      else resolve(stream);
+    };
+    if (endpoint.jump) {
+      endpoint.jump.forwardOut('127.0.0.1', 0, endpoint.address, 22, (err, channel) =>
+        done(err ?? undefined, channel),
+      );
+    } else {
+      const socket = netConnect({ host: endpoint.address, port: 22 });
+      socket.once('connect', () => done(undefined, socket));
+      socket.once('error', (err) => done(err));
+    }
+  });
+}
+
+/** Reads the first bytes the server sends; true when they are an SSH banner. */
+async function readBanner(endpoint: NodeEndpoint, timeoutMs: number): Promise<boolean> {
+  let stream: Duplex;
+  try {
+    stream = await openTunnel(endpoint, timeoutMs);
+  } catch {
+    return false;
+  }
+  return new Promise((resolve) => {
+    let text = '';
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      stream.removeAllListeners('data');
+      stream.on('error', () => undefined);
+      stream.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    stream.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (text.includes('\n') || text.length > 255) finish(text.startsWith('SSH-'));
+    });
+    stream.on('error', () => finish(false));
+    stream.on('close', () => finish(false));
+  });
+}
+
+/**
+ * Waits until the node's sshd answers with a banner (LAB-NOTES: detect readiness from the
+ * banner, not repeated logins), polling through the jump host. `cancelled` stops it early.
+ */
+export async function waitForSshBanner(
+  endpoint: NodeEndpoint,
+  options: { timeoutMs: number; cancelled: () => boolean },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  while (Date.now() < deadline) {
+    if (options.cancelled()) throw new CorralError('cancelled', 'cancelled');
+    if (await readBanner(endpoint, 5_000)) return;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new CorralError(
+    'timeout',
+    `${endpoint.name} (${endpoint.address}) did not answer SSH within ${options.timeoutMs / 1000} s`,
+  );
+}
+
+/** Logs in to the node as root with the cluster key, verifying its host key exactly. */
+export async function connectNode(endpoint: NodeEndpoint, privateKey: string): Promise<Client> {
+  const [keyType, keyBase64] = endpoint.hostKey.trim().split(/\s+/);
+  const sock = await openTunnel(endpoint, 10_000);
+  try {
+    const client = await connectSsh({
+      host: endpoint.address,
+      username: 'root',
+      privateKey,
+      sock,
+      verifyHostKey: (k) => k.keyType === keyType && k.keyBase64 === keyBase64,
+      readyTimeoutMs: 30_000,
+    });
+    client.on('error', () => undefined);
+    return client;
+  } catch (err) {
+    sock.destroy();
+    throw err;
+  }
+}
+
+/** Runs a command (an argument array, each quoted) and collects its output. */
+export function execArgs(
+  client: Client,
+  argv: readonly string[],
+  stdin?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const command = argv.map(shellQuote).join(' ');
+  return new Promise((resolve, reject) => {
+    client.exec(command, (err, channel) => {
+      if (err) return reject(err);
+      let stdout = '';
+      let stderr = '';
+      channel.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      channel.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      channel.on('close', (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
+      channel.on('error', reject);
+      channel.end(stdin);
+    });
+  });
+}
+
+// A fixed script: its arguments (path, mode) arrive as quoted positional parameters, the content
+// on stdin; written to a temp file and renamed so a reader never sees half a file.
+const WRITE_FILE =
+  'mkdir -p "$(dirname "$1")" && cat > "$1.corral-tmp" && chmod "$2" "$1.corral-tmp" && mv "$1.corral-tmp" "$1"';
+
+/** Writes files on a node (atomically each), as root. */
+export async function writeNodeFiles(client: Client, files: readonly SeedFile[]): Promise<void> {
+  for (const f of files) {
+    const r = await execArgs(
+      client,
+      ['sh', '-c', WRITE_FILE, 'sh', f.path, f.permissions ?? '0644'],
+      f.content,
+    );
+    if (r.code !== 0) throw new Error(`writing ${f.path} failed: ${r.stderr.trim()}`);
+  }
+}
