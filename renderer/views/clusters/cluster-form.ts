@@ -136,14 +136,30 @@ export function toClusterSpec(f: ClusterFields): SpecResult {
   return { ok: false, errors };
 }
 
-/** Friendlier words for the two messages people hit most. */
+/** What was typed in the input a key names ('' when nothing). */
+function rawValue(key: string, f: ClusterFields): string {
+  const [head, i, leaf] = key.split('.');
+  if (head === 'nics' && i !== undefined && leaf !== undefined) {
+    const nic = f.nics[Number(i)];
+    if (!nic) return '';
+    return leaf === 'source' ? nic.source : String(nic[leaf as keyof NicFields] ?? '');
+  }
+  if (head === 'name') return f.name;
+  return 'x';
+}
+
+/** Friendlier words for the messages people hit most: an empty input, a non-number, no image. */
 function issueText(key: string, message: string, f: ClusterFields): string {
   if (/received NaN|expected number/i.test(message)) {
     return key.startsWith('placement.') ? 'enter a number from 0 to 100' : 'enter a whole number';
   }
   if (key === 'image' && !f.image) return 'choose a base image';
-  if (key.endsWith('.source') && /string|characters|letters/i.test(message)) {
-    return `name the ${key.startsWith('nics.') ? 'bridge or network' : 'source'}: ${message}`;
+  if (rawValue(key, f).trim() === '') {
+    if (key.endsWith('.source')) {
+      const kind = f.nics[Number(key.split('.')[1])]?.kind ?? 'bridge';
+      return `enter the ${kind} name`;
+    }
+    return 'required';
   }
   return message;
 }

@@ -123,6 +123,21 @@ describe('toClusterSpec', () => {
     expect(r.errors['nics.1.source']).toMatch(/letters, digits/);
   });
 
+  it('says "required" for an empty input, and which name a NIC lacks', () => {
+    const r = toClusterSpec({
+      ...valid,
+      name: ' ',
+      nics: [{ ...valid.nics[0]!, kind: 'network', source: '', cidr: '' }],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual({
+      name: 'required',
+      'nics.0.source': 'enter the network name',
+      'nics.0.cidr': 'required',
+    });
+  });
+
   it('refuses a cluster with no interface', () => {
     const r = toClusterSpec({ ...valid, nics: [] });
     expect(r).toEqual({ ok: false, errors: { nics: expect.any(String) } });
