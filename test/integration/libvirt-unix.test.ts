@@ -3,7 +3,7 @@ import { DomainLifecycle, LibvirtClient, connectUnixSocket } from '../../native/
 import { ProcedureCoverage, unixTransport } from './support/clients';
 import { defineTestDriverSuite } from './support/driver-suite';
 import { defineGuestSuite } from './support/guest-suite';
-import { el, toXml } from './support/xml';
+import { el, renderXml as toXml } from '../../core/xml/xml-element';
 import { waitUntil } from './support/wait';
 import { inject } from 'vitest';
 

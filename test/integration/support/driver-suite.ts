@@ -6,7 +6,7 @@ import {
   type LibvirtClient,
 } from '../../../native/libvirt';
 import type { ProcedureCoverage, TransportUnderTest } from './clients';
-import { el, toXml } from './xml';
+import { el, renderXml as toXml } from '../../../core/xml/xml-element';
 import { rejectionOf, waitUntil } from './wait';
 
 const AFFECT_LIVE = 1;

@@ -14,7 +14,7 @@ import { guestKernel } from '../../support/guest-kernel';
 import type { ProcedureCoverage, TransportUnderTest } from './clients';
 import { guestInitramfs } from './guest-initramfs';
 import { guestDomainXml } from './guest-xml';
-import { el, toXml } from './xml';
+import { el, renderXml as toXml } from '../../../core/xml/xml-element';
 import { rejectionOf, waitUntil } from './wait';
 
 const POOL_CREATE_WITH_BUILD = 1;

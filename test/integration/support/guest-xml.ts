@@ -1,4 +1,4 @@
-import { el, toXml } from './xml';
+import { el, renderXml as toXml } from '../../../core/xml/xml-element';
 
 /** What a small TCG test guest needs. */
 export interface GuestSpec {
