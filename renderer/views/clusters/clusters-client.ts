@@ -7,6 +7,7 @@ import { hostsApi } from '../../../api/hosts-api';
 import { imagesApi } from '../../../api/images-api';
 import type { Client } from '../../../api/types';
 import { useClient } from '../../app/client-context';
+import type { CorralClient } from '../../boot/corral-client';
 
 /**
  * The part of the contract the Clusters view uses. Naming it keeps the view (and its tests) honest
@@ -22,12 +23,15 @@ export const clustersViewApi = {
 
 export type ClustersViewClient = Client<typeof clustersViewApi>;
 
+/** Compile-time check: the app's client has every entry this view uses, with the same types. */
+export const appClientFits = (client: CorralClient): ClustersViewClient => client;
+
 type Leaves = Record<string, Record<string, unknown> | undefined>;
 
 /**
- * The client with every entry of clustersViewApi present: an entry this build's contract does not
- * have yet answers not-found (and an event never fires), so the view shows an error instead of
- * crashing. Entries the client has pass through untouched.
+ * The client with every entry of clustersViewApi present: an entry the serving side's contract
+ * lacks (an older desktop shell, a test client) answers not-found and its event never fires, so the
+ * view shows an error instead of crashing. Entries the client has pass through untouched.
  */
 export function clustersClientOf(client: unknown): ClustersViewClient {
   const have = client as Leaves;
