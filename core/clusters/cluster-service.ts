@@ -88,6 +88,8 @@ interface LiveNode extends PeerNode {
 interface Run {
   stop: boolean;
   cancelled: boolean;
+  /** Settles when the run has ended and its final state is journaled. */
+  done?: Promise<void>;
 }
 
 /** Finished operations kept in the journal (and shown) after a restart. */
@@ -336,7 +338,13 @@ export class ClusterService implements Disposable {
     }
     const run: Run = { stop: true, cancelled: false };
     this.runs.set(op.id, run);
-    void this.rollbackAll(op, 'rolled-back').finally(() => this.runs.delete(op.id));
+    run.done = this.rollbackAll(op, 'rolled-back')
+      .catch((err: unknown) => {
+        op.status = 'failed';
+        op.error = errorText(err);
+        this.save(op);
+      })
+      .finally(() => this.runs.delete(op.id));
     return toOperation(op);
   }
 
@@ -348,26 +356,12 @@ export class ClusterService implements Disposable {
     });
   }
 
-  /** Resolves when the operation has ended (tests, bench); its final state. */
+  /** Resolves when the operation has ended (tests, bench) with its final state. */
   async settled(id: string): Promise<Operation> {
-    for (;;) {
-      const op = this.ops.get(id);
-      if (!op) throw notFound(`operation ${id}`);
-      if (!this.runs.has(id) && !ACTIVE_STATUSES.has(op.status)) return toOperation(op);
-      await new Promise<void>((resolve) => {
-        const sub = this.changed.on((o) => {
-          if (o.id === id) {
-            sub.dispose();
-            resolve();
-          }
-        });
-        // Re-check now in case it ended between the test above and the subscription.
-        if (!this.runs.has(id)) {
-          sub.dispose();
-          setTimeout(resolve, 50);
-        }
-      });
-    }
+    await this.runs.get(id)?.done;
+    const op = this.ops.get(id);
+    if (!op) throw notFound(`operation ${id}`);
+    return toOperation(op);
   }
 
   dispose(): void {
@@ -600,7 +594,7 @@ export class ClusterService implements Disposable {
     const run: Run = { stop: false, cancelled: false };
     this.runs.set(op.id, run);
     const work = op.kind === 'delete' ? this.runDelete(op) : this.runBuild(op, run);
-    void work
+    run.done = work
       .catch((err: unknown) => {
         op.status = 'failed';
         op.error = errorText(err);

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { CorralCore } from '../../core/corral-core';
+import type { CallContext } from '../../core/call-context';
+import { sleep } from './exec';
+import { hostVirsh } from './guest';
+import type { LabHost, LabState } from './state';
+import { run } from './exec';
+
+/**
+ * Shared by the cluster lab tests (issue 6): lab hosts added to a CorralCore with their keys
+ * checked against the lab's known_hosts, a machine-wide guest budget, and host truth via virsh.
+ */
+
+/** `SHA256:…` of the host key the lab's known_hosts lists for `address` (what a person checks). */
+export function labFingerprint(lab: LabState, address: string): string {
+  for (const line of readFileSync(lab.knownHosts, 'utf8').split('\n')) {
+    const [names, , blob] = line.split(' ');
+    if (!names || !blob || !names.split(',').includes(address)) continue;
+    const digest = createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64');
+    return `SHA256:${digest.replace(/=+$/, '')}`;
+  }
+  throw new Error(`no known_hosts line for ${address}`);
+}
+
+/** Adds every lab host, trusts it only if it shows the lab's key, waits until all are online. */
+export async function addLabHosts(core: CorralCore, lab: LabState, ctx: CallContext) {
+  const ids: string[] = [];
+  for (const h of lab.hosts) {
+    const view = await core.api.hosts.add(
+      {
+        name: h.name,
+        address: h.address,
+        port: h.sshPort,
+        user: h.user,
+        auth: { kind: 'key', keyPath: lab.sshKey },
+      },
+      ctx,
+    );
+    ids.push(view.id);
+  }
+  for (const [i, id] of ids.entries()) {
+    const expected = labFingerprint(lab, lab.hosts[i]!.address);
+    await until(`host ${id} to present its key`, 30_000, () => {
+      const s = core.hosts.list().find((v) => v.id === id)?.status;
+      return s?.state === 'key-unknown' || s?.state === 'online';
+    });
+    const s = core.hosts.list().find((v) => v.id === id)!.status;
+    if (s.state === 'key-unknown') {
+      if (s.fingerprint !== expected) throw new Error(`host ${id} shows ${s.fingerprint}`);
+      core.hosts.trustKey(id, expected);
+    }
+  }
+  await until('lab hosts online with facts', 60_000, () => {
+    const facts = core.inventory.snapshot().hosts;
+    return ids.every((id) => facts.some((f) => f.hostId === id && !f.stale && f.cpus > 0));
+  });
+  return ids;
+}
+
+/** Polls `check` until truthy or `ms` pass. */
+export async function until<T>(
+  what: string,
+  ms: number,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  everyMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Running domains on this machine's libvirtd and on every lab host. */
+export async function runningGuests(lab: LabState): Promise<number> {
+  let count = 0;
+  const local = await run('virsh', ['-q', '-c', 'qemu:///system', 'list', '--name']).catch(() => ({
+    stdout: '',
+  }));
+  count += local.stdout.split('\n').filter((l) => l.trim()).length;
+  for (const h of lab.hosts) {
+    const { stdout } = await hostVirsh(h, ['list', '--name']);
+    count += stdout.split('\n').filter((l) => l.trim()).length;
+  }
+  return count;
+}
+
+/** Waits until `n` more guests fit under the machine-wide limit of 8 (LAB-NOTES). */
+export async function waitForRoom(lab: LabState, n: number, limit = 8): Promise<void> {
+  await until(
+    `room for ${n} guests`,
+    20 * 60_000,
+    async () => (await runningGuests(lab)) + n <= limit,
+    5_000,
+  );
+}
+
+/** Domains (all states) and default-pool volumes on a host whose names start with `prefix`. */
+export async function hostLeftovers(
+  host: LabHost,
+  prefix: string,
+): Promise<{ domains: string[]; volumes: string[] }> {
+  const { stdout: doms } = await hostVirsh(host, ['list', '--all', '--name']);
+  const { stdout: vols } = await hostVirsh(host, ['vol-list', 'default']);
+  return {
+    domains: doms
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith(prefix)),
+    volumes: vols
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/)[0] ?? '')
+      .filter((l) => l.startsWith(prefix)),
+  };
+}
+
+/** Removes anything named `prefix…` from every lab host (afterAll, even after a failure). */
+export async function cleanLab(lab: LabState, prefix: string): Promise<void> {
+  for (const h of lab.hosts) {
+    const left = await hostLeftovers(h, prefix).catch(() => ({ domains: [], volumes: [] }));
+    for (const d of left.domains) {
+      await hostVirsh(h, ['destroy', d]).catch(() => undefined);
+      await hostVirsh(h, ['undefine', d]).catch(() => undefined);
+    }
+    for (const v of left.volumes) {
+      await hostVirsh(h, ['vol-delete', '--pool', 'default', v]).catch(() => undefined);
+    }
+  }
+}
+
+/** The `corral:host-key` a node's domain XML carries, read with virsh (not through Corral). */
+export async function nodeHostKey(host: LabHost, domain: string): Promise<string> {
+  const { stdout } = await hostVirsh(host, ['dumpxml', domain]);
+  const key = /<corral:host-key>([^<]+)<\/corral:host-key>/.exec(stdout)?.[1];
+  if (!key) throw new Error(`no host key in the metadata of ${domain}`);
+  return key.trim();
+}

@@ -1,0 +1,282 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterSpec } from '../../api/clusters-api';
+import { CorralError } from '../../api/errors';
+import type { CallContext } from '../../core/call-context';
+import { CorralCore } from '../../core/corral-core';
+import { LAB_BASE_VOLUME, registerBaseImage } from './base-image-volumes';
+import {
+  addLabHosts,
+  cleanLab,
+  hostLeftovers,
+  nodeHostKey,
+  until,
+  waitForRoom,
+} from './clusters-support';
+import { run } from './exec';
+import { currentLab } from './lab-fixture';
+import type { LabState } from './state';
+
+/**
+ * Issue 6 on the lab, through CorralCore: user A builds a 4-node cluster round robin over two
+ * hosts, every node answers SSH and reaches the others by name without a password; user B can
+ * neither see it nor act on it; A adds a fifth node first fit and MPI runs on all five; A deletes
+ * it and virsh on both hosts shows none of it. At most 5 of our guests live at once.
+ */
+const PREFIX = 'h10lab';
+const CLUSTER = `${PREFIX}-rr`;
+const admin: CallContext = { sessionId: 'h10-admin' };
+const alice: CallContext = { sessionId: 'h10-alice' };
+const bob: CallContext = { sessionId: 'h10-bob' };
+
+let core: CorralCore;
+let dataDir: string;
+let lab: LabState;
+let hostIds: string[] = [];
+
+const spec = (lab: LabState): ClusterSpec => ({
+  name: CLUSTER,
+  nodes: 4,
+  vcpus: 1,
+  memoryMiB: 256,
+  diskGiB: 2,
+  // An address range of our own on the lab segment (other tests' guests use .100 upwards).
+  nics: [
+    {
+      source: { kind: 'bridge', bridge: 'br0' },
+      addresses: { cidr: '10.213.0.0/24', first: '10.213.0.180', last: '10.213.0.199' },
+    },
+  ],
+  image: LAB_BASE_VOLUME,
+  placement: { kind: 'round-robin' },
+  sshAuthorizedKeys: [lab.sshPublicKey],
+});
+
+/** ssh to a node as root with the lab key, trusting only the host key from its metadata. */
+async function nodeSsh(address: string, hostKey: string, argv: string[]) {
+  const knownHosts = join(dataDir, `known-${address}`);
+  writeFileSync(knownHosts, `${address} ${hostKey}\n`);
+  return run('ssh', [
+    '-i',
+    lab.sshKey,
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=20',
+    `root@${address}`,
+    '--',
+    ...argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`),
+  ]);
+}
+
+async function code(call: () => unknown): Promise<string> {
+  try {
+    await call();
+    return 'resolved';
+  } catch (err) {
+    return err instanceof CorralError ? err.code : String(err);
+  }
+}
+
+describe('clusters on the lab', () => {
+  beforeAll(async () => {
+    lab = currentLab();
+    await cleanLab(lab, PREFIX);
+    for (const h of lab.hosts) await registerBaseImage(h, lab.image);
+    dataDir = mkdtempSync(join(tmpdir(), 'corral-h10-clusters-'));
+    core = new CorralCore({
+      dataDir,
+      shell: 'test',
+      hosts: { localHost: false },
+      clusters: { log: (l) => console.error(`clusters: ${l}`) },
+    });
+    await core.api.accounts.signUp({ username: 'h10admin', password: 'admin-password' }, admin);
+    await core.api.accounts.signUp({ username: 'h10alice', password: 'alice-password' }, alice);
+    await core.api.accounts.signUp({ username: 'h10bob', password: 'bob-password-1' }, bob);
+    hostIds = await addLabHosts(core, lab, admin);
+  }, 120_000);
+
+  afterAll(async () => {
+    core?.dispose();
+    if (lab) await cleanLab(lab, PREFIX);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('refuses bad input with a clear error and creates nothing', async () => {
+    const good = spec(lab);
+    expect(await code(() => core.clusters.create({ ...good, name: 'a<b' }, alice))).toBe(
+      'bad-request',
+    );
+    expect(await code(() => core.clusters.create({ ...good, name: 'x/y' }, alice))).toBe(
+      'bad-request',
+    );
+    // More than the hosts hold: refused by placement, before anything is made.
+    const tooBig = core.clusters.create({ ...good, nodes: 64, memoryMiB: 64 * 1024 }, alice);
+    await expect(tooBig).rejects.toThrow(/fit/);
+    expect(await code(() => core.clusters.preview(good, { sessionId: 'nobody' }))).toBe(
+      'unauthenticated',
+    );
+    for (const h of lab.hosts) {
+      expect(await hostLeftovers(h, PREFIX)).toEqual({ domains: [], volumes: [] });
+    }
+  });
+
+  it('creates 4 nodes round robin; each answers SSH and reaches the others by name', async () => {
+    const preview = await core.clusters.preview(spec(lab), alice);
+    expect(preview.nodes.map((n) => n.hostId)).toEqual([
+      hostIds[0],
+      hostIds[1],
+      hostIds[0],
+      hostIds[1],
+    ]);
+    await waitForRoom(lab, 4);
+    const t0 = Date.now();
+    const started = await core.clusters.create(spec(lab), alice);
+    expect(started.status).toBe('running');
+    const op = await core.clusters.settled(started.id);
+    console.error(`clusters: 4-node creation took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    expect(op.error).toBeUndefined();
+    expect(op.status).toBe('succeeded');
+    expect(op.nodes.map((n) => n.phase)).toEqual(['ready', 'ready', 'ready', 'ready']);
+    // Round robin: consecutive nodes on different hosts, both hosts used.
+    const hosts = op.nodes.map((n) => n.hostId);
+    for (let i = 1; i < hosts.length; i++) expect(hosts[i]).not.toBe(hosts[i - 1]);
+    expect(new Set(hosts).size).toBe(2);
+
+    const cluster = await until('the cluster in A’s list', 30_000, async () =>
+      (await core.clusters.list(alice)).find((c) => c.name === CLUSTER && c.nodes.length === 4),
+    );
+    // Host truth: each node is defined and running where the operation said.
+    for (const node of cluster.nodes) {
+      const host = lab.hosts[hostIds.indexOf(node.hostId)]!;
+      const { stdout } = await run('nsenter', [
+        '-t',
+        String(host.anchorPid),
+        '-m',
+        '-u',
+        '-n',
+        '--',
+        'virsh',
+        '-q',
+        '-c',
+        'qemu:///system',
+        'domstate',
+        node.name,
+      ]);
+      expect(stdout.trim()).toBe('running');
+    }
+    const first = cluster.nodes[0]!;
+    const firstHost = lab.hosts[hostIds.indexOf(first.hostId)]!;
+    const key = await nodeHostKey(firstHost, first.name);
+    for (const other of cluster.nodes.slice(1)) {
+      // From node 0 to each other node by name, with the cluster key and the seeded known_hosts.
+      const { stdout } = await nodeSsh(first.addresses[0]!, key, [
+        'ssh',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=yes',
+        other.name,
+        'hostname',
+      ]);
+      expect(stdout.trim()).toBe(other.name);
+    }
+  }, 900_000);
+
+  it("keeps A's cluster from B: not listed, and every operation on it refused", async () => {
+    expect((await core.clusters.list(bob)).map((c) => c.name)).not.toContain(CLUSTER);
+    const mine = (await core.clusters.list(alice)).find((c) => c.name === CLUSTER)!;
+    const names = mine.nodes.map((n) => n.name);
+    expect(await code(() => core.clusters.remove({ cluster: CLUSTER, confirm: names }, bob))).toBe(
+      'not-found',
+    );
+    expect(
+      await code(() =>
+        core.clusters.addNodes(
+          { cluster: CLUSTER, count: 1, placement: { kind: 'first-fit' } },
+          bob,
+        ),
+      ),
+    ).toBe('not-found');
+    const node = mine.nodes[0]!;
+    expect(
+      await code(() =>
+        core.api.vm.act({ hostId: node.hostId, uuid: node.uuid!, action: 'force-off' }, bob),
+      ),
+    ).toBe('not-found');
+    expect((await core.clusters.listOperations(bob)).map((o) => o.cluster)).not.toContain(CLUSTER);
+    // Nothing happened to the cluster.
+    expect((await core.clusters.list(alice)).find((c) => c.name === CLUSTER)?.nodes).toHaveLength(
+      4,
+    );
+  });
+
+  it('adds a fifth node first fit; mpirun -np 5 over the hostfile lists all five', async () => {
+    await waitForRoom(lab, 1);
+    const started = await core.clusters.addNodes(
+      { cluster: CLUSTER, count: 1, placement: { kind: 'first-fit' } },
+      alice,
+    );
+    const op = await core.clusters.settled(started.id);
+    expect(op.error).toBeUndefined();
+    expect(op.status).toBe('succeeded');
+    expect(op.nodes).toHaveLength(1);
+    expect(op.nodes[0]!.name).toBe(`${CLUSTER}-4`);
+    // First fit fills the first host in order while it has room.
+    expect(op.nodes[0]!.hostId).toBe(hostIds[0]);
+
+    const cluster = await until('five nodes listed', 30_000, async () =>
+      (await core.clusters.list(alice)).find((c) => c.name === CLUSTER && c.nodes.length === 5),
+    );
+    const first = cluster.nodes[0]!;
+    const key = await nodeHostKey(lab.hosts[hostIds.indexOf(first.hostId)]!, first.name);
+    const { stdout } = await nodeSsh(first.addresses[0]!, key, [
+      'env',
+      'OMPI_ALLOW_RUN_AS_ROOT=1',
+      'OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1',
+      'mpirun',
+      '--allow-run-as-root',
+      '--hostfile',
+      '/etc/corral/hostfile',
+      '-np',
+      '5',
+      '--mca',
+      'btl',
+      'self,tcp',
+      '--mca',
+      'btl_tcp_if_include',
+      'eth0',
+      '--mca',
+      'oob_tcp_if_include',
+      'eth0',
+      'hostname',
+    ]);
+    expect(stdout.split('\n').filter(Boolean).sort()).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `${CLUSTER}-${i}`),
+    );
+  }, 900_000);
+
+  it('deletes the cluster after a confirmation naming its domains; nothing is left', async () => {
+    const cluster = (await core.clusters.list(alice)).find((c) => c.name === CLUSTER)!;
+    const names = cluster.nodes.map((n) => n.name);
+    expect(
+      await code(() => core.clusters.remove({ cluster: CLUSTER, confirm: names.slice(1) }, alice)),
+    ).toBe('bad-request');
+    const started = await core.clusters.remove({ cluster: CLUSTER, confirm: names }, alice);
+    const op = await core.clusters.settled(started.id);
+    expect(op.error).toBeUndefined();
+    expect(op.status).toBe('succeeded');
+    for (const h of lab.hosts) {
+      expect(await hostLeftovers(h, CLUSTER)).toEqual({ domains: [], volumes: [] });
+    }
+    await until('the cluster gone from the list', 30_000, async () =>
+      (await core.clusters.list(alice)).every((c) => c.name !== CLUSTER),
+    );
+  }, 300_000);
+});
