@@ -6,8 +6,9 @@ const VIR_ERR_NO_STORAGE_POOL = 49;
 const VIR_ERR_NO_STORAGE_VOL = 50;
 // virConnectListAllStoragePools: active pools only.
 const LIST_POOLS_ACTIVE = 2;
-// virDomainUndefineFlags: also drop managed save, snapshot and checkpoint metadata, NVRAM.
-const UNDEFINE_ALL = 1 | 2 | 4 | 256;
+// virDomainUndefineFlags: also drop managed save (1), snapshot metadata (2), NVRAM (4) and
+// checkpoint metadata (16).
+const UNDEFINE_ALL = 1 | 2 | 4 | 16;
 const VIR_DOMAIN_RUNNING = 1;
 const VIR_DOMAIN_PAUSED = 3;
 
