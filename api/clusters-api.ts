@@ -113,6 +113,12 @@ export const Cluster = z.object({
 });
 export type Cluster = z.infer<typeof Cluster>;
 
+/**
+ * A node's progress. Create and add-nodes go queued → cloning → seeding → defining → starting →
+ * waiting-ssh → (add-nodes: configuring, while every node's /etc/hosts, hostfile and known_hosts
+ * are rewritten) → ready. A delete goes queued → configuring (being removed) → rolled-back
+ * (gone). After a failure or cancel, what was created is removed: rolled-back.
+ */
 export const NodePhase = z.enum([
   'queued',
   'cloning',
