@@ -1,0 +1,191 @@
+import { statSync } from 'node:fs';
+import type { Operation } from '../../api/clusters-api';
+import type { CallContext } from '../../core/call-context';
+import { CorralCore } from '../../core/corral-core';
+import { overlayVolumeName, seedVolumeName } from '../../core/clusters/cluster-naming';
+import { hostPath, hostVirsh } from '../../test/lab/guest';
+import type { LabHost, LabState } from '../../test/lab/state';
+import { labHostFingerprint, log, waitHostStatus } from '../topology/lab-access';
+import { CORRAL_CLUSTER, IMAGES_DIR, corralSpec } from './bench-shape';
+
+/** Bytes a node's files take on its host's disk: its overlay and its seed. */
+export interface NodeStorage {
+  overlay: number;
+  seed: number;
+}
+
+/** Allocated bytes of a file inside a lab host (what `du` counts, not its apparent size). */
+export function allocatedBytes(host: LabHost, path: string): number {
+  return statSync(hostPath(host, path)).blocks * 512;
+}
+
+/** A running Corral (CorralCore) with the administrator signed in and the lab hosts trusted. */
+export interface CorralSide {
+  core: CorralCore;
+  ctx: CallContext;
+  /** Corral's host id of each lab host, in lab order. */
+  hostIds: string[];
+}
+
+/**
+ * Starts Corral the way a person would have it before the wizard: the first account (the
+ * administrator) signed up, both lab hosts added with the lab key and their fingerprints checked
+ * against the lab's known_hosts, both online with facts in the inventory.
+ */
+export async function startCorral(state: LabState, dataDir: string): Promise<CorralSide> {
+  const core = new CorralCore({
+    dataDir,
+    shell: 'test',
+    hosts: { localHost: false },
+    clusters: { log: (line) => log(`corral: ${line}`) },
+  });
+  const ctx: CallContext = { sessionId: 'bench-cluster' };
+  await core.api.accounts.signUp({ username: 'bench', password: 'bench-cluster-password' }, ctx);
+  const hostIds: string[] = [];
+  for (const h of state.hosts) {
+    const view = await core.api.hosts.add(
+      {
+        name: h.name,
+        address: h.address,
+        port: h.sshPort,
+        user: h.user,
+        auth: { kind: 'key', keyPath: state.sshKey },
+      },
+      ctx,
+    );
+    const s = await waitHostStatus(core.hosts, view.id, (st) => st.state !== 'connecting');
+    const expected = labHostFingerprint(state, h);
+    if (s.state !== 'key-unknown' || s.fingerprint !== expected)
+      throw new Error(`${h.name}: ${JSON.stringify(s)}, expected ${expected}`);
+    await core.api.hosts.trustKey({ id: view.id, fingerprint: expected }, ctx);
+    hostIds.push(view.id);
+  }
+  await until('both hosts online with facts', 60_000, () => {
+    const facts = core.inventory.snapshot().hosts;
+    return hostIds.every((id) => facts.some((f) => f.hostId === id && !f.stale && f.cpus > 0));
+  });
+  return { core, ctx, hostIds };
+}
+
+// A deletion that could not finish ends as 'interrupted' (resume to retry).
+const ENDED = new Set<Operation['status']>([
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rolled-back',
+  'interrupted',
+]);
+
+/**
+ * Runs an operation-starting call and resolves with the operation once it has ended, from the
+ * contract's operation events (what the UI's progress view follows), to the event.
+ */
+async function untilEnded(
+  side: CorralSide,
+  start: () => Operation | Promise<Operation>,
+): Promise<Operation> {
+  const latest = new Map<string, Operation>();
+  let wake = () => {};
+  const sub = side.core.api.operations.onChanged((op) => {
+    latest.set(op.id, op);
+    wake();
+  }, side.ctx);
+  try {
+    const { id } = await start();
+    for (;;) {
+      const op = latest.get(id);
+      if (op && ENDED.has(op.status)) return op;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    sub.dispose();
+  }
+}
+
+/** Creates the 4-node cluster through the contract; seconds from `create` to `succeeded`. */
+export async function createCorralCluster(
+  side: CorralSide,
+  state: LabState,
+): Promise<{ seconds: number; op: Operation; storage: NodeStorage[] }> {
+  const t0 = performance.now();
+  const op = await untilEnded(side, () =>
+    side.core.api.clusters.create(corralSpec(state.sshPublicKey), side.ctx),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  if (op.status !== 'succeeded')
+    throw new Error(`corral: cluster creation ${op.status}: ${op.error ?? ''}`);
+  const storage = op.nodes.map((n) => {
+    const host = labHostOf(side, state, n.hostId);
+    return {
+      overlay: allocatedBytes(host, `${IMAGES_DIR}/${overlayVolumeName(CORRAL_CLUSTER, n.index)}`),
+      seed: allocatedBytes(host, `${IMAGES_DIR}/${seedVolumeName(CORRAL_CLUSTER, n.index)}`),
+    };
+  });
+  return { seconds, op, storage };
+}
+
+/** Where each node landed, as lab host names in node order. */
+export function placementOf(side: CorralSide, state: LabState, op: Operation): string[] {
+  return [...op.nodes]
+    .sort((a, b) => a.index - b.index)
+    .map((n) => labHostOf(side, state, n.hostId).name);
+}
+
+/** Deletes the cluster through the contract (confirming its domains) and checks the hosts. */
+export async function deleteCorralCluster(side: CorralSide, state: LabState): Promise<void> {
+  const { core, ctx } = side;
+  const cluster = await until('the cluster listed with all its nodes', 60_000, async () => {
+    const c = (await core.api.clusters.list({}, ctx)).find((x) => x.name === CORRAL_CLUSTER);
+    return c && c.nodes.length >= 4 ? c : undefined;
+  });
+  const op = await untilEnded(side, () =>
+    core.api.clusters.remove(
+      { cluster: CORRAL_CLUSTER, confirm: cluster.nodes.map((n) => n.name) },
+      ctx,
+    ),
+  );
+  if (op.status !== 'succeeded') throw new Error(`corral: delete ${op.status}: ${op.error ?? ''}`);
+  const left = await leftovers(state, `${CORRAL_CLUSTER}-`);
+  if (left.length > 0)
+    throw new Error(`corral: left on the hosts after delete: ${left.join(', ')}`);
+  // The inventory must forget the nodes too before the next round reuses the name.
+  await until('the cluster gone from the inventory', 60_000, () =>
+    core.inventory.snapshot().vms.every((v) => v.membership?.cluster !== CORRAL_CLUSTER),
+  );
+}
+
+/** Domains and default-pool volumes named `prefix…` on any lab host (`host:name`). */
+export async function leftovers(state: LabState, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const h of state.hosts) {
+    const doms = (await hostVirsh(h, ['list', '--all', '--name'])).stdout.split('\n');
+    await hostVirsh(h, ['pool-refresh', 'default']);
+    const vols = (await hostVirsh(h, ['vol-list', 'default'])).stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/)[0] ?? '');
+    for (const n of [...doms.map((d) => d.trim()), ...vols])
+      if (n.startsWith(prefix)) out.push(`${h.name}:${n}`);
+  }
+  return out;
+}
+
+function labHostOf(side: CorralSide, state: LabState, hostId: string): LabHost {
+  const host = state.hosts[side.hostIds.indexOf(hostId)];
+  if (!host) throw new Error(`node on an unknown host ${hostId}`);
+  return host;
+}
+
+/** Polls `check` every 250 ms until it returns something truthy; fails after `ms`. */
+export async function until<T>(
+  what: string,
+  ms: number,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
