@@ -181,17 +181,19 @@ export function CreateClusterWizard({
         onChange={(placement) => change({ placement })}
       />
 
-      <label className="clusters-field clusters-wide">
-        <span>SSH public key (optional)</span>
+      <div className="clusters-field clusters-wide">
+        <label htmlFor={`${headingId}-keys-input`}>SSH public key (optional)</label>
         <textarea
+          id={`${headingId}-keys-input`}
           rows={3}
           value={f.sshKeys}
           placeholder="ssh-ed25519 AAAA… you@laptop (one key per line)"
           aria-invalid={errors.sshKeys ? true : undefined}
+          aria-describedby={errors.sshKeys ? `${headingId}-keys` : undefined}
           onChange={(e) => change({ sshKeys: e.target.value })}
         />
         <FieldError id={`${headingId}-keys`} text={errors.sshKeys} />
-      </label>
+      </div>
 
       {errors.form && <p className="clusters-field-error">{errors.form}</p>}
       {failure && (
@@ -240,9 +242,10 @@ function ImageSelect({
   const id = useId();
   const known = options.some((o) => o.name === value);
   return (
-    <label className="clusters-field">
-      <span>Base image</span>
+    <div className="clusters-field">
+      <label htmlFor={id}>Base image</label>
       <select
+        id={id}
         value={value}
         aria-invalid={error ? true : undefined}
         aria-describedby={error || loadError ? `${id}-err` : undefined}
@@ -262,7 +265,7 @@ function ImageSelect({
         id={`${id}-err`}
         text={error ?? (loadError ? `could not list images: ${loadError}` : undefined)}
       />
-    </label>
+    </div>
   );
 }
 

@@ -27,10 +27,12 @@ export function TextField({
   onChange: (value: string) => void;
 }) {
   const id = useId();
+  // The error sits outside the <label> so the input's accessible name stays just `label`.
   return (
-    <label className="clusters-field">
-      <span>{label}</span>
+    <div className="clusters-field">
+      <label htmlFor={id}>{label}</label>
       <input
+        id={id}
         inputMode={numeric ? 'numeric' : undefined}
         value={value}
         placeholder={placeholder}
@@ -39,6 +41,6 @@ export function TextField({
         onChange={(e) => onChange(e.target.value)}
       />
       <FieldError id={`${id}-err`} text={error} />
-    </label>
+    </div>
   );
 }

@@ -209,11 +209,12 @@ function button(name: string, scope: ParentNode = host): HTMLButtonElement {
 
 function field(label: string, scope: ParentNode = host) {
   const labels = [...scope.querySelectorAll('label')].filter(
-    (l) => l.querySelector('span')?.textContent?.trim() === label,
+    (l) => l.textContent?.trim() === label,
   );
   if (labels.length !== 1) throw new Error(`${labels.length} fields labelled ${label}`);
-  const el = labels[0]!.querySelector('input, select, textarea');
-  if (!el) throw new Error(`no input in ${label}`);
+  const l = labels[0]!;
+  const el = l.htmlFor ? document.getElementById(l.htmlFor) : l.querySelector('input');
+  if (!el) throw new Error(`no input for ${label}`);
   return el as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 }
 
