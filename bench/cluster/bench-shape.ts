@@ -20,20 +20,25 @@ export const SHAPE = { vcpus: 1, memoryMiB: LAB.guestMemoryMiB, diskGiB: 2 } as 
 
 /**
  * Static addresses from slices of the lab segment nothing else hands out (lab guests start at
- * .100, the clusters e2e uses .180-.189): .220-.223 for Corral, .224-.227 for the reference.
+ * .100, the clusters e2e uses .180-.189): .200-.219 for Corral, .224-.227 for the reference.
+ * Corral's slice holds a fresh set per round: it keeps a deleted cluster's addresses reserved
+ * by the finished create operation (reported to the clusters engineer).
  */
-export function benchNic(first: number): NicSpec {
+export function benchNic(first: number, count: number): NicSpec {
   return {
     source: { kind: 'bridge', bridge: LAB.hostBridge },
     addresses: {
       cidr: `${LAB.subnetPrefix}.0/${LAB.prefixLength}`,
       first: `${LAB.subnetPrefix}.${first}`,
-      last: `${LAB.subnetPrefix}.${first + NODES - 1}`,
+      last: `${LAB.subnetPrefix}.${first + count - 1}`,
     },
   };
 }
-export const CORRAL_FIRST_OCTET = 220;
+export const CORRAL_FIRST_OCTET = 200;
+export const CORRAL_POOL_SIZE = 20;
 export const REFERENCE_FIRST_OCTET = 224;
+/** Rounds Corral's address slice has room for. */
+export const MAX_ROUNDS = CORRAL_POOL_SIZE / NODES;
 
 /** The wizard's answers for Corral's side: round robin over the two lab hosts. */
 export function corralSpec(userKey: string): z.output<typeof ClusterSpec> {
@@ -41,7 +46,7 @@ export function corralSpec(userKey: string): z.output<typeof ClusterSpec> {
     name: CORRAL_CLUSTER,
     nodes: NODES,
     ...SHAPE,
-    nics: [benchNic(CORRAL_FIRST_OCTET)],
+    nics: [benchNic(CORRAL_FIRST_OCTET, CORRAL_POOL_SIZE)],
     image: LAB_BASE_VOLUME,
     placement: { kind: 'round-robin' },
     sshAuthorizedKeys: [userKey],

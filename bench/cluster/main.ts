@@ -17,7 +17,7 @@ import type { LabState } from '../../test/lab/state';
 import { hostPath, hostVirsh } from '../../test/lab/guest';
 import { log, useLab, waitForGuestRoom } from '../topology/lab-access';
 import { median, timeLine } from '../topology/stats';
-import { BENCH_PREFIX, IMAGES_DIR, NODES } from './bench-shape';
+import { BENCH_PREFIX, IMAGES_DIR, MAX_ROUNDS, NODES } from './bench-shape';
 import {
   createCorralCluster,
   deleteCorralCluster,
@@ -34,6 +34,8 @@ import {
 } from './reference-side';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+if (!(ROUNDS >= 1 && ROUNDS <= MAX_ROUNDS))
+  throw new Error(`BENCH_ROUNDS must be 1..${MAX_ROUNDS} (Corral's address slice)`);
 const MiB = 1024 * 1024;
 
 /** Removes anything named `h7bench-…` from the lab hosts (an earlier run that died). */
