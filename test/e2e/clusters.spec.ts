@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { CorralError } from '../../api/errors';
+import { nodeHostKey } from '../lab/clusters-support';
 import { hostVirsh } from '../lab/guest';
 import { LAB } from '../lab/config';
 import { LAB_BASE_VOLUME } from '../lab/base-image-volumes';
-import { run, sleep } from '../lab/exec';
+import { run, shellQuote, sleep } from '../lab/exec';
 import { readLabState, type LabHost, type LabState } from '../lab/state';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
 import { openContractSocket } from './support/contract-socket';
@@ -22,7 +26,8 @@ test.describe.configure({ mode: 'serial' });
 const cluster = `h11ui-${process.pid % 100_000}`;
 const nodeNames = (n: number) => Array.from({ length: n }, (_, i) => `${cluster}-${i}`);
 // A slice of the lab segment nothing else hands out (lab guests start at .100).
-const POOL = { first: `${LAB.subnetPrefix}.180`, last: `${LAB.subnetPrefix}.189` };
+// (.160-.199 belong to the cluster lab and crash tests, which may run at the same time.)
+const POOL = { first: `${LAB.subnetPrefix}.150`, last: `${LAB.subnetPrefix}.159` };
 const BOB = { username: 'bob', password: 'bob-password-e2e' };
 
 let server: ServerProcess;
@@ -88,6 +93,29 @@ async function removeLeftovers(): Promise<void> {
     for (const v of volumes.filter((x) => x.startsWith(`${h.name}:`))) {
       await virsh('vol-delete', '--pool', 'default', v.slice(h.name.length + 1));
     }
+  }
+}
+
+/**
+ * Runs a command on node 0 as root with the lab key (pasted into the wizard), trusting only the
+ * host key its domain metadata carries, read with virsh on its host.
+ */
+async function onNode0(argv: readonly string[]): Promise<string> {
+  const key = await nodeHostKey(h1, `${cluster}-0`);
+  const dir = mkdtempSync(join(tmpdir(), 'h11ui-'));
+  try {
+    const knownHosts = join(dir, 'known_hosts');
+    writeFileSync(knownHosts, `${POOL.first} ${key}\n`);
+    const { stdout } = await run('ssh', [
+      ...['-i', lab.sshKey, '-o', `UserKnownHostsFile=${knownHosts}`],
+      ...['-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20'],
+      `root@${POOL.first}`,
+      '--',
+      shellQuote(argv),
+    ]);
+    return stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -203,6 +231,12 @@ test('A previews and creates a 4-node cluster with round robin; nodes alternate 
   expect(await listedHosts(a, 4)).toEqual([h1.name, h2.name, h1.name, h2.name]);
   await expect(a.getByTestId(`node-${cluster}-0-state`)).toHaveText(/running/i);
 
+  // Every node answers SSH (the key pasted in the wizard) and reaches the others by name.
+  for (const other of nodeNames(4).slice(1)) {
+    const out = await onNode0(['ssh', '-o', 'BatchMode=yes', other, 'hostname']);
+    expect(out.trim()).toBe(other);
+  }
+
   const truth = await onHosts();
   expect(truth.domains).toEqual(
     [
@@ -260,6 +294,15 @@ test('A adds a node with first fit', async () => {
     card.getByRole('table', { name: `Nodes of ${cluster}` }).getByRole('row'),
   ).toHaveCount(6);
   expect((await onHosts()).domains).toHaveLength(5);
+
+  // The new node joined: MPI over the regenerated hostfile runs on all five at once.
+  const out = await onNode0([
+    ...['env', 'OMPI_ALLOW_RUN_AS_ROOT=1', 'OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1'],
+    ...['mpirun', '--allow-run-as-root', '--hostfile', '/etc/corral/hostfile', '-np', '5'],
+    ...['--mca', 'btl', 'self,tcp', '--mca', 'btl_tcp_if_include', 'eth0'],
+    ...['--mca', 'oob_tcp_if_include', 'eth0', 'hostname'],
+  ]);
+  expect(out.split('\n').filter(Boolean).sort()).toEqual(nodeNames(5));
 });
 
 test('A deletes the cluster through the dialog; nothing of it is left on either host', async () => {
