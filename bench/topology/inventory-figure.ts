@@ -2,7 +2,27 @@ import { execFile } from 'node:child_process';
 import { HostsService } from '../../core/hosts/hosts-service';
 import { InventoryService } from '../../core/inventory/inventory-service';
 import { FileKeyCipher } from '../../core/secrets/file-key-cipher';
+import { readFileSync } from 'node:fs';
 import { BENCH_DOMAIN } from './bench-domains';
+
+/** Wall and CPU seconds of one round (CPU: user + system, of this process or of the child). */
+export interface RoundTime {
+  seconds: number;
+  cpuSeconds: number;
+}
+
+/** CPU seconds of this process's reaped children so far (/proc/self/stat cutime + cstime). */
+function childCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 (cutime, cstime), in clock ticks of 1/100 s on Linux.
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+const ownCpuSeconds = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
 
 /** A HostsService over `dataDir` whose hosts were added and trusted before (no "This computer"). */
 export function benchHostsService(dataDir: string): HostsService {
@@ -18,8 +38,9 @@ export async function corralInventorySeconds(
   dataDir: string,
   hostId: string,
   count: number,
-): Promise<number> {
+): Promise<RoundTime> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const hosts = benchHostsService(dataDir);
   const inventory = new InventoryService(hosts);
   try {
@@ -37,7 +58,7 @@ export async function corralInventorySeconds(
         throw new Error(`inventory: ${vms.length} of ${count} domains after 120 s`);
       await new Promise((r) => setTimeout(r, 1));
     }
-    return (performance.now() - t0) / 1000;
+    return { seconds: (performance.now() - t0) / 1000, cpuSeconds: ownCpuSeconds(cpu0) };
   } finally {
     inventory.dispose();
     hosts.dispose();
@@ -52,8 +73,9 @@ export function virshInventorySeconds(
   uri: string,
   env: NodeJS.ProcessEnv,
   count: number,
-): Promise<number> {
+): Promise<RoundTime> {
   const t0 = performance.now();
+  const cpu0 = childCpuSeconds();
   return new Promise((resolve, reject) => {
     execFile(
       'virsh',
@@ -66,7 +88,7 @@ export function virshInventorySeconds(
         const stats = stdout.match(/^Domain: 'corral-bench-\d{4}'$/gm)?.length ?? 0;
         if (listed < count || stats < count)
           return reject(new Error(`virsh listed ${listed} and gave stats of ${stats} of ${count}`));
-        resolve(secs);
+        resolve({ seconds: secs, cpuSeconds: childCpuSeconds() - cpu0 });
       },
     );
   });

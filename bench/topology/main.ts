@@ -68,14 +68,24 @@ async function main(): Promise<void> {
     // (a) Interleaved rounds after one warm-up each (JIT, libvirtd's caches).
     await corralInventorySeconds(dataDir, hostId, DOMAINS);
     await virshInventorySeconds(uri, env, DOMAINS);
+    // The same machine's load moves both sides; a busy machine hurts the single-threaded side
+    // more (see the CPU figures in the log).
     const inv = { corral: [] as number[], virsh: [] as number[] };
+    const cpu = { corral: [] as number[], virsh: [] as number[] };
     for (let r = 0; r < INVENTORY_ROUNDS; r++) {
-      inv.corral.push(await corralInventorySeconds(dataDir, hostId, DOMAINS));
-      inv.virsh.push(await virshInventorySeconds(uri, env, DOMAINS));
+      const c = await corralInventorySeconds(dataDir, hostId, DOMAINS);
+      const v = await virshInventorySeconds(uri, env, DOMAINS);
+      inv.corral.push(c.seconds);
+      inv.virsh.push(v.seconds);
+      cpu.corral.push(c.cpuSeconds);
+      cpu.virsh.push(v.cpuSeconds);
       log(
-        `inventory round ${r + 1}: corral ${inv.corral[r]!.toFixed(3)} s, virsh ${inv.virsh[r]!.toFixed(3)} s`,
+        `inventory round ${r + 1}: corral ${c.seconds.toFixed(3)} s (CPU ${c.cpuSeconds.toFixed(2)} s), virsh ${v.seconds.toFixed(3)} s (CPU ${v.cpuSeconds.toFixed(2)} s, with ssh)`,
       );
     }
+    log(
+      `inventory CPU medians: corral ${median(cpu.corral).toFixed(2)} s in one Node process, virsh ${median(cpu.virsh).toFixed(2)} s (virsh + ssh)`,
+    );
     console.log(
       timeLine(
         `inventory-${DOMAINS}-domains connect-to-complete (s)`,
