@@ -27,6 +27,8 @@ export class ByteStream {
   private readonly outbox: PendingWrite[] = [];
   private outboxBytes = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last data frame went out (performance.now()), for the quiet-spell rule. */
+  private lastFrameAt = -Infinity;
   private writableEnded = false;
   private endAfterFlush: ErrorData | null | undefined;
 
@@ -157,15 +159,22 @@ export class ByteStream {
     this.finishReadable(error);
   }
 
+  /**
+   * A write after a quiet spell goes out at once (a keystroke must not wait a frame: issue 5's
+   * echo benchmark); writes that follow within BATCH_MS are coalesced into the next frame.
+   */
   private scheduleFlush(): void {
     if (this.outboxBytes >= MAX_FRAME) {
       this.flush();
       return;
     }
-    this.flushTimer ??= setTimeout(() => {
+    if (this.flushTimer) return;
+    const wait = Math.max(0, this.lastFrameAt + BATCH_MS - performance.now());
+    // Even "at once" waits for the current task, so a burst of writes in one tick is one frame.
+    this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       this.flush();
-    }, BATCH_MS);
+    }, wait);
   }
 
   private flush(): void {
@@ -191,6 +200,7 @@ export class ByteStream {
       }
       this.outboxBytes -= size;
       this.sendCredit -= size;
+      this.lastFrameAt = performance.now();
       this.post({ t: 'data', id: this.id, bytes: frame });
     }
     if (this.outbox.length === 0 && this.endAfterFlush === null) {
