@@ -457,8 +457,11 @@ export class ClusterService implements Disposable {
         for (const nic of details?.nics ?? []) used.add(nic.address.split('/')[0]!);
       }),
     );
+    // A finished operation's nodes are VMs above (or gone with their cluster); only work in
+    // flight, or left behind by a failure, still holds addresses no domain shows yet.
+    const settled = new Set(['succeeded', 'cancelled', 'rolled-back']);
     for (const op of this.ops.values()) {
-      if (op.status === 'rolled-back' || op.kind === 'delete') continue;
+      if (settled.has(op.status) || op.kind === 'delete') continue;
       for (const n of op.nodes) for (const a of n.addresses) used.add(a);
     }
     return used;

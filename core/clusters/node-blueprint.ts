@@ -140,7 +140,9 @@ export function overlayVolumeXml(
       { type: 'file' },
       el('name', {}, name),
       el('capacity', { unit: 'bytes' }, Math.trunc(capacityBytes)),
-      el('target', {}, el('format', { type: 'qcow2' })),
+      // qcow2 v3 (compat 1.1), as qemu-img makes by default: libvirt's default (0.10) allocates
+      // real clusters for the zeroes a booting guest writes (bench/cluster: 24 vs 1.3 MiB a node).
+      el('target', {}, el('format', { type: 'qcow2' }), el('compat', {}, '1.1')),
       el('backingStore', {}, el('path', {}, backing.path), el('format', { type: backing.format })),
     ),
   )}\n`;

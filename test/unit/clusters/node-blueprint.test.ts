@@ -129,7 +129,7 @@ describe('volume XML', () => {
     expect(xml).toMatch(
       /<backingStore>\s*<path>\/pool\/base.qcow2<\/path>\s*<format type="qcow2"\/>/,
     );
-    expect(xml).toMatch(/<target>\s*<format type="qcow2"\/>/);
+    expect(xml).toMatch(/<target>\s*<format type="qcow2"\/>\s*<compat>1.1<\/compat>/);
   });
 
   it('makes a raw volume of the exact seed size', () => {
