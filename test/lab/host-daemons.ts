@@ -148,7 +148,8 @@ export async function startHost(host: PreparedHost): Promise<LabHost> {
     await sh('mkdir', '-p', target);
     await sh('mount', '--bind', join(host.dir, sub), target);
   }
-  await sh('mkdir', '-p', '/run/sshd', '/run/libvirt');
+  // /run/lock too: virsh console on a host takes a pty lock there (/var/lock -> /run/lock).
+  await sh('mkdir', '-p', '/run/sshd', '/run/libvirt', '/run/lock');
   await sh('virtlogd', '-d', '-p', '/run/virtlogd.pid');
   await sh('libvirtd', '-d', '-p', '/run/libvirtd.pid');
   await sh('/usr/sbin/sshd', '-f', join(host.dir, 'sshd', 'sshd_config'));
