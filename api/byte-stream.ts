@@ -7,6 +7,8 @@ import type { StreamMessage } from './wire';
 export const DEFAULT_WINDOW = 256 * 1024;
 /** Small writes are coalesced for up to one frame time (~16 ms) before they go out. */
 const BATCH_MS = 16;
+/** Frames per batching window that go out without waiting (keystrokes, echoes). */
+const IMMEDIATE_FRAMES = 4;
 /** Flush at once when this much is waiting, and never send a frame larger than this. */
 const MAX_FRAME = 64 * 1024;
 
@@ -27,8 +29,10 @@ export class ByteStream {
   private readonly outbox: PendingWrite[] = [];
   private outboxBytes = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the last data frame went out (performance.now()), for the quiet-spell rule. */
-  private lastFrameAt = -Infinity;
+  /** The current batching window (performance.now()) and the frames sent in it. */
+  private windowStart = -Infinity;
+  private framesInWindow = 0;
+  private flushQueued = false;
   private writableEnded = false;
   private endAfterFlush: ErrorData | null | undefined;
 
@@ -160,21 +164,37 @@ export class ByteStream {
   }
 
   /**
-   * A write after a quiet spell goes out at once (a keystroke must not wait a frame: issue 5's
-   * echo benchmark); writes that follow within BATCH_MS are coalesced into the next frame.
+   * Interactive traffic (a keystroke, its echo) goes out at once: up to IMMEDIATE_FRAMES frames
+   * per BATCH_MS window leave on the next microtask. Past that the stream is a flood (a console
+   * printing a file) and further writes are coalesced until the window ends.
    */
   private scheduleFlush(): void {
     if (this.outboxBytes >= MAX_FRAME) {
       this.flush();
       return;
     }
-    if (this.flushTimer) return;
-    const wait = Math.max(0, this.lastFrameAt + BATCH_MS - performance.now());
-    // Even "at once" waits for the current task, so a burst of writes in one tick is one frame.
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flush();
-    }, wait);
+    if (this.flushTimer || this.flushQueued) return;
+    const now = performance.now();
+    if (now - this.windowStart >= BATCH_MS) {
+      this.windowStart = now;
+      this.framesInWindow = 0;
+    }
+    if (this.framesInWindow < IMMEDIATE_FRAMES) {
+      // Still waits for the current synchronous burst: one frame per tick.
+      this.flushQueued = true;
+      queueMicrotask(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+      return;
+    }
+    this.flushTimer = setTimeout(
+      () => {
+        this.flushTimer = undefined;
+        this.flush();
+      },
+      this.windowStart + BATCH_MS - now,
+    );
   }
 
   private flush(): void {
@@ -200,7 +220,7 @@ export class ByteStream {
       }
       this.outboxBytes -= size;
       this.sendCredit -= size;
-      this.lastFrameAt = performance.now();
+      this.framesInWindow++;
       this.post({ t: 'data', id: this.id, bytes: frame });
     }
     if (this.outbox.length === 0 && this.endAfterFlush === null) {

@@ -146,9 +146,16 @@ export class ConsoleSession implements Disposable {
     );
   }
 
+  /**
+   * The replay screen and the panes take the bytes side by side: the screen's parser must not
+   * sit on the keystroke-to-echo path. Deliveries stay serialized, so a pane attaching between
+   * two of them gets a replay that ends exactly where its live bytes begin.
+   */
   private async deliver(bytes: Uint8Array): Promise<void> {
-    await this.replay.write(bytes);
-    await Promise.all([...this.panes].map((pane) => this.send(pane, bytes)));
+    await Promise.all([
+      this.replay.write(bytes),
+      ...[...this.panes].map((pane) => this.send(pane, bytes)),
+    ]);
   }
 
   /** Writes to one pane, detaching it if it stays without credit for too long. */
