@@ -5,7 +5,7 @@ import {
   type ClusterPreview,
   type Operation,
 } from '../../../api/clusters-api';
-import { ClusterDialog } from './cluster-dialog';
+import { ModalDialog } from '../../app/modal-dialog';
 import { errorKey } from './cluster-form';
 import type { ClustersViewClient } from './clusters-client';
 import {
@@ -101,7 +101,7 @@ export function AddNodesDialog({
   };
 
   return (
-    <ClusterDialog title={`Add nodes to ${cluster.name}`} onCancel={onCancel}>
+    <ModalDialog wide title={`Add nodes to ${cluster.name}`} onCancel={onCancel}>
       <p className="muted">
         New nodes get the cluster&apos;s shape and image; /etc/hosts, the MPI hostfile and
         known_hosts are rewritten on every node.
@@ -141,6 +141,6 @@ export function AddNodesDialog({
         </button>
       </div>
       {preview && <PreviewTable preview={preview} hostNames={hostNames} />}
-    </ClusterDialog>
+    </ModalDialog>
   );
 }

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { Cluster, Operation } from '../../../api/clusters-api';
-import { ClusterDialog } from './cluster-dialog';
+import { ModalDialog } from '../../app/modal-dialog';
 import type { ClustersViewClient } from './clusters-client';
 import { confirmDomains, deleteTargets } from './delete-targets';
 
@@ -44,7 +44,7 @@ export function DeleteClusterDialog({
   };
 
   return (
-    <ClusterDialog title={`Delete ${cluster.name}?`} onCancel={onCancel}>
+    <ModalDialog wide title={`Delete ${cluster.name}?`} onCancel={onCancel}>
       <p>This removes, for good:</p>
       {targets.length === 0 && <p className="muted">Nothing is recorded on any online host.</p>}
       {targets.map((t) => (
@@ -100,6 +100,6 @@ export function DeleteClusterDialog({
           Cancel
         </button>
       </div>
-    </ClusterDialog>
+    </ModalDialog>
   );
 }

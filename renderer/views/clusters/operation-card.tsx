@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Operation } from '../../../api/clusters-api';
-import { ClusterDialog } from './cluster-dialog';
+import { ModalDialog } from '../../app/modal-dialog';
 import {
   canCancel,
   canResume,
@@ -129,7 +129,7 @@ export function OperationCard({
         </p>
       )}
       {confirming && (
-        <ClusterDialog title={`Roll back ${title}?`} onCancel={() => setConfirming(false)}>
+        <ModalDialog wide title={`Roll back ${title}?`} onCancel={() => setConfirming(false)}>
           <p>
             {op.kind === 'delete'
               ? `This undoes what the journal of this delete records, as far as it can.`
@@ -153,7 +153,7 @@ export function OperationCard({
               Keep it
             </button>
           </div>
-        </ClusterDialog>
+        </ModalDialog>
       )}
     </article>
   );

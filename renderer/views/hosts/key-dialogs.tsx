@@ -1,5 +1,5 @@
 import type { HostView } from '../../../api/hosts-api';
-import { Dialog } from './dialog';
+import { ModalDialog } from '../../app/modal-dialog';
 
 type Busy = { busy: boolean; error?: string };
 
@@ -14,7 +14,7 @@ export function TrustKeyDialog({
   if (host.status.state !== 'key-unknown') return null;
   const { fingerprint, keyType } = host.status;
   return (
-    <Dialog title={`Trust the host key of ${host.name}?`} onCancel={onCancel}>
+    <ModalDialog title={`Trust the host key of ${host.name}?`} onCancel={onCancel}>
       <p>
         This is the first connection to {host.user}@{host.address}:{host.port}. It presented this{' '}
         {keyType} key:
@@ -43,7 +43,7 @@ export function TrustKeyDialog({
           Cancel
         </button>
       </div>
-    </Dialog>
+    </ModalDialog>
   );
 }
 
@@ -58,7 +58,7 @@ export function ReplaceKeyDialog({
   if (host.status.state !== 'key-mismatch') return null;
   const { expected, presented, keyType } = host.status;
   return (
-    <Dialog title={`Replace the host key of ${host.name}?`} onCancel={onCancel}>
+    <ModalDialog title={`Replace the host key of ${host.name}?`} onCancel={onCancel}>
       <p>
         Only do this if you know why the key changed (the host was reinstalled, or its keys were
         regenerated). Otherwise someone may be intercepting the connection.
@@ -86,7 +86,7 @@ export function ReplaceKeyDialog({
           Cancel
         </button>
       </div>
-    </Dialog>
+    </ModalDialog>
   );
 }
 
@@ -99,7 +99,7 @@ export function RemoveHostDialog({
   onCancel,
 }: Busy & { host: HostView; onRemove: () => void; onCancel: () => void }) {
   return (
-    <Dialog title={`Remove ${host.name}?`} onCancel={onCancel}>
+    <ModalDialog title={`Remove ${host.name}?`} onCancel={onCancel}>
       <p>
         Corral forgets this host, its trusted key and any stored secret. Its virtual machines keep
         running on the host.
@@ -117,6 +117,6 @@ export function RemoveHostDialog({
           Cancel
         </button>
       </div>
-    </Dialog>
+    </ModalDialog>
   );
 }
