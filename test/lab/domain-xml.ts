@@ -1,3 +1,4 @@
+import { el, renderXml } from '../../core/xml/xml-element';
 import { LAB } from './config';
 
 /** What a lab guest's libvirt domain is made of. */
@@ -20,86 +21,63 @@ export interface GuestDomainSpec {
   tcgCacheMiB?: number;
 }
 
-/** Escapes text for XML element content and attribute values. */
-export function xmlEscape(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /**
  * A TCG domain (KVM hangs guests on these machines, LAB-NOTES) with a capped translation cache,
  * direct kernel boot, a virtio root overlay, a read-only seed disk, a NIC on the host bridge and a
- * pty serial console that virtlogd also writes to a file.
+ * pty serial console that virtlogd also writes to a file. Built with core's escaping XML builder.
  */
 export function guestDomainXml(spec: GuestDomainSpec): string {
-  const e = xmlEscape;
   const tcg = spec.tcgCacheMiB ?? LAB.tcgCacheMiB;
-  return `<domain type='qemu'>
-  <name>${e(spec.name)}</name>
-  <memory unit='MiB'>${Math.trunc(spec.memoryMiB)}</memory>
-  <vcpu>${Math.trunc(spec.vcpus)}</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>${e(spec.kernel)}</kernel>
-    <initrd>${e(spec.initrd)}</initrd>
-    <cmdline>${e(spec.cmdline)}</cmdline>
-  </os>
-  <features>
-    <acpi/>
-    <tcg>
-      <tb-cache unit='MiB'>${Math.trunc(tcg)}</tb-cache>
-    </tcg>
-  </features>
-  <clock offset='utc'/>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='${e(spec.disk)}'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='${e(spec.seed)}'/>
-      <target dev='vdb' bus='virtio'/>
-      <readonly/>
-    </disk>
-    <interface type='bridge'>
-      <mac address='${e(spec.mac)}'/>
-      <source bridge='${e(spec.bridge)}'/>
-      <model type='virtio'/>
-    </interface>
-    <serial type='pty'>
-      <log file='${e(spec.consoleLog)}' append='off'/>
-      <target port='0'/>
-    </serial>
-    <console type='pty'>
-      <target type='serial' port='0'/>
-    </console>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-`;
-}
-
-/**
- * A qcow2 volume backed by a base image: a linked clone. Written as XML because `virsh
- * vol-create-as --backing-vol` insists the base be a volume of some pool.
- */
-export function overlayVolumeXml(name: string, capacityBytes: number, backingPath: string): string {
-  const e = xmlEscape;
-  return `<volume type='file'>
-  <name>${e(name)}</name>
-  <capacity unit='bytes'>${Math.trunc(capacityBytes)}</capacity>
-  <target>
-    <format type='qcow2'/>
-  </target>
-  <backingStore>
-    <path>${e(backingPath)}</path>
-    <format type='qcow2'/>
-  </backingStore>
-</volume>
-`;
+  const disk = (file: string, format: string, dev: string, readonly: boolean) =>
+    el(
+      'disk',
+      { type: 'file', device: 'disk' },
+      el('driver', { name: 'qemu', type: format }),
+      el('source', { file }),
+      el('target', { dev, bus: 'virtio' }),
+      readonly && el('readonly'),
+    );
+  const domain = el(
+    'domain',
+    { type: 'qemu' },
+    el('name', {}, spec.name),
+    el('memory', { unit: 'MiB' }, Math.trunc(spec.memoryMiB)),
+    el('vcpu', {}, Math.trunc(spec.vcpus)),
+    el(
+      'os',
+      {},
+      el('type', { arch: 'x86_64', machine: 'pc' }, 'hvm'),
+      el('kernel', {}, spec.kernel),
+      el('initrd', {}, spec.initrd),
+      el('cmdline', {}, spec.cmdline),
+    ),
+    el('features', {}, el('acpi'), el('tcg', {}, el('tb-cache', { unit: 'MiB' }, Math.trunc(tcg)))),
+    el('clock', { offset: 'utc' }),
+    el('on_poweroff', {}, 'destroy'),
+    el('on_reboot', {}, 'restart'),
+    el('on_crash', {}, 'destroy'),
+    el(
+      'devices',
+      {},
+      el('emulator', {}, '/usr/bin/qemu-system-x86_64'),
+      disk(spec.disk, 'qcow2', 'vda', false),
+      disk(spec.seed, 'raw', 'vdb', true),
+      el(
+        'interface',
+        { type: 'bridge' },
+        el('mac', { address: spec.mac }),
+        el('source', { bridge: spec.bridge }),
+        el('model', { type: 'virtio' }),
+      ),
+      el(
+        'serial',
+        { type: 'pty' },
+        el('log', { file: spec.consoleLog, append: 'off' }),
+        el('target', { port: 0 }),
+      ),
+      el('console', { type: 'pty' }, el('target', { type: 'serial', port: 0 })),
+      el('memballoon', { model: 'none' }),
+    ),
+  );
+  return `${renderXml(domain)}\n`;
 }

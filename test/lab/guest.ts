@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { buildNoCloudSeed, type SeedFile } from '../../core/provisioning/nocloud-seed';
 import { LAB } from './config';
-import { guestDomainXml, overlayVolumeXml } from './domain-xml';
+import { overlayVolumeXml } from '../../core/clusters/node-blueprint';
+import { guestDomainXml } from './domain-xml';
 import { run, shellQuote, sleep } from './exec';
 import { READY_MARKER } from './guest-files';
 import { inHost } from './host-daemons';
@@ -111,7 +112,13 @@ async function boot(state: LabState, host: LabHost, opts: BootOptions): Promise<
   const seed = `${IMAGES}/${opts.name}-seed.iso`;
   const consoleLog = `/var/log/libvirt/qemu/${opts.name}-console.log`;
   const volXml = join(dir, 'volume.xml');
-  writeFileSync(volXml, overlayVolumeXml(`${opts.name}.qcow2`, 2 * 1024 ** 3, state.image.base));
+  writeFileSync(
+    volXml,
+    overlayVolumeXml(`${opts.name}.qcow2`, 2 * 1024 ** 3, {
+      path: state.image.base,
+      format: 'qcow2',
+    }),
+  );
   await virsh('vol-create', 'default', volXml);
   await uploadVolume(host, `${opts.name}-seed.iso`, seedLocal);
   const xml = guestDomainXml({
