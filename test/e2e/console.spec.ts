@@ -1,10 +1,11 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { LibvirtClient, connectUnixSocket, type DomainRef } from '../../native/libvirt';
 import { LOCAL_LIBVIRT_SOCKET } from '../../core/system/local-libvirt-probe';
 import { guestKernel } from '../support/guest-kernel';
 import { guestInitramfs } from '../integration/support/guest-initramfs';
 import { guestDomainXml } from '../integration/support/guest-xml';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
+import { typeUntil } from './support/console-typing';
 import { enterAsAdmin } from './support/sign-in';
 
 /** "This computer": the hosts service lists this machine's libvirtd under this id. */
@@ -37,18 +38,6 @@ test.afterAll(async () => {
   }
 });
 
-/** Types a command into the focused console until its answer shows (the guest may be booting). */
-async function typeUntil(page: Page, command: string, answer: string) {
-  const screen = page.getByRole('region', { name: `Console of ${name}` });
-  await expect(async () => {
-    await screen.click();
-    await page.keyboard.type(`${command}\n`);
-    await expect(screen.getByRole('listitem').filter({ hasText: answer }).first()).toBeAttached({
-      timeout: 2_000,
-    });
-  }).toPass({ timeout: 90_000 });
-}
-
 test('a console tab types into the guest, reads the answer, and gets its screen back after a reload', async ({
   page,
 }) => {
@@ -65,7 +54,7 @@ test('a console tab types into the guest, reads the answer, and gets its screen 
   await expect(tab).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId(`console-${name}-status`)).toHaveText('Connected');
   // $((6*7)) shows 42 only when the shell ran it, not in the echoed command line.
-  await typeUntil(page, 'echo hello-$((6*7))', 'hello-42');
+  await typeUntil(page, name, 'echo hello-$((6*7))', 'hello-42');
   // xterm's runtime styles apply under the strict CSP (csp-style-bridge.ts): the theme's
   // foreground, which only xterm's generated rules set.
   await expect(page.locator('.xterm-rows')).toHaveCSS('color', 'rgb(230, 233, 236)');

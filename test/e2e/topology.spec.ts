@@ -10,6 +10,7 @@ import { setHostLink } from '../lab/link-control';
 import { readLabState, type LabHost, type LabState } from '../lab/state';
 import { guestKernel } from '../support/guest-kernel';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
+import { typeUntil } from './support/console-typing';
 import { enterAsAdmin } from './support/sign-in';
 
 /**
@@ -147,6 +148,16 @@ test('starts a VM from the UI and sees its state change; the host agrees', async
   await page.getByRole('button', { name: names.guest, exact: true }).click();
   await page.screenshot({ path: 'test-results/topology.png' });
   await page.getByRole('button', { name: 'Close details' }).click();
+});
+
+test('opens the running VM’s serial console from its row, types a command, reads the answer', async () => {
+  await page.getByRole('button', { name: `Open console of ${names.guest}` }).click();
+  await expect(page.getByRole('tab', { name: names.guest })).toBeVisible();
+  await expect(page.getByTestId(`console-${names.guest}-status`)).toHaveText('Connected', {
+    timeout: 30_000,
+  });
+  await typeUntil(page, names.guest, 'echo lab-$((6*7))', 'lab-42');
+  await page.getByRole('button', { name: `Close console ${names.guest}` }).click();
 });
 
 test('follows a change made behind Corral’s back, live', async () => {
