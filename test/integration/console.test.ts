@@ -2,58 +2,19 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ByteStream } from '../../api/byte-stream';
 import { createClient, type ClientConnection } from '../../api/client';
 import { consoleApi } from '../../api/console-api';
-import type { Disposable } from '../../api/disposable';
-import { Emitter } from '../../api/emitter';
-import { CorralError } from '../../api/errors';
+import type { CorralError } from '../../api/errors';
 import { serve } from '../../api/dispatcher';
 import { createInMemoryPair } from '../../api/in-memory-transport';
 import { ConsoleService } from '../../core/console/console-service';
-import type { HostConnections } from '../../core/hosts/host-connections';
-import { LibvirtClient, connectUnixSocket, type DomainRef } from '../../native/libvirt';
+import type { DomainRef, LibvirtClient } from '../../native/libvirt';
 import { guestKernel } from '../support/guest-kernel';
 import { guestInitramfs } from './support/guest-initramfs';
 import { guestDomainXml } from './support/guest-xml';
 import { waitUntil } from './support/wait';
+import { LocalHost } from './support/local-host';
 
 const HOST = 'local';
 const api = { console: consoleApi } as const;
-
-/**
- * The HostConnections seam over this machine's libvirtd, until the hosts service is the one to
- * hand out clients: one host, whose client the test may drop and replace.
- */
-class LocalHost implements HostConnections {
-  client: LibvirtClient | undefined;
-  readonly online$ = new Emitter<[string, LibvirtClient]>();
-  readonly offline$ = new Emitter<[string, string]>();
-  readonly removed$ = new Emitter<string>();
-
-  async connect(): Promise<LibvirtClient> {
-    const socket = inject('integrationEnv').libvirtSocket;
-    this.client = await LibvirtClient.connect(() => connectUnixSocket(socket), {
-      uri: 'qemu:///system',
-    });
-    return this.client;
-  }
-  libvirt(hostId: string): LibvirtClient {
-    if (hostId !== HOST || !this.client) {
-      throw new CorralError('unavailable', `host ${hostId} is offline`);
-    }
-    return this.client;
-  }
-  online() {
-    return this.client ? [{ hostId: HOST, client: this.client }] : [];
-  }
-  onHostOnline(l: (id: string, c: LibvirtClient) => void): Disposable {
-    return this.online$.on(([id, c]) => l(id, c));
-  }
-  onHostOffline(l: (id: string, e: string) => void): Disposable {
-    return this.offline$.on(([id, e]) => l(id, e));
-  }
-  onHostRemoved(l: (id: string) => void): Disposable {
-    return this.removed$.on(l);
-  }
-}
 
 /** A pane: a contract client of its own, as a browser tab would be. */
 interface Pane {
@@ -64,7 +25,7 @@ interface Pane {
 }
 
 describe('console: a TCG guest on qemu:///system through ConsoleService', () => {
-  const host = new LocalHost();
+  const host = new LocalHost(HOST, inject('integrationEnv').libvirtSocket);
   const service = new ConsoleService(host);
   const connections: ClientConnection<typeof api>[] = [];
   const name = `corral-con-${process.pid}`;

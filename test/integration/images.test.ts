@@ -7,21 +7,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ByteStream } from '../../api/byte-stream';
 import { createClient, type ClientConnection } from '../../api/client';
 import { serve } from '../../api/dispatcher';
-import type { Disposable } from '../../api/disposable';
-import { Emitter } from '../../api/emitter';
-import { CorralError } from '../../api/errors';
+import type { CorralError } from '../../api/errors';
 import { imagesApi, type UploadTarget } from '../../api/images-api';
 import { createInMemoryPair } from '../../api/in-memory-transport';
-import type { HostConnections } from '../../core/hosts/host-connections';
 import { ImagesService } from '../../core/images/images-service';
 import { el, renderXml } from '../../core/xml/xml-element';
-import {
-  LibvirtClient,
-  connectUnixSocket,
-  type LibvirtStream,
-  type PoolRef,
-} from '../../native/libvirt';
+import type { LibvirtClient, LibvirtStream, PoolRef } from '../../native/libvirt';
 import { rejectionOf, waitUntil } from './support/wait';
+import { LocalHost } from './support/local-host';
 
 const HOST = 'local';
 const api = { images: imagesApi } as const;
@@ -30,38 +23,6 @@ const poolDir = `/var/lib/libvirt/images/${tag}`;
 const MiB = 1024 * 1024;
 /** VIR_STORAGE_POOL_CREATE_WITH_BUILD: make the directory if needed. */
 const POOL_CREATE_WITH_BUILD = 1;
-
-/** The HostConnections seam over this machine's libvirtd: one host. */
-class LocalHost implements HostConnections {
-  client: LibvirtClient | undefined;
-  readonly online$ = new Emitter<[string, LibvirtClient]>();
-  readonly offline$ = new Emitter<[string, string]>();
-  readonly removed$ = new Emitter<string>();
-
-  async connect(): Promise<LibvirtClient> {
-    const socket = inject('integrationEnv').libvirtSocket;
-    this.client = await LibvirtClient.connect(() => connectUnixSocket(socket), {
-      uri: 'qemu:///system',
-    });
-    return this.client;
-  }
-  libvirt(hostId: string): LibvirtClient {
-    if (hostId !== HOST || !this.client) throw new CorralError('unavailable', `${hostId} offline`);
-    return this.client;
-  }
-  online() {
-    return this.client ? [{ hostId: HOST, client: this.client }] : [];
-  }
-  onHostOnline(l: (id: string, c: LibvirtClient) => void): Disposable {
-    return this.online$.on(([id, c]) => l(id, c));
-  }
-  onHostOffline(l: (id: string, e: string) => void): Disposable {
-    return this.offline$.on(([id, e]) => l(id, e));
-  }
-  onHostRemoved(l: (id: string) => void): Disposable {
-    return this.removed$.on(l);
-  }
-}
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -72,7 +33,7 @@ interface UploadResult {
 }
 
 describe('images: base images on qemu:///system through ImagesService and the contract', () => {
-  const host = new LocalHost();
+  const host = new LocalHost(HOST, inject('integrationEnv').libvirtSocket);
   const service = new ImagesService(host);
   let c: LibvirtClient;
   let pool: PoolRef;

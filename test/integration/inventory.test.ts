@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { InventoryDelta, Vm } from '../../api/inventory-api';
 import { CorralError } from '../../api/errors';
-import type { Disposable } from '../../api/disposable';
-import { Emitter } from '../../api/emitter';
-import type { HostConnections } from '../../core/hosts/host-connections';
 import { InventoryService } from '../../core/inventory/inventory-service';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
 import { VmService } from '../../core/vm/vm-service';
@@ -13,6 +10,7 @@ import { guestKernel } from '../support/guest-kernel';
 import { guestInitramfs } from './support/guest-initramfs';
 import { guestDomainXml } from './support/guest-xml';
 import { rejectionOf, waitUntil } from './support/wait';
+import { LocalHost } from './support/local-host';
 
 const HOST = 'local';
 const prefix = `corral-inv-${process.pid}`;
@@ -22,51 +20,6 @@ const names = {
   guest: `${prefix}-guest`,
   late: `${prefix}-late`,
 };
-
-/**
- * A minimal HostConnections over this machine's libvirtd socket: real libvirt, one host. It
- * stands in for the hosts service so the inventory is tested on its own seam.
- */
-class LocalHost implements HostConnections {
-  client: LibvirtClient | undefined;
-  private readonly online$ = new Emitter<[string, LibvirtClient]>();
-  private readonly offline$ = new Emitter<[string, string]>();
-  private readonly removed$ = new Emitter<string>();
-
-  constructor(private readonly socket: string) {}
-
-  async connect(): Promise<void> {
-    this.client = await LibvirtClient.connect(() => connectUnixSocket(this.socket), {
-      uri: 'qemu:///system',
-    });
-    this.online$.fire([HOST, this.client]);
-  }
-
-  async drop(): Promise<void> {
-    const c = this.client;
-    this.client = undefined;
-    await c?.close();
-    this.offline$.fire([HOST, 'connection closed by the test']);
-  }
-
-  libvirt(hostId: string): LibvirtClient {
-    if (hostId !== HOST || !this.client)
-      throw new CorralError('unavailable', `${hostId} is offline`);
-    return this.client;
-  }
-  online() {
-    return this.client ? [{ hostId: HOST, client: this.client }] : [];
-  }
-  onHostOnline(l: (hostId: string, client: LibvirtClient) => void): Disposable {
-    return this.online$.on(([h, c]) => l(h, c));
-  }
-  onHostOffline(l: (hostId: string, error: string) => void): Disposable {
-    return this.offline$.on(([h, e]) => l(h, e));
-  }
-  onHostRemoved(l: (hostId: string) => void): Disposable {
-    return this.removed$.on(l);
-  }
-}
 
 /** Collects deltas and answers "has a VM named X reached Y yet". */
 class DeltaLog {
@@ -128,7 +81,7 @@ function inactiveXml(name: string, withCorral: boolean): string {
 
 describe('inventory + VM actions against this machine’s libvirtd', () => {
   const env = inject('integrationEnv');
-  const host = new LocalHost(env.libvirtSocket);
+  const host = new LocalHost(HOST, env.libvirtSocket);
   let admin: LibvirtClient;
   let inventory: InventoryService;
   const log = new DeltaLog();
@@ -151,6 +104,7 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
     });
     await admin.call('domainDefineXmlFlags', { xml: guest, flags: 0 });
     await host.connect();
+    host.announce();
     // No stats polling here: every state change below must come from a lifecycle event.
     inventory = new InventoryService(host, {
       statsIntervalMs: 3_600_000,
@@ -297,6 +251,7 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
 
     const mark = log.deltas.length;
     await host.connect();
+    host.announce();
     const reset = await log.waitFor(
       'a fresh list',
       (d) => log.deltas.indexOf(d) >= mark && d.resetHosts.includes(HOST),
