@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { createXmlParser, text, type XmlNode as Node } from '../xml/xml-reader';
 import { CORRAL_METADATA_NS, type CorralNodeMetadata } from '../metadata/corral-metadata';
 
 /** What a node's domain XML says about it under Corral's namespace (see node-blueprint.ts). */
@@ -12,16 +12,7 @@ export interface NodeDetails extends CorralNodeMetadata {
   spec?: string;
 }
 
-type Node = Record<string, unknown>;
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '#text',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-});
+const parser = createXmlParser();
 
 /**
  * Reads Corral's node element back from a domain's XML, found by namespace URI (another writer
@@ -74,12 +65,4 @@ export function parseNodeDetails(domainXml: string): NodeDetails | undefined {
 function list(v: unknown): Node[] {
   if (v === undefined || v === null) return [];
   return (Array.isArray(v) ? v : [v]).filter((x): x is Node => !!x && typeof x === 'object');
-}
-
-function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && typeof (v as Node)['#text'] === 'string') {
-    return (v as Node)['#text'] as string;
-  }
-  return undefined;
 }

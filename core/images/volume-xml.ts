@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { createXmlParser, text, UNIT_BYTES, type XmlNode as Node } from '../xml/xml-reader';
 import { el, renderXml } from '../xml/xml-element';
 
 /** What a storage volume's XML (`storageVolGetXmlDesc`) tells the image list. */
@@ -14,47 +15,13 @@ export interface VolumeFacts {
   backingPath?: string;
 }
 
-type Node = Record<string, unknown>;
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '#text',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-});
-
-const UNIT_FACTORS: Record<string, number> = {
-  b: 1,
-  bytes: 1,
-  k: 1024,
-  kib: 1024,
-  kb: 1000,
-  m: 1024 ** 2,
-  mib: 1024 ** 2,
-  mb: 1000 ** 2,
-  g: 1024 ** 3,
-  gib: 1024 ** 3,
-  gb: 1000 ** 3,
-  t: 1024 ** 4,
-  tib: 1024 ** 4,
-  tb: 1000 ** 4,
-};
-
-const text = (v: unknown): string | undefined => {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && typeof (v as Node)['#text'] === 'string')
-    return (v as Node)['#text'] as string;
-  return undefined;
-};
+const parser = createXmlParser();
 
 /** `<capacity unit='bytes'>123</capacity>` in bytes (libvirt writes bytes; other units scaled). */
 function sizeOf(v: unknown): number {
   const value = Number(text(v) ?? '0');
   const unit = (v && typeof v === 'object' ? ((v as Node)['@unit'] as string) : undefined) ?? 'b';
-  const factor = UNIT_FACTORS[unit.toLowerCase()];
+  const factor = UNIT_BYTES[unit.toLowerCase()];
   if (!Number.isFinite(value) || factor === undefined) return 0;
   return value * factor;
 }

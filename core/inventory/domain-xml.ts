@@ -1,4 +1,12 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import {
+  asNode,
+  attr,
+  createXmlParser,
+  text,
+  UNIT_BYTES,
+  type XmlNode as Node,
+} from '../xml/xml-reader';
 import type { VmDisk, VmMembership, VmNic } from '../../api/inventory-api';
 import { CORRAL_METADATA_NS } from '../metadata/corral-metadata';
 
@@ -19,39 +27,13 @@ export interface DomainXmlFacts {
   membership?: VmMembership;
 }
 
-type Node = Record<string, unknown>;
-
 // Elements that may repeat are always arrays, so one shape handles one or many.
 const REPEATED = new Set(['disk', 'interface', 'vcpu', 'memory', 'currentMemory']);
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '#text',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-  isArray: (name, jpath) =>
+const parser = createXmlParser(
+  (name, jpath) =>
     REPEATED.has(name) && (jpath === `domain.devices.${name}` || jpath === `domain.${name}`),
-});
-
-const UNIT_FACTORS: Record<string, number> = {
-  b: 1,
-  bytes: 1,
-  kb: 1000,
-  k: 1024,
-  kib: 1024,
-  mb: 1000 ** 2,
-  m: 1024 ** 2,
-  mib: 1024 ** 2,
-  gb: 1000 ** 3,
-  g: 1024 ** 3,
-  gib: 1024 ** 3,
-  tb: 1000 ** 4,
-  t: 1024 ** 4,
-  tib: 1024 ** 4,
-};
+);
 
 /** Parses libvirt domain XML (`domainGetXmlDesc`); throws on XML that is not a domain. */
 export function parseDomainXml(xml: string): DomainXmlFacts {
@@ -148,16 +130,9 @@ function memoryKiB(node: unknown): number | undefined {
   const value = Number(text(node));
   if (!Number.isFinite(value) || text(node) === undefined) return undefined;
   const unit = (attr(asNode(node), 'unit') ?? 'KiB').toLowerCase();
-  const factor = UNIT_FACTORS[unit];
+  const factor = UNIT_BYTES[unit];
   if (factor === undefined) throw new Error(`unknown memory unit ${JSON.stringify(unit)}`);
   return Math.round((value * factor) / 1024);
-}
-
-function asNode(v: unknown): Node | undefined {
-  if (Array.isArray(v)) return asNode(v[0]);
-  if (v && typeof v === 'object') return v as Node;
-  if (typeof v === 'string') return { '#text': v };
-  return undefined;
 }
 
 function first(v: unknown): unknown {
@@ -167,19 +142,6 @@ function first(v: unknown): unknown {
 function list(v: unknown): Node[] {
   if (v === undefined || v === null || v === '') return [];
   return (Array.isArray(v) ? v : [v]).map((x) => asNode(x) ?? {});
-}
-
-function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
-  const node = asNode(v);
-  const t = node?.['#text'];
-  return typeof t === 'string' || typeof t === 'number' ? String(t) : undefined;
-}
-
-function attr(node: Node | undefined, name: string): string | undefined {
-  const v = node?.[`@${name}`];
-  return typeof v === 'string' ? v : undefined;
 }
 
 function int(s: string | undefined): number | undefined {
