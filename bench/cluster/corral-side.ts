@@ -5,7 +5,8 @@ import { CorralCore } from '../../core/corral-core';
 import { overlayVolumeName, seedVolumeName } from '../../core/clusters/cluster-naming';
 import { hostPath, hostVirsh } from '../../test/lab/guest';
 import type { LabHost, LabState } from '../../test/lab/state';
-import { labHostFingerprint, log, waitHostStatus } from '../topology/lab-access';
+import { addLabHosts, until } from '../../test/lab/clusters-support';
+import { log } from '../topology/lab-access';
 import { CORRAL_CLUSTER, IMAGES_DIR, corralSpec } from './bench-shape';
 
 /** Bytes a node's files take on its host's disk: its overlay and its seed. */
@@ -41,29 +42,7 @@ export async function startCorral(state: LabState, dataDir: string): Promise<Cor
   });
   const ctx: CallContext = { sessionId: 'bench-cluster' };
   await core.api.accounts.signUp({ username: 'bench', password: 'bench-cluster-password' }, ctx);
-  const hostIds: string[] = [];
-  for (const h of state.hosts) {
-    const view = await core.api.hosts.add(
-      {
-        name: h.name,
-        address: h.address,
-        port: h.sshPort,
-        user: h.user,
-        auth: { kind: 'key', keyPath: state.sshKey },
-      },
-      ctx,
-    );
-    const s = await waitHostStatus(core.hosts, view.id, (st) => st.state !== 'connecting');
-    const expected = labHostFingerprint(state, h);
-    if (s.state !== 'key-unknown' || s.fingerprint !== expected)
-      throw new Error(`${h.name}: ${JSON.stringify(s)}, expected ${expected}`);
-    await core.api.hosts.trustKey({ id: view.id, fingerprint: expected }, ctx);
-    hostIds.push(view.id);
-  }
-  await until('both hosts online with facts', 60_000, () => {
-    const facts = core.inventory.snapshot().hosts;
-    return hostIds.every((id) => facts.some((f) => f.hostId === id && !f.stale && f.cpus > 0));
-  });
+  const hostIds = await addLabHosts(core, state, ctx);
   return { core, ctx, hostIds };
 }
 
@@ -173,19 +152,4 @@ function labHostOf(side: CorralSide, state: LabState, hostId: string): LabHost {
   const host = state.hosts[side.hostIds.indexOf(hostId)];
   if (!host) throw new Error(`node on an unknown host ${hostId}`);
   return host;
-}
-
-/** Polls `check` every 250 ms until it returns something truthy; fails after `ms`. */
-export async function until<T>(
-  what: string,
-  ms: number,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostStatus } from '../../api/hosts-api';
 import type { HostsService } from '../../core/hosts/hosts-service';
-import { fingerprintOf, parseKnownHosts } from '../../core/hosts/known-hosts';
+import { labFingerprint } from '../../test/lab/clusters-support';
 import { LAB } from '../../test/lab/config';
 import { hostVirsh } from '../../test/lab/guest';
 import { labDown, labUp } from '../../test/lab/lab';
@@ -37,11 +37,7 @@ export async function useLab(): Promise<LabUse> {
 
 /** The SHA-256 fingerprint of a lab host's key, from the lab's known_hosts (never trust-all). */
 export function labHostFingerprint(state: LabState, host: LabHost): string {
-  for (const line of parseKnownHosts(readFileSync(state.knownHosts, 'utf8'))) {
-    if (line.kind !== 'key') continue;
-    if (line.key.host.split(',').includes(host.address)) return fingerprintOf(line.key.keyBase64);
-  }
-  throw new Error(`no key for ${host.address} in ${state.knownHosts}`);
+  return labFingerprint(state, host.address);
 }
 
 /** Resolves with the host's status once `accept` returns true for it (fails after `ms`). */

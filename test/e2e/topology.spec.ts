@@ -11,6 +11,7 @@ import { readLabState, type LabHost, type LabState } from '../lab/state';
 import { guestKernel } from '../support/guest-kernel';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
 import { typeUntil } from './support/console-typing';
+import { addLabHosts } from './support/lab-hosts';
 import { enterAsAdmin } from './support/sign-in';
 
 /**
@@ -96,18 +97,7 @@ test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
   await enterAsAdmin(page, server);
   // Hosts are added the way a person does it: the form, then the fingerprint dialog.
-  await page.getByRole('button', { name: 'Hosts', exact: true }).click();
-  for (const h of [h1, h2]) {
-    await page.getByRole('button', { name: 'Add host' }).click();
-    const form = page.getByRole('form', { name: 'Add host' });
-    await form.getByLabel('libvirt URI').fill(`${h.libvirtUri}?keyfile=${lab.sshKey}`);
-    await form.getByRole('button', { name: 'Fill' }).click();
-    await form.getByLabel('Name').fill(h.name);
-    await form.getByRole('button', { name: 'Add host' }).click();
-    const dialog = page.getByRole('dialog', { name: `Trust the host key of ${h.name}?` });
-    await dialog.getByRole('button', { name: 'Trust and connect' }).click();
-    await expect(dialog).toBeHidden();
-  }
+  await addLabHosts(page, lab, [h1, h2]);
   await page.getByRole('button', { name: 'Topology', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Topology', level: 1 })).toBeVisible();
 });

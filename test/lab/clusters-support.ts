@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CorralCore } from '../../core/corral-core';
+import { fingerprintOf, parseKnownHosts } from '../../core/hosts/known-hosts';
 import type { CallContext } from '../../core/call-context';
 import { sleep } from './exec';
 import { hostVirsh } from './guest';
@@ -14,11 +14,10 @@ import { run } from './exec';
 
 /** `SHA256:…` of the host key the lab's known_hosts lists for `address` (what a person checks). */
 export function labFingerprint(lab: LabState, address: string): string {
-  for (const line of readFileSync(lab.knownHosts, 'utf8').split('\n')) {
-    const [names, , blob] = line.split(' ');
-    if (!names || !blob || !names.split(',').includes(address)) continue;
-    const digest = createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64');
-    return `SHA256:${digest.replace(/=+$/, '')}`;
+  for (const line of parseKnownHosts(readFileSync(lab.knownHosts, 'utf8'))) {
+    if (line.kind === 'key' && line.key.host.split(',').includes(address)) {
+      return fingerprintOf(line.key.keyBase64);
+    }
   }
   throw new Error(`no known_hosts line for ${address}`);
 }
