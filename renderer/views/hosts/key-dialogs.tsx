@@ -30,19 +30,13 @@ export function TrustKeyDialog({
         Nothing has been sent to the host yet; your credentials are sent only after you trust its
         key.
       </p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="hosts-actions">
-        <button type="button" disabled={busy} onClick={() => onTrust(fingerprint)}>
-          Trust and connect
-        </button>
-        <button type="button" autoFocus onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <ConfirmFooter
+        label="Trust and connect"
+        busy={busy}
+        error={error}
+        onConfirm={() => onTrust(fingerprint)}
+        onCancel={onCancel}
+      />
     </ModalDialog>
   );
 }
@@ -73,19 +67,13 @@ export function ReplaceKeyDialog({
           <code data-testid="presented-fingerprint">{presented}</code>
         </dd>
       </dl>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="hosts-actions">
-        <button type="button" disabled={busy} onClick={() => onReplace(presented)}>
-          Replace key
-        </button>
-        <button type="button" autoFocus onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <ConfirmFooter
+        label="Replace key"
+        busy={busy}
+        error={error}
+        onConfirm={() => onReplace(presented)}
+        onCancel={onCancel}
+      />
     </ModalDialog>
   );
 }
@@ -104,19 +92,47 @@ export function RemoveHostDialog({
         Corral forgets this host, its trusted key and any stored secret. Its virtual machines keep
         running on the host.
       </p>
+      <ConfirmFooter
+        label="Remove"
+        danger
+        busy={busy}
+        error={error}
+        onConfirm={onRemove}
+        onCancel={onCancel}
+      />
+    </ModalDialog>
+  );
+}
+
+/** A dialog's error line, its one action and Cancel (focused, so Enter never confirms by accident). */
+function ConfirmFooter({
+  label,
+  danger,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: Busy & { label: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }) {
+  return (
+    <>
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
       <div className="hosts-actions">
-        <button type="button" className="danger" disabled={busy} onClick={onRemove}>
-          Remove
+        <button
+          type="button"
+          className={danger ? 'danger' : undefined}
+          disabled={busy}
+          onClick={onConfirm}
+        >
+          {label}
         </button>
         <button type="button" autoFocus onClick={onCancel}>
           Cancel
         </button>
       </div>
-    </ModalDialog>
+    </>
   );
 }
