@@ -47,14 +47,28 @@ function pidFromFile(path: string): number | undefined {
   }
 }
 
-/** Starts virtlogd and libvirtd unless libvirtd answers (no systemd here, LAB-NOTES); records their pids. */
-export async function ensureLibvirtd(started: number[]): Promise<void> {
-  if (await socketAnswers(LIBVIRT_SOCKET)) return;
-  if (!existsSync('/var/run/virtlogd-sock') && !existsSync('/var/run/libvirt/virtlogd-sock')) {
+/** virtlogd's socket; a dead daemon can leave it behind, so only an answer counts. */
+const VIRTLOGD_SOCKET = '/var/run/libvirt/virtlogd-sock';
+
+/** Starts virtlogd unless it answers: libvirtd cannot start a guest without it. */
+async function ensureVirtlogd(started: number[]): Promise<void> {
+  if (await socketAnswers(VIRTLOGD_SOCKET)) return;
+  try {
     execFileSync('virtlogd', ['-d'], { stdio: 'pipe' });
-    const pid = pidFromFile('/var/run/virtlogd.pid');
-    if (pid) started.push(pid);
+  } catch (err) {
+    throw new Error(`integration setup: cannot start virtlogd: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
+  const pid = pidFromFile('/var/run/virtlogd.pid');
+  if (pid) started.push(pid);
+  await waitFor(`virtlogd socket ${VIRTLOGD_SOCKET}`, 10_000, () => socketAnswers(VIRTLOGD_SOCKET));
+}
+
+/** Starts virtlogd and libvirtd unless they answer (no systemd here, LAB-NOTES); records their pids. */
+export async function ensureLibvirtd(started: number[]): Promise<void> {
+  await ensureVirtlogd(started);
+  if (await socketAnswers(LIBVIRT_SOCKET)) return;
   try {
     execFileSync('libvirtd', ['-d'], { stdio: 'pipe' });
   } catch (err) {
