@@ -336,6 +336,10 @@ export class ClusterService implements Disposable {
     if (op.kind === 'delete') {
       throw new CorralError('bad-request', 'a deletion cannot be undone; resume it to finish it');
     }
+    // The first failure stays as the cause; a former "not rolled back" note is redone below.
+    const cause = op.nodes.find((n) => n.phase === 'failed' && n.error);
+    if (cause) op.error = `${cause.name}: ${cause.error}`;
+    else delete op.error;
     const run: Run = { stop: true, cancelled: false };
     this.runs.set(op.id, run);
     run.done = this.rollbackAll(op, 'rolled-back')
@@ -730,7 +734,7 @@ export class ClusterService implements Disposable {
             if (node.phase !== 'failed') node.phase = 'rolled-back';
           }
         } catch (err) {
-          left.push(`${node.name} on ${node.hostId} (${errorText(err)})`);
+          left.push(`${node.name} on ${this.hostLabel(node.hostId)} (${errorText(err)})`);
         }
       }),
     );
@@ -753,6 +757,13 @@ export class ClusterService implements Disposable {
     }
     op.endedAt = new Date().toISOString();
     this.save(op);
+  }
+
+  /** A host's hostname for messages (its id when the inventory never reached it). */
+  private hostLabel(hostId: string): string {
+    return (
+      this.options.inventory.snapshot().hosts.find((h) => h.hostId === hostId)?.hostname ?? hostId
+    );
   }
 
   private async configureExisting(op: OperationRecord, privateKey: string): Promise<void> {
@@ -792,7 +803,7 @@ export class ClusterService implements Disposable {
             node.phase = 'failed';
             node.error = errorText(err);
           }
-          failures.push(`${hostId}: ${errorText(err)}`);
+          failures.push(`${this.hostLabel(hostId)}: ${errorText(err)}`);
         }
       }),
     );

@@ -168,7 +168,11 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
     address: node.addresses[0]!,
     hostKey: node.hostKey.publicKey,
   });
-  await waitForSshBanner(endpoint, { timeoutMs: ctx.sshTimeoutMs, cancelled: ctx.stopped });
+  await waitForSshBanner(endpoint, {
+    timeoutMs: ctx.sshTimeoutMs,
+    cancelled: ctx.stopped,
+    hostOnline: () => void ctx.hosts.libvirt(node.hostId),
+  });
   // One login proves the node is the one we seeded (its host key) and trusts the cluster key.
   const ssh = await connectNode(endpoint, ctx.clusterKey.privateKey);
   ssh.end();

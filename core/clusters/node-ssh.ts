@@ -65,15 +65,26 @@ async function readBanner(endpoint: NodeEndpoint, timeoutMs: number): Promise<bo
 
 /**
  * Waits until the node's sshd answers with a banner (LAB-NOTES: detect readiness from the
- * banner, not repeated logins), polling through the jump host. `cancelled` stops it early.
+ * banner, not repeated logins), polling through the jump host. `cancelled` stops it early;
+ * `hostOnline` throws once the node's host has dropped, so that ends the wait at once instead of
+ * after the whole timeout.
  */
 export async function waitForSshBanner(
   endpoint: NodeEndpoint,
-  options: { timeoutMs: number; cancelled: () => boolean },
+  options: { timeoutMs: number; cancelled: () => boolean; hostOnline: () => void },
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   while (Date.now() < deadline) {
     if (options.cancelled()) throw new CorralError('cancelled', 'cancelled');
+    try {
+      options.hostOnline();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new CorralError(
+        'unavailable',
+        `the host dropped while ${endpoint.name} booted: ${why}`,
+      );
+    }
     if (await readBanner(endpoint, 5_000)) return;
     await new Promise((r) => setTimeout(r, 1_000));
   }

@@ -29,7 +29,29 @@ const fingerprint = (pub: string) =>
     ' ',
   )[1]!;
 
-/** An sshd on 127.0.0.1 that logs every auth request (LogLevel DEBUG1) and can be restarted. */
+/** root's password inside the test sshd's mount namespace (the machine's own is untouched). */
+const ROOT_PASSWORD = 'corral-h4 the password';
+
+/** A copy of /etc/shadow in which root's hash is ROOT_PASSWORD's (sha512-crypt by openssl). */
+function shadowWithRootPassword(path: string): void {
+  const hash = execFileSync('openssl', ['passwd', '-6', '-stdin'], {
+    input: ROOT_PASSWORD,
+    encoding: 'utf8',
+  }).trim();
+  const lines = readFileSync('/etc/shadow', 'utf8').split('\n');
+  const rootLine = lines.findIndex((l) => l.startsWith('root:'));
+  if (rootLine < 0) throw new Error('no root line in /etc/shadow');
+  const fields = lines[rootLine]!.split(':');
+  fields[1] = hash;
+  lines[rootLine] = fields.join(':');
+  writeFileSync(path, lines.join('\n'), { mode: 0o600 });
+}
+
+/**
+ * An sshd on 127.0.0.1 that logs every auth request (LogLevel DEBUG1) and can be restarted. It
+ * runs in a private mount namespace where /etc/shadow is a copy giving root a known password, so
+ * password authentication is tested for real without changing this machine's accounts.
+ */
 class TestSshd {
   readonly hostKey = join(root, 'host_ed25519');
   readonly clientKey = join(root, 'client_ed25519');
@@ -60,9 +82,25 @@ class TestSshd {
       ].join('\n'),
     );
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const shadow = join(root, 'shadow');
+    shadowWithRootPassword(shadow);
+    // The paths travel as positional parameters ($1, $2), never pasted into the script.
+    const child = spawn(
+      'unshare',
+      [
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        '/bin/sh',
+        '-c',
+        'mount --bind "$1" /etc/shadow && exec /usr/sbin/sshd -D -e -f "$2"',
+        'sh',
+        shadow,
+        config,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     child.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
     this.child = child;
     await waitUntil('sshd listening', 10_000, () => this.log.includes('Server listening'));
@@ -316,6 +354,22 @@ describe('hosts: credentials', () => {
     expect(JSON.stringify(view)).not.toContain(password);
     const dataDir = (service as unknown as { options: { dataDir: string } }).options.dataDir;
     expect(readFileSync(join(dataDir, 'hosts.json'), 'utf8')).not.toContain(password);
+  });
+
+  it('the right password connects and lists domains', async () => {
+    const { service, id } = await trusted({
+      name: 'pw-ok',
+      address: '127.0.0.1',
+      port: sshd.port,
+      user: 'root',
+      auth: { kind: 'password', password: ROOT_PASSWORD },
+    });
+    await waitState(service, id, 'online');
+    expect(sshd.log).toMatch(/Accepted password for root/);
+    const { domains } = await service
+      .libvirt(id)
+      .call('connectListAllDomains', { needResults: true, flags: 0 });
+    expect(Array.isArray(domains)).toBe(true);
   });
 
   it('password authentication needs a password; nothing is saved without one', () => {
