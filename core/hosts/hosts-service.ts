@@ -113,6 +113,10 @@ export class HostsService implements HostConnections, Disposable {
     const record: HostRecord = { id, ...this.recordFields(input, old) };
     this.store.put(record);
     entry.record = record;
+    if (old.address !== record.address || old.port !== record.port) {
+      // Trust belongs to an address: the new one is met afresh, the old key is not kept around.
+      this.forgetUnlessShared(old.address, old.port);
+    }
     entry.presented = undefined;
     entry.session.connect(() => this.connectorFor(entry));
     this.fireChanged();
@@ -129,13 +133,18 @@ export class HostsService implements HostConnections, Disposable {
     const record = entry.record!;
     this.entries.delete(id);
     this.store.remove(id);
-    const shared = [...this.entries.values()].some(
-      (e) => e.record?.address === record.address && e.record.port === record.port,
-    );
-    if (!shared) this.knownHosts.forget(record.address, record.port);
+    this.forgetUnlessShared(record.address, record.port);
     await entry.session.dispose();
     this.hostRemoved.fire(id);
     this.fireChanged();
+  }
+
+  /** Drops the trusted key of `address:port` unless another configured host still uses it. */
+  private forgetUnlessShared(address: string, port: number): void {
+    const shared = [...this.entries.values()].some(
+      (e) => e.record?.address === address && e.record.port === port,
+    );
+    if (!shared) this.knownHosts.forget(address, port);
   }
 
   /** Trusts the key a `key-unknown` host presented; `fingerprint` is what the person saw. */

@@ -475,6 +475,23 @@ describe('hosts: a cut link', () => {
   });
 });
 
+describe('hosts: editing the address', () => {
+  it('meets the new address afresh and forgets the key trusted for the old one', async () => {
+    const service = newService();
+    const { id } = service.add(keyHost('moved'));
+    service.trustKey(id, (await waitState(service, id, 'key-unknown')).fingerprint);
+    await waitState(service, id, 'online');
+    const dataDir = (service as unknown as { options: { dataDir: string } }).options.dataDir;
+    const knownHosts = () => readFileSync(join(dataDir, 'known_hosts'), 'utf8');
+    expect(knownHosts()).toContain(`[127.0.0.1]:${sshd.port} `);
+    // The relay is another address for the same sshd: trust is per address, so it asks again.
+    service.update(id, { ...keyHost('moved'), port: relay.port });
+    const s = await waitState(service, id, 'key-unknown');
+    expect(s.fingerprint).toBe(sshd.fingerprint);
+    expect(knownHosts()).not.toContain(`[127.0.0.1]:${sshd.port} `);
+  });
+});
+
 describe('hosts: persistence', () => {
   it('a restarted service knows its hosts, their trust and secrets, and the list has no secret', async () => {
     const dataDir = mkdtempSync(join(root, 'data-'));
