@@ -25,6 +25,11 @@ export interface DomainXmlFacts {
   nics: Array<Omit<VmNic, 'addresses'>>;
   /** Corral's cluster membership, from `<metadata>` under {@link CORRAL_METADATA_NS}. */
   membership?: VmMembership;
+  /**
+   * The addresses Corral seeded into a cluster node, by NIC MAC (its `<corral:nic>` elements):
+   * shown while neither a guest agent nor DHCP leases report the guest's own.
+   */
+  seededAddresses?: Record<string, string[]>;
 }
 
 // Elements that may repeat are always arrays, so one shape handles one or many.
@@ -63,7 +68,7 @@ export function parseDomainXml(xml: string): DomainXmlFacts {
     nics: list(devices.interface)
       .map(parseNic)
       .filter((n) => n !== undefined),
-    membership: parseMembership(domain.metadata),
+    ...corralNodeFacts(domain.metadata),
   };
 }
 
@@ -100,11 +105,34 @@ function parseNic(nic: Node): Omit<VmNic, 'addresses'> | undefined {
   });
 }
 
+/** Membership and seeded addresses from Corral's node element; nothing for other domains. */
+function corralNodeFacts(
+  metadata: unknown,
+): Pick<DomainXmlFacts, 'membership' | 'seededAddresses'> {
+  const node = corralNodeElement(metadata);
+  if (!node) return {};
+  const cluster = attr(node, 'cluster');
+  const owner = attr(node, 'owner');
+  const index = int(attr(node, 'index'));
+  if (!cluster || owner === undefined || index === undefined || index < 0) return {};
+  const membership = omitUndefined({ cluster, owner, index, operation: attr(node, 'operation') });
+  const seeded: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key !== 'nic' && !key.endsWith(':nic')) continue;
+    for (const nic of list(value)) {
+      const mac = attr(nic, 'mac')?.toLowerCase();
+      const address = attr(nic, 'address');
+      if (mac && address) seeded[mac] = [...(seeded[mac] ?? []), address];
+    }
+  }
+  return Object.keys(seeded).length > 0 ? { membership, seededAddresses: seeded } : { membership };
+}
+
 /**
  * Corral's element is found by namespace URI, not by prefix: another writer may pick another
  * prefix. libvirt keeps the `xmlns:prefix` declaration on the element itself.
  */
-function parseMembership(metadata: unknown): VmMembership | undefined {
+function corralNodeElement(metadata: unknown): Node | undefined {
   const meta = asNode(metadata);
   if (!meta) return undefined;
   for (const [key, value] of Object.entries(meta)) {
@@ -115,12 +143,7 @@ function parseMembership(metadata: unknown): VmMembership | undefined {
     if (local !== 'node') continue;
     for (const node of list(value)) {
       const ns = prefix ? attr(node, `xmlns:${prefix}`) : attr(node, 'xmlns');
-      if (ns !== CORRAL_METADATA_NS) continue;
-      const cluster = attr(node, 'cluster');
-      const owner = attr(node, 'owner');
-      const index = int(attr(node, 'index'));
-      if (!cluster || owner === undefined || index === undefined || index < 0) return undefined;
-      return omitUndefined({ cluster, owner, index, operation: attr(node, 'operation') });
+      if (ns === CORRAL_METADATA_NS) return node;
     }
   }
   return undefined;

@@ -39,8 +39,15 @@ export interface InventoryTimings {
 const VIR_ERR_NO_DOMAIN = 42;
 const ADDR_SOURCE_LEASE = 0;
 const ADDR_SOURCE_AGENT = 1;
+/**
+ * Where guest addresses come from, best first: the guest agent (every address, if the guest runs
+ * one), then the DHCP leases of a libvirt network. Corral's nodes without either show the
+ * addresses Corral seeded (from their metadata). The host's ARP table is not asked: Debian 12's
+ * libvirt 9.0 fails that query on these machines ("internal error: wrong nlmsg len").
+ */
+const ADDRESS_SOURCES = [ADDR_SOURCE_AGENT, ADDR_SOURCE_LEASE];
 const IP_TYPE_V6 = 1;
-// After both address sources failed, wait this many passes before asking that domain again.
+// After every address source failed, wait this many passes before asking that domain again.
 const ADDRESS_BACKOFF_PASSES = 6;
 
 interface Known {
@@ -226,7 +233,8 @@ export class HostInventory implements Disposable {
       disks: xml.disks,
       nics: xml.nics.map((n) => ({
         ...n,
-        addresses: prev?.nics.find((p) => p.mac === n.mac)?.addresses ?? [],
+        addresses:
+          prev?.nics.find((p) => p.mac === n.mac)?.addresses ?? xml.seededAddresses?.[n.mac] ?? [],
       })),
     };
     if (xml.membership) vm.membership = xml.membership;
@@ -410,7 +418,7 @@ export class HostInventory implements Disposable {
     }
   }
 
-  /** Guest addresses (agent, else DHCP leases) of running domains; never blocks the rest. */
+  /** Guest addresses (agent or DHCP leases) of running domains; never blocks the rest. */
   private async refreshAddresses(): Promise<void> {
     if (this.addressBusy || this.disposed || this.loading) return;
     this.addressBusy = true;
@@ -423,13 +431,9 @@ export class HostInventory implements Disposable {
           continue;
         }
         const dom: DomainRef = { name: k.vm.name, uuid: k.vm.uuid, id: -1 };
-        const ifaces =
-          (await this.addresses(dom, ADDR_SOURCE_AGENT)) ??
-          (await this.addresses(dom, ADDR_SOURCE_LEASE));
-        if (!ifaces) {
-          k.addressBackoff = ADDRESS_BACKOFF_PASSES;
-          continue;
-        }
+        const ifaces = (await this.firstAddresses(dom)) ?? [];
+        // Nothing reported: show the seeded addresses or none (not old ones); ask less often.
+        if (ifaces.length === 0) k.addressBackoff = ADDRESS_BACKOFF_PASSES;
         const byMac = new Map<string, string[]>();
         for (const i of ifaces) {
           if (!i.hwaddr) continue;
@@ -438,7 +442,10 @@ export class HostInventory implements Disposable {
             .map((a) => `${a.addr}/${a.prefix}`);
           byMac.set(i.hwaddr.toLowerCase(), list);
         }
-        const nics = k.vm.nics.map((n) => ({ ...n, addresses: byMac.get(n.mac) ?? [] }));
+        const nics = k.vm.nics.map((n) => ({
+          ...n,
+          addresses: byMac.get(n.mac) ?? k.xml.seededAddresses?.[n.mac] ?? [],
+        }));
         if (JSON.stringify(nics) !== JSON.stringify(k.vm.nics)) {
           k.vm = { ...k.vm, nics };
           this.sink.upsert(k.vm);
@@ -447,6 +454,15 @@ export class HostInventory implements Disposable {
     } finally {
       this.addressBusy = false;
     }
+  }
+
+  /** The first source's answer that lists any address; undefined when none does. */
+  private async firstAddresses(dom: DomainRef) {
+    for (const source of ADDRESS_SOURCES) {
+      const ifaces = await this.addresses(dom, source);
+      if (ifaces?.some((i) => i.addrs.length > 0)) return ifaces;
+    }
+    return undefined;
   }
 
   private async addresses(dom: DomainRef, source: number) {

@@ -262,6 +262,18 @@ describe('clusters on the lab', () => {
     );
   }, 900_000);
 
+  it("shows each node's seeded address in the inventory (no guest agent, no DHCP here)", async () => {
+    const cluster = (await core.clusters.list(alice)).find((c) => c.name === CLUSTER)!;
+    for (const node of cluster.nodes) {
+      const vm = await until(`${node.name}'s address in the inventory`, 30_000, () =>
+        core.inventory
+          .snapshot()
+          .vms.find((v) => v.name === node.name && v.nics[0]?.addresses.length),
+      );
+      expect(vm.nics[0]!.addresses).toEqual([`${node.addresses[0]}/24`]);
+    }
+  });
+
   it('deletes the cluster after a confirmation naming its domains; nothing is left', async () => {
     const cluster = (await core.clusters.list(alice)).find((c) => c.name === CLUSTER)!;
     const names = cluster.nodes.map((n) => n.name);

@@ -73,6 +73,11 @@ describe('node domain XML', () => {
       ['52:54:00:aa:bb:cd', 'default'],
     ]);
     expect(facts.disks.map((d) => d.source)).toEqual([bp.overlayPath, bp.seedPath]);
+    // What the inventory shows for a node with neither guest agent nor DHCP leases.
+    expect(facts.seededAddresses).toEqual({
+      '52:54:00:aa:bb:cc': ['10.0.0.5/24'],
+      '52:54:00:aa:bb:cd': ['10.1.0.5/16'],
+    });
   });
 
   it('is a TCG domain with a capped translation cache, direct kernel boot and a serial console', () => {

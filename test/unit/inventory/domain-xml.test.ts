@@ -45,6 +45,8 @@ describe('parseDomainXml', () => {
   it('finds Corral metadata by namespace URI whatever the prefix; block devices', () => {
     const d = parseDomainXml(fixture('other-prefix.xml'));
     expect(d.membership).toEqual({ cluster: 'db', owner: 'acct-1', index: 0 });
+    // The node's seeded address, keyed by the MAC in lower case like the NICs themselves.
+    expect(d.seededAddresses).toEqual({ '52:54:00:db:00:01': ['10.9.0.10/24'] });
     expect(d.maxMemoryKiB).toBe(2 * 1024 * 1024);
     expect(d.disks).toEqual([
       { target: 'vdb', source: '/dev/vg0/db-0', format: 'raw', device: 'disk' },
@@ -54,6 +56,7 @@ describe('parseDomainXml', () => {
   it('ignores a corral: prefix bound to another namespace', () => {
     const d = parseDomainXml(fixture('foreign-metadata.xml'));
     expect(d.membership).toBeUndefined();
+    expect(d.seededAddresses).toBeUndefined();
     expect(d.maxMemoryKiB).toBe(1048576); // no unit attribute: KiB
   });
 
