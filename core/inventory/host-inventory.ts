@@ -431,9 +431,10 @@ export class HostInventory implements Disposable {
           continue;
         }
         const dom: DomainRef = { name: k.vm.name, uuid: k.vm.uuid, id: -1 };
-        const ifaces = (await this.firstAddresses(dom)) ?? [];
-        // Nothing reported: show the seeded addresses or none (not old ones); ask less often.
-        if (ifaces.length === 0) k.addressBackoff = ADDRESS_BACKOFF_PASSES;
+        const { ifaces, answered } = await this.firstAddresses(dom);
+        // Every source failed (no agent, no network): ask this domain less often. Either way a
+        // VM without reported addresses shows its seeded ones or none (never old ones).
+        if (!answered) k.addressBackoff = ADDRESS_BACKOFF_PASSES;
         const byMac = new Map<string, string[]>();
         for (const i of ifaces) {
           if (!i.hwaddr) continue;
@@ -456,13 +457,15 @@ export class HostInventory implements Disposable {
     }
   }
 
-  /** The first source's answer that lists any address; undefined when none does. */
+  /** The first source's answer that lists any address; `answered` if any source answered. */
   private async firstAddresses(dom: DomainRef) {
+    let answered = false;
     for (const source of ADDRESS_SOURCES) {
       const ifaces = await this.addresses(dom, source);
-      if (ifaces?.some((i) => i.addrs.length > 0)) return ifaces;
+      if (ifaces) answered = true;
+      if (ifaces?.some((i) => i.addrs.length > 0)) return { ifaces, answered };
     }
-    return undefined;
+    return { ifaces: [], answered };
   }
 
   private async addresses(dom: DomainRef, source: number) {
