@@ -50,35 +50,44 @@ function pidFromFile(path: string): number | undefined {
 /** virtlogd's socket; a dead daemon can leave it behind, so only an answer counts. */
 const VIRTLOGD_SOCKET = '/var/run/libvirt/virtlogd-sock';
 
-/** Starts virtlogd unless it answers: libvirtd cannot start a guest without it. */
-async function ensureVirtlogd(started: number[]): Promise<void> {
-  if (await socketAnswers(VIRTLOGD_SOCKET)) return;
+/** Starts `daemon -d` unless its socket answers, records its pid, waits until the socket answers. */
+async function ensureDaemon(
+  daemon: { name: string; socket: string; pidFile: string; upWithinMs: number },
+  started: number[],
+): Promise<void> {
+  const { name, socket, pidFile, upWithinMs } = daemon;
+  if (await socketAnswers(socket)) return;
   try {
-    execFileSync('virtlogd', ['-d'], { stdio: 'pipe' });
+    execFileSync(name, ['-d'], { stdio: 'pipe' });
   } catch (err) {
-    throw new Error(`integration setup: cannot start virtlogd: ${(err as Error).message}`, {
+    throw new Error(`integration setup: cannot start ${name}: ${(err as Error).message}`, {
       cause: err,
     });
   }
-  const pid = pidFromFile('/var/run/virtlogd.pid');
+  const pid = pidFromFile(pidFile);
   if (pid) started.push(pid);
-  await waitFor(`virtlogd socket ${VIRTLOGD_SOCKET}`, 10_000, () => socketAnswers(VIRTLOGD_SOCKET));
+  await waitFor(`${name} socket ${socket}`, upWithinMs, () => socketAnswers(socket));
 }
 
-/** Starts virtlogd and libvirtd unless they answer (no systemd here, LAB-NOTES); records their pids. */
+/**
+ * Starts virtlogd (libvirtd cannot start a guest without it) and libvirtd unless they answer (no
+ * systemd here, LAB-NOTES); records their pids.
+ */
 export async function ensureLibvirtd(started: number[]): Promise<void> {
-  await ensureVirtlogd(started);
-  if (await socketAnswers(LIBVIRT_SOCKET)) return;
-  try {
-    execFileSync('libvirtd', ['-d'], { stdio: 'pipe' });
-  } catch (err) {
-    throw new Error(`integration setup: cannot start libvirtd: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  const pid = pidFromFile('/var/run/libvirtd.pid');
-  if (pid) started.push(pid);
-  await waitFor(`libvirtd socket ${LIBVIRT_SOCKET}`, 20_000, () => socketAnswers(LIBVIRT_SOCKET));
+  const virtlogd = {
+    name: 'virtlogd',
+    socket: VIRTLOGD_SOCKET,
+    pidFile: '/var/run/virtlogd.pid',
+    upWithinMs: 10_000,
+  };
+  await ensureDaemon(virtlogd, started);
+  const libvirtd = {
+    name: 'libvirtd',
+    socket: LIBVIRT_SOCKET,
+    pidFile: '/var/run/libvirtd.pid',
+    upWithinMs: 20_000,
+  };
+  await ensureDaemon(libvirtd, started);
 }
 
 function freePort(): Promise<number> {
