@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ClusterSpec, Operation } from '../../api/clusters-api';
-import { LAB_BASE_VOLUME } from '../lab/base-image-volumes';
-import { cleanLab, hostLeftovers, labFingerprint, waitForRoom } from '../lab/clusters-support';
+import {
+  cleanLab,
+  hostLeftovers,
+  labClusterSpec,
+  labFingerprint,
+  waitForRoom,
+} from '../lab/clusters-support';
 import { hostVirsh } from '../lab/guest';
 import { readLabState, type LabState } from '../lab/state';
 import { openContractSocket, sessionCookie, type ContractSocket } from './support/contract-socket';
@@ -117,22 +122,8 @@ async function hostsReady(api: Api): Promise<string[]> {
   return ids;
 }
 
-const spec = (name: string, first: string, last: string): ClusterSpec => ({
-  name,
-  nodes: 2,
-  vcpus: 1,
-  memoryMiB: 256,
-  diskGiB: 2,
-  nics: [
-    {
-      source: { kind: 'bridge', bridge: 'br0' },
-      addresses: { cidr: '10.213.0.0/24', first, last },
-    },
-  ],
-  image: LAB_BASE_VOLUME,
-  placement: { kind: 'round-robin' },
-  sshAuthorizedKeys: [lab.sshPublicKey],
-});
+const spec = (name: string, first: string, last: string): ClusterSpec =>
+  labClusterSpec(lab, name, 2, { first, last });
 
 async function operation(api: Api, id: string): Promise<Operation> {
   const op = (await api.operations.list({})).find((o) => o.id === id);

@@ -8,6 +8,7 @@ import { hostVirsh } from '../lab/guest';
 import { LAB } from '../lab/config';
 import { LAB_BASE_VOLUME } from '../lab/base-image-volumes';
 import { run, shellQuote, sleep } from '../lab/exec';
+import { labMpirunArgv } from '../lab/mpirun-argv';
 import { readLabState, type LabHost, type LabState } from '../lab/state';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
 import { openContractSocket } from './support/contract-socket';
@@ -296,12 +297,7 @@ test('A adds a node with first fit', async () => {
   expect((await onHosts()).domains).toHaveLength(5);
 
   // The new node joined: MPI over the regenerated hostfile runs on all five at once.
-  const out = await onNode0([
-    ...['env', 'OMPI_ALLOW_RUN_AS_ROOT=1', 'OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1'],
-    ...['mpirun', '--allow-run-as-root', '--hostfile', '/etc/corral/hostfile', '-np', '5'],
-    ...['--mca', 'btl', 'self,tcp', '--mca', 'btl_tcp_if_include', 'eth0'],
-    ...['--mca', 'oob_tcp_if_include', 'eth0', 'hostname'],
-  ]);
+  const out = await onNode0(labMpirunArgv(['--hostfile', '/etc/corral/hostfile'], 5, ['hostname']));
   expect(out.split('\n').filter(Boolean).sort()).toEqual(nodeNames(5));
 });
 

@@ -5,8 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSpec, Operation } from '../../api/clusters-api';
 import type { CallContext } from '../../core/call-context';
 import { CorralCore } from '../../core/corral-core';
-import { LAB_BASE_VOLUME, registerBaseImage } from './base-image-volumes';
-import { addLabHosts, cleanLab, hostLeftovers, until, waitForRoom } from './clusters-support';
+import { registerBaseImage } from './base-image-volumes';
+import {
+  addLabHosts,
+  cleanLab,
+  hostLeftovers,
+  labClusterSpec,
+  until,
+  waitForRoom,
+} from './clusters-support';
 import { currentLab } from './lab-fixture';
 import { setHostLink } from './link-control';
 import type { LabState } from './state';
@@ -26,23 +33,9 @@ let dataDir: string;
 let lab: LabState;
 let hostIds: string[] = [];
 
-const spec = (name: string, first: string, last: string): ClusterSpec => ({
-  name,
-  nodes: 2,
-  vcpus: 1,
-  memoryMiB: 256,
-  diskGiB: 2,
-  // Addresses of our own on the lab segment (clusters.test.ts uses .180-.199).
-  nics: [
-    {
-      source: { kind: 'bridge', bridge: 'br0' },
-      addresses: { cidr: '10.213.0.0/24', first, last },
-    },
-  ],
-  image: LAB_BASE_VOLUME,
-  placement: { kind: 'round-robin' },
-  sshAuthorizedKeys: [lab.sshPublicKey],
-});
+/** Two nodes, with addresses of our own on the lab segment (clusters.test.ts uses .180-.199). */
+const spec = (name: string, first: string, last: string): ClusterSpec =>
+  labClusterSpec(lab, name, 2, { first, last });
 
 function operation(id: string): Operation | undefined {
   return core.clusters.listOperations(carol).find((o) => o.id === id);

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { ClusterSpec } from '../../api/clusters-api';
+import { LAB_BASE_VOLUME } from './base-image-volumes';
 import type { CorralCore } from '../../core/corral-core';
 import { fingerprintOf, parseKnownHosts } from '../../core/hosts/known-hosts';
 import type { CallContext } from '../../core/call-context';
@@ -136,4 +138,32 @@ export async function nodeHostKey(host: LabHost, domain: string): Promise<string
   const key = /<corral:host-key>([^<]+)<\/corral:host-key>/.exec(stdout)?.[1];
   if (!key) throw new Error(`no host key in the metadata of ${domain}`);
   return key.trim();
+}
+
+/**
+ * A round-robin cluster of small nodes (1 vCPU, 256 MiB, 2 GiB) on the lab's bridge from the lab
+ * image, with addresses `first`..`last` of the lab segment (each test keeps its own range).
+ */
+export function labClusterSpec(
+  lab: LabState,
+  name: string,
+  nodes: number,
+  addresses: { first: string; last: string },
+): ClusterSpec {
+  return {
+    name,
+    nodes,
+    vcpus: 1,
+    memoryMiB: 256,
+    diskGiB: 2,
+    nics: [
+      {
+        source: { kind: 'bridge', bridge: 'br0' },
+        addresses: { cidr: '10.213.0.0/24', ...addresses },
+      },
+    ],
+    image: LAB_BASE_VOLUME,
+    placement: { kind: 'round-robin' },
+    sshAuthorizedKeys: [lab.sshPublicKey],
+  };
 }

@@ -6,17 +6,19 @@ import type { ClusterSpec } from '../../api/clusters-api';
 import { CorralError } from '../../api/errors';
 import type { CallContext } from '../../core/call-context';
 import { CorralCore } from '../../core/corral-core';
-import { LAB_BASE_VOLUME, registerBaseImage } from './base-image-volumes';
+import { registerBaseImage } from './base-image-volumes';
 import {
   addLabHosts,
   cleanLab,
   hostLeftovers,
+  labClusterSpec,
   nodeHostKey,
   until,
   waitForRoom,
 } from './clusters-support';
 import { run } from './exec';
 import { currentLab } from './lab-fixture';
+import { labMpirunArgv } from './mpirun-argv';
 import type { LabState } from './state';
 
 /**
@@ -36,23 +38,9 @@ let dataDir: string;
 let lab: LabState;
 let hostIds: string[] = [];
 
-const spec = (lab: LabState): ClusterSpec => ({
-  name: CLUSTER,
-  nodes: 4,
-  vcpus: 1,
-  memoryMiB: 256,
-  diskGiB: 2,
-  // An address range of our own on the lab segment (other tests' guests use .100 upwards).
-  nics: [
-    {
-      source: { kind: 'bridge', bridge: 'br0' },
-      addresses: { cidr: '10.213.0.0/24', first: '10.213.0.180', last: '10.213.0.199' },
-    },
-  ],
-  image: LAB_BASE_VOLUME,
-  placement: { kind: 'round-robin' },
-  sshAuthorizedKeys: [lab.sshPublicKey],
-});
+// An address range of our own on the lab segment (other tests' guests use .100 upwards).
+const spec = (lab: LabState): ClusterSpec =>
+  labClusterSpec(lab, CLUSTER, 4, { first: '10.213.0.180', last: '10.213.0.199' });
 
 /** ssh to a node as root with the lab key, trusting only the host key from its metadata. */
 async function nodeSsh(address: string, hostKey: string, argv: string[]) {
@@ -236,27 +224,11 @@ describe('clusters on the lab', () => {
     );
     const first = cluster.nodes[0]!;
     const key = await nodeHostKey(lab.hosts[hostIds.indexOf(first.hostId)]!, first.name);
-    const { stdout } = await nodeSsh(first.addresses[0]!, key, [
-      'env',
-      'OMPI_ALLOW_RUN_AS_ROOT=1',
-      'OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1',
-      'mpirun',
-      '--allow-run-as-root',
-      '--hostfile',
-      '/etc/corral/hostfile',
-      '-np',
-      '5',
-      '--mca',
-      'btl',
-      'self,tcp',
-      '--mca',
-      'btl_tcp_if_include',
-      'eth0',
-      '--mca',
-      'oob_tcp_if_include',
-      'eth0',
-      'hostname',
-    ]);
+    const { stdout } = await nodeSsh(
+      first.addresses[0]!,
+      key,
+      labMpirunArgv(['--hostfile', '/etc/corral/hostfile'], 5, ['hostname']),
+    );
     expect(stdout.split('\n').filter(Boolean).sort()).toEqual(
       [0, 1, 2, 3, 4].map((i) => `${CLUSTER}-${i}`),
     );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './exec';
 import { bootGuest, guestSsh, removeGuest, type LabGuest } from './guest';
 import { currentLab } from './lab-fixture';
+import { labMpirunArgv } from './mpirun-argv';
 
 describe('OpenMPI across lab guests', () => {
   const guests: LabGuest[] = [];
@@ -36,26 +37,11 @@ describe('OpenMPI across lab guests', () => {
   it('runs 2 ranks on each of 2 guests on different hosts', async () => {
     const lab = currentLab();
     const [a, b] = [guests[0]!, guests[1]!];
-    const { stdout } = await guestSsh(lab, a, [
-      'env',
-      'OMPI_ALLOW_RUN_AS_ROOT=1',
-      'OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1',
-      'mpirun',
-      '--host',
-      `${a.address}:2,${b.address}:2`,
-      '-np',
-      '4',
-      '--mca',
-      'btl',
-      'self,tcp',
-      '--mca',
-      'btl_tcp_if_include',
-      'eth0',
-      '--mca',
-      'oob_tcp_if_include',
-      'eth0',
-      'hostname',
-    ]);
+    const { stdout } = await guestSsh(
+      lab,
+      a,
+      labMpirunArgv(['--host', `${a.address}:2,${b.address}:2`], 4, ['hostname']),
+    );
     const names = stdout.split('\n').filter(Boolean).sort();
     expect(names).toEqual([a.name, a.name, b.name, b.name]);
   });
