@@ -1,5 +1,6 @@
 import { createXmlParser, text, type XmlNode as Node } from '../xml/xml-reader';
-import { CORRAL_METADATA_NS, type CorralNodeMetadata } from '../metadata/corral-metadata';
+import type { CorralNodeMetadata } from '../metadata/corral-metadata';
+import { findCorralNodeElement } from '../metadata/corral-node-element';
 
 /** What a node's domain XML says about it under Corral's namespace (see node-blueprint.ts). */
 export interface NodeDetails extends CorralNodeMetadata {
@@ -22,47 +23,33 @@ export function parseNodeDetails(domainXml: string): NodeDetails | undefined {
   const doc = parser.parse(domainXml) as Node;
   const domain = doc.domain as Node | undefined;
   const name = text(domain?.name);
-  const metadata = domain?.metadata as Node | undefined;
-  if (!domain || !name || !metadata || typeof metadata !== 'object') return undefined;
-  for (const [key, value] of Object.entries(metadata)) {
-    const colon = key.indexOf(':');
-    const prefix = colon < 0 ? '' : key.slice(0, colon);
-    if ((colon < 0 ? key : key.slice(colon + 1)) !== 'node') continue;
-    const node = (Array.isArray(value) ? value[0] : value) as Node;
-    if (!node || typeof node !== 'object') continue;
-    const ns = node[prefix ? `@xmlns:${prefix}` : '@xmlns'];
-    if (ns !== CORRAL_METADATA_NS) continue;
-    const child = (local: string) => node[prefix ? `${prefix}:${local}` : local];
-    const index = Number(node['@index']);
-    const cluster = node['@cluster'];
-    const owner = node['@owner'];
-    if (typeof cluster !== 'string' || typeof owner !== 'string' || !Number.isInteger(index)) {
-      return undefined;
-    }
-    const nics = list(child('nic'))
-      .map((n) => ({
-        i: Number(n['@index']),
-        mac: String(n['@mac'] ?? ''),
-        address: String(n['@address'] ?? ''),
-      }))
-      .sort((a, b) => a.i - b.i)
-      .map(({ mac, address }) => ({ mac, address }));
-    return {
-      name,
-      cluster,
-      owner,
-      index,
-      operation: typeof node['@operation'] === 'string' ? node['@operation'] : '',
-      nics,
-      hostKey: text(child('host-key')),
-      clusterKey: text(child('cluster-key')),
-      spec: text(child('spec')),
-    };
+  if (!domain || !name) return undefined;
+  const element = findCorralNodeElement(domain.metadata);
+  if (!element) return undefined;
+  const { node, children } = element;
+  const index = Number(node['@index']);
+  const cluster = node['@cluster'];
+  const owner = node['@owner'];
+  if (typeof cluster !== 'string' || typeof owner !== 'string' || !Number.isInteger(index)) {
+    return undefined;
   }
-  return undefined;
-}
-
-function list(v: unknown): Node[] {
-  if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is Node => !!x && typeof x === 'object');
+  const nics = children('nic')
+    .map((n) => ({
+      i: Number(n['@index']),
+      mac: String(n['@mac'] ?? ''),
+      address: String(n['@address'] ?? ''),
+    }))
+    .sort((a, b) => a.i - b.i)
+    .map(({ mac, address }) => ({ mac, address }));
+  return {
+    name,
+    cluster,
+    owner,
+    index,
+    operation: typeof node['@operation'] === 'string' ? node['@operation'] : '',
+    nics,
+    hostKey: text(children('host-key')[0]),
+    clusterKey: text(children('cluster-key')[0]),
+    spec: text(children('spec')[0]),
+  };
 }

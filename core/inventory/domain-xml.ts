@@ -8,7 +8,7 @@ import {
   type XmlNode as Node,
 } from '../xml/xml-reader';
 import type { VmDisk, VmMembership, VmNic } from '../../api/inventory-api';
-import { CORRAL_METADATA_NS } from '../metadata/corral-metadata';
+import { findCorralNodeElement } from '../metadata/corral-node-element';
 
 /** What a domain's XML tells the inventory (the live figures come from bulk stats). */
 export interface DomainXmlFacts {
@@ -23,7 +23,7 @@ export interface DomainXmlFacts {
   disks: VmDisk[];
   /** NICs without addresses (those come from the guest agent or leases). */
   nics: Array<Omit<VmNic, 'addresses'>>;
-  /** Corral's cluster membership, from `<metadata>` under {@link CORRAL_METADATA_NS}. */
+  /** Corral's cluster membership, from `<metadata>` under Corral's namespace. */
   membership?: VmMembership;
   /**
    * The addresses Corral seeded into a cluster node, by NIC MAC (its `<corral:nic>` elements):
@@ -109,44 +109,21 @@ function parseNic(nic: Node): Omit<VmNic, 'addresses'> | undefined {
 function corralNodeFacts(
   metadata: unknown,
 ): Pick<DomainXmlFacts, 'membership' | 'seededAddresses'> {
-  const node = corralNodeElement(metadata);
-  if (!node) return {};
+  const element = findCorralNodeElement(metadata);
+  if (!element) return {};
+  const { node, children } = element;
   const cluster = attr(node, 'cluster');
   const owner = attr(node, 'owner');
   const index = int(attr(node, 'index'));
   if (!cluster || owner === undefined || index === undefined || index < 0) return {};
   const membership = omitUndefined({ cluster, owner, index, operation: attr(node, 'operation') });
   const seeded: Record<string, string[]> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key !== 'nic' && !key.endsWith(':nic')) continue;
-    for (const nic of list(value)) {
-      const mac = attr(nic, 'mac')?.toLowerCase();
-      const address = attr(nic, 'address');
-      if (mac && address) seeded[mac] = [...(seeded[mac] ?? []), address];
-    }
+  for (const nic of children('nic')) {
+    const mac = attr(nic, 'mac')?.toLowerCase();
+    const address = attr(nic, 'address');
+    if (mac && address) seeded[mac] = [...(seeded[mac] ?? []), address];
   }
   return Object.keys(seeded).length > 0 ? { membership, seededAddresses: seeded } : { membership };
-}
-
-/**
- * Corral's element is found by namespace URI, not by prefix: another writer may pick another
- * prefix. libvirt keeps the `xmlns:prefix` declaration on the element itself.
- */
-function corralNodeElement(metadata: unknown): Node | undefined {
-  const meta = asNode(metadata);
-  if (!meta) return undefined;
-  for (const [key, value] of Object.entries(meta)) {
-    if (key.startsWith('@') || key === '#text') continue;
-    const colon = key.indexOf(':');
-    const prefix = colon < 0 ? undefined : key.slice(0, colon);
-    const local = colon < 0 ? key : key.slice(colon + 1);
-    if (local !== 'node') continue;
-    for (const node of list(value)) {
-      const ns = prefix ? attr(node, `xmlns:${prefix}`) : attr(node, 'xmlns');
-      if (ns === CORRAL_METADATA_NS) return node;
-    }
-  }
-  return undefined;
 }
 
 function memoryKiB(node: unknown): number | undefined {
