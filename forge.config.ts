@@ -15,6 +15,10 @@ const config: ForgeConfig = {
     // The app ships inside an asar archive whose integrity the fuses below enforce.
     asar: true,
     executableName: 'corral',
+    // Forge adds the platform's extension (.png here; .ico / .icns where those makers run).
+    icon: 'resources/icons/corral',
+    // The window icon is read at run time from the app's resources folder.
+    extraResource: ['resources/icons/corral.png'],
   },
   rebuildConfig: {},
   makers: [
@@ -26,6 +30,9 @@ const config: ForgeConfig = {
         bin: 'corral',
         categories: ['System', 'Utility'],
         section: 'admin',
+        icon: 'resources/icons/corral.png',
+        genericName: 'Virtual cluster manager',
+        description: 'Run virtual clusters on your own Linux machines',
       },
     }),
   ],

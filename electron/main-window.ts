@@ -1,6 +1,7 @@
 import { BrowserWindow, screen } from 'electron';
 import type { CorralCore } from '../core/corral-core';
 import { appEntryUrl, type AppEntry } from './app-entry';
+import { appIconPath } from './app-icon';
 import { connectWindow } from './desktop-connection';
 import { buildWindowOptions } from './window-options';
 import { loadWindowState, trackWindowState } from './window-state-store';
@@ -18,7 +19,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const { core, entry, preloadPath, stateDir } = options;
   const workAreas = screen.getAllDisplays().map((d) => d.workArea);
   const state = loadWindowState(stateDir, workAreas);
-  const window = new BrowserWindow(buildWindowOptions({ preloadPath, bounds: state?.bounds }));
+  const window = new BrowserWindow(
+    buildWindowOptions({ preloadPath, bounds: state?.bounds, iconPath: appIconPath() }),
+  );
   trackWindowState(window, stateDir);
   const connection = connectWindow(window, core, entry);
   window.once('ready-to-show', () => {

@@ -6,6 +6,8 @@ export interface WindowOptionsInput {
   preloadPath: string;
   /** Remembered bounds to restore; without them the window opens centred at the default size. */
   bounds?: Bounds;
+  /** The application icon (taskbars and window switchers on Linux and Windows). */
+  iconPath?: string;
 }
 
 /** The size of a first-run window. */
@@ -20,6 +22,7 @@ export function buildWindowOptions(input: WindowOptionsInput): BrowserWindowCons
   const { bounds } = input;
   return {
     title: 'Corral',
+    ...(input.iconPath ? { icon: input.iconPath } : {}),
     ...(bounds ?? DEFAULT_WINDOW_SIZE),
     minWidth: MIN_WINDOW_SIZE.width,
     minHeight: MIN_WINDOW_SIZE.height,
