@@ -1,3 +1,4 @@
+import { Page } from '@patternfly/react-core';
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
 import { AboutView } from '../views/about-view';
@@ -6,15 +7,16 @@ import { HostsView } from '../views/hosts/hosts-view';
 import { ImagesView } from '../views/images/images-view';
 import { PlaceholderView } from '../views/placeholder-view';
 import { TopologyView } from '../views/topology/topology-view';
+import { AppDock } from './app-dock';
+import { AppMasthead } from './app-masthead';
+import { AppNav } from './app-nav';
 import { ClientContext } from './client-context';
-import { Sidebar } from './sidebar';
-import { BottomPanel } from './bottom-panel';
 import { useTheme } from './use-theme';
 import { SessionContext, type Session } from './user-context';
 
 /**
- * The frame people live in: sidebar, main area, and a panel for consoles and jobs. Shown only to
- * a signed-in session (issue 6).
+ * The frame people live in: masthead, navigation, the main view, and the dock for consoles and
+ * jobs. Shown only to a signed-in session.
  */
 export function App({ client, session }: { client: CorralClient; session: Session }) {
   return (
@@ -30,9 +32,14 @@ function Frame() {
   useTheme();
   const view = useAppStore((s) => s.view);
   return (
-    <div className="frame">
-      <Sidebar />
-      <main className="main" aria-label="Main">
+    <Page
+      masthead={<AppMasthead />}
+      sidebar={<AppNav />}
+      isManagedSidebar
+      isContentFilled
+      mainAriaLabel="Main"
+    >
+      <AppDock>
         {view === 'about' ? (
           <AboutView />
         ) : view === 'hosts' ? (
@@ -46,8 +53,7 @@ function Frame() {
         ) : (
           <PlaceholderView title="Jobs" text="MPI jobs and their output will appear here." />
         )}
-      </main>
-      <BottomPanel />
-    </div>
+      </AppDock>
+    </Page>
   );
 }

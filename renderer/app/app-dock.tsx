@@ -1,0 +1,80 @@
+import {
+  Button,
+  Drawer,
+  DrawerActions,
+  DrawerCloseButton,
+  DrawerContent,
+  DrawerContentBody,
+  DrawerHead,
+  DrawerPanelBody,
+  DrawerPanelContent,
+  Title,
+} from '@patternfly/react-core';
+import { AngleUpIcon } from '@patternfly/react-icons';
+import { useState, type ReactNode } from 'react';
+import { ConsoleTabs, useConsoleClient } from '../console/console-tabs';
+import { useAppStore } from '../state/app-store';
+
+/** The height the user last dragged the dock to, kept across reloads. */
+const HEIGHT_KEY = 'corral.dock.height';
+const DEFAULT_HEIGHT = '320px';
+
+/**
+ * The main view with a bottom dock for consoles (and, later, tasks and jobs) under it: an inline
+ * PatternFly drawer, so the dock takes its height from the page instead of covering it, with a
+ * drag handle to resize and a bar that stays when it is collapsed.
+ */
+export function AppDock({ children }: { children: ReactNode }) {
+  const open = useAppStore((s) => s.panelOpen);
+  const toggle = useAppStore((s) => s.togglePanel);
+  const [height, setHeight] = useState(() => localStorage.getItem(HEIGHT_KEY) ?? DEFAULT_HEIGHT);
+  useConsoleClient();
+
+  const panel = (
+    <DrawerPanelContent
+      isResizable
+      resizeAriaLabel="Resize the dock"
+      defaultSize={height}
+      minSize="120px"
+      maxSize="80%"
+      onResize={(_event, size) => {
+        const next = `${Math.round(size)}px`;
+        setHeight(next);
+        localStorage.setItem(HEIGHT_KEY, next);
+      }}
+    >
+      <DrawerHead>
+        <Title headingLevel="h2" size="md">
+          Consoles and jobs
+        </Title>
+        <DrawerActions>
+          <DrawerCloseButton onClick={toggle} aria-label="Collapse the dock" />
+        </DrawerActions>
+      </DrawerHead>
+      <DrawerPanelBody className="corral-dock-body">
+        <section aria-label="Consoles and jobs" className="corral-dock-section">
+          <ConsoleTabs />
+        </section>
+      </DrawerPanelBody>
+    </DrawerPanelContent>
+  );
+
+  return (
+    <div className="corral-workspace">
+      <Drawer isExpanded={open} isInline position="bottom" className="corral-dock-drawer">
+        <DrawerContent panelContent={panel}>
+          <DrawerContentBody hasPadding className="corral-view">
+            {children}
+          </DrawerContentBody>
+        </DrawerContent>
+      </Drawer>
+      {!open && (
+        <div className="corral-dock-bar">
+          <Button variant="plain" aria-expanded={false} icon={<AngleUpIcon />} onClick={toggle}>
+            Consoles and jobs
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
