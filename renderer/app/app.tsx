@@ -1,16 +1,13 @@
-import { Page } from '@patternfly/react-core';
+import { Bullseye, Page, Spinner } from '@patternfly/react-core';
+import { Suspense } from 'react';
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
-import { AboutView } from '../views/about-view';
-import { ClustersView } from '../views/clusters/clusters-view';
-import { HostsView } from '../views/hosts/hosts-view';
-import { ImagesView } from '../views/images/images-view';
 import { PlaceholderView } from '../views/placeholder-view';
-import { TopologyView } from '../views/topology/topology-view';
 import { AppDock } from './app-dock';
 import { AppMasthead } from './app-masthead';
 import { AppNav } from './app-nav';
 import { ClientContext } from './client-context';
+import { AboutView, ClustersView, HostsView, ImagesView, TopologyView } from './lazy-views';
 import { useTheme } from './use-theme';
 import { SessionContext, type Session } from './user-context';
 
@@ -40,20 +37,31 @@ function Frame() {
       mainAriaLabel="Main"
     >
       <AppDock>
-        {view === 'about' ? (
-          <AboutView />
-        ) : view === 'hosts' ? (
-          <HostsView />
-        ) : view === 'topology' ? (
-          <TopologyView />
-        ) : view === 'clusters' ? (
-          <ClustersView />
-        ) : view === 'images' ? (
-          <ImagesView />
-        ) : (
-          <PlaceholderView title="Jobs" text="MPI jobs and their output will appear here." />
-        )}
+        <Suspense fallback={<ViewLoading />}>
+          {view === 'about' ? (
+            <AboutView />
+          ) : view === 'hosts' ? (
+            <HostsView />
+          ) : view === 'topology' ? (
+            <TopologyView />
+          ) : view === 'clusters' ? (
+            <ClustersView />
+          ) : view === 'images' ? (
+            <ImagesView />
+          ) : (
+            <PlaceholderView title="Jobs" text="MPI jobs and their output will appear here." />
+          )}
+        </Suspense>
       </AppDock>
     </Page>
+  );
+}
+
+/** While a view's code loads (the first time it is shown). */
+function ViewLoading() {
+  return (
+    <Bullseye>
+      <Spinner aria-label="Loading the view" />
+    </Bullseye>
   );
 }
