@@ -165,7 +165,29 @@ export const Operation = z.object({
 });
 export type Operation = z.infer<typeof Operation>;
 
+/**
+ * Domains whose Corral metadata names an operation this Corral never ran nor adopted (another
+ * Corral's, or this one's from before its journal was lost), grouped by that operation.
+ */
+export const UnknownOperation = z.object({
+  operation: z.string(),
+  cluster: z.string(),
+  ownerId: z.string(),
+  nodes: z.array(
+    z.object({ hostId: HostId, name: z.string(), uuid: DomainUuid, index: z.number().int() }),
+  ),
+});
+export type UnknownOperation = z.infer<typeof UnknownOperation>;
+
+/** What deleting an unknown operation's domains removed, and what it left alone (not theirs). */
+export const UnknownRemoval = z.object({
+  removed: z.array(z.string()),
+  leftAlone: z.array(z.string()),
+});
+export type UnknownRemoval = z.infer<typeof UnknownRemoval>;
+
 const ClusterRef = z.object({ cluster: ClusterName });
+const UnknownRef = z.object({ operation: z.string().min(1).max(64) });
 const OperationRef = z.object({ id: z.string().min(1).max(64) });
 
 export const clustersApi = {
@@ -185,6 +207,12 @@ export const clustersApi = {
   ),
   /** Deletes domains, volumes and seeds; `confirm` must list exactly the cluster's domains. */
   remove: method(ClusterRef.extend({ confirm: z.array(z.string()) }), Operation),
+  /** Administrator: domains tagged with an operation this Corral does not know. */
+  listUnknown: method(z.object({}).strict(), z.array(UnknownOperation)),
+  /** Administrator: makes the operation known, so its domains are an ordinary cluster. */
+  adoptUnknown: method(UnknownRef, UnknownOperation),
+  /** Administrator: removes the operation's domains and their own disks, checked by identity. */
+  removeUnknown: method(UnknownRef, UnknownRemoval),
 } as const;
 
 export const operationsApi = {

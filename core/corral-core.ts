@@ -187,6 +187,15 @@ export class CorralCore implements Disposable {
         previewAddNodes: (input, ctx) => this.clusters.previewAddNodes(input, ctx),
         addNodes: (input, ctx) => this.clusters.addNodes(input, ctx),
         remove: (input, ctx) => this.clusters.remove(input, ctx),
+        listUnknown: (_, ctx) => (admin(ctx), this.clusters.listUnknown(ctx)),
+        adoptUnknown: ({ operation }, ctx) => (
+          admin(ctx),
+          this.clusters.adoptUnknown(operation, ctx)
+        ),
+        removeUnknown: ({ operation }, ctx) => (
+          admin(ctx),
+          this.clusters.removeUnknown(operation, ctx)
+        ),
       },
       operations: {
         list: (_, ctx) => this.clusters.listOperations(ctx),

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { Operation } from '../../api/clusters-api';
 import type { CallContext } from '../../core/call-context';
 import { CorralCore } from '../../core/corral-core';
-import { overlayVolumeName, seedVolumeName } from '../../core/clusters/cluster-naming';
+import { nodeVolumeNames } from '../../core/clusters/cluster-naming';
 import { hostPath, hostVirsh } from '../../test/lab/guest';
 import type { LabHost, LabState } from '../../test/lab/state';
 import { addLabHosts, until } from '../../test/lab/clusters-support';
@@ -95,9 +95,10 @@ export async function createCorralCluster(
     throw new Error(`corral: cluster creation ${op.status}: ${op.error ?? ''}`);
   const storage = op.nodes.map((n) => {
     const host = labHostOf(side, state, n.hostId);
+    const names = nodeVolumeNames(CORRAL_CLUSTER, n.index, op.id);
     return {
-      overlay: allocatedBytes(host, `${IMAGES_DIR}/${overlayVolumeName(CORRAL_CLUSTER, n.index)}`),
-      seed: allocatedBytes(host, `${IMAGES_DIR}/${seedVolumeName(CORRAL_CLUSTER, n.index)}`),
+      overlay: allocatedBytes(host, `${IMAGES_DIR}/${names.overlay}`),
+      seed: allocatedBytes(host, `${IMAGES_DIR}/${names.seed}`),
     };
   });
   return { seconds, op, storage };

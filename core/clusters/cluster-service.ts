@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { User } from '../../api/accounts-api';
 import {
   ClusterSpec,
@@ -7,6 +7,8 @@ import {
   type ClusterPreview,
   type Operation,
   type PlacementChoice,
+  type UnknownOperation,
+  type UnknownRemoval,
 } from '../../api/clusters-api';
 import type { Disposable } from '../../api/disposable';
 import { Emitter } from '../../api/emitter';
@@ -21,6 +23,7 @@ import {
 } from '../accounts/authorization';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
+import { parseDomainXml } from '../inventory/domain-xml';
 import type { InventoryService } from '../inventory/inventory-service';
 import { OperationJournal } from '../journal/operation-journal';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
@@ -30,11 +33,19 @@ import type { SecretCipher } from '../secrets/secret-cipher';
 import { toCorralError } from '../vm/libvirt-errors';
 import { allocateAddresses } from './address-pool';
 import { ClusterKeyStore } from './cluster-key-store';
-import { nodeMac, nodeName, overlayVolumeName, seedVolumeName } from './cluster-naming';
+import {
+  nodeMac,
+  nodeName,
+  nodeVolumeNames,
+  overlayVolumeName,
+  seedVolumeName,
+} from './cluster-naming';
+import { KnownOperations } from './known-operations';
 import type { NodeBoot } from './node-blueprint';
-import { buildNode, deleteNode, endpointOf, rollbackNode } from './node-builder';
+import { buildNode, endpointOf, rollbackNode } from './node-builder';
+import { ownVolumeNames, removeVerifiedNode, type NodeRemoval } from './node-identity';
 import { parseNodeDetails, type NodeDetails } from './node-metadata';
-import { activePools, domainXml, findDomain } from './node-resources';
+import { domainXml, findDomainByUuid } from './node-resources';
 import { clusterFiles, type PeerNode } from './node-seed';
 import { connectNode, writeNodeFiles } from './node-ssh';
 import {
@@ -92,6 +103,9 @@ interface Run {
   done?: Promise<void>;
 }
 
+/** A node's metadata, plus the file names of its disks. */
+type CachedDetails = NodeDetails & { disks: string[] };
+
 /** Finished operations kept in the journal (and shown) after a restart. */
 const KEEP_FINISHED = 50;
 
@@ -104,11 +118,12 @@ const KEEP_FINISHED = 50;
 export class ClusterService implements Disposable {
   private readonly journal: OperationJournal<OperationRecord>;
   private readonly keys: ClusterKeyStore;
+  private readonly known: KnownOperations;
   private readonly ops = new Map<string, OperationRecord>();
   private readonly runs = new Map<string, Run>();
   private readonly changed = new Emitter<OperationRecord>();
   private readonly limiter: SlotLimiter;
-  private readonly details = new Map<string, NodeDetails>();
+  private readonly details = new Map<string, CachedDetails>();
   private readonly log: (line: string) => void;
   private disposed = false;
 
@@ -118,6 +133,11 @@ export class ClusterService implements Disposable {
     this.limiter = new SlotLimiter(options.bootsPerHost ?? 2);
     this.log = options.log ?? (() => {});
     const records = this.journal.load();
+    // The journal forgets finished operations; the known-operations list keeps their ids.
+    this.known = new KnownOperations(join(options.dataDir, 'known-operations.json'));
+    this.known.add(
+      records.map((r) => ({ id: r.id, cluster: r.cluster, source: 'journal', at: r.startedAt })),
+    );
     for (const r of records) {
       // Corral stopped while these ran: they wait for a person to resume or roll them back.
       if (ACTIVE_STATUSES.has(r.status)) r.status = 'interrupted';
@@ -143,33 +163,36 @@ export class ClusterService implements Disposable {
     const clusters: Cluster[] = [];
     for (const [name, vms] of byName) {
       vms.sort((a, b) => a.membership!.index - b.membership!.index);
-      const nodes = await Promise.all(
-        vms.map(async (vm) => {
-          const details = await this.nodeDetails(vm).catch(() => undefined);
-          return {
-            index: vm.membership!.index,
-            name: vm.name,
-            hostId: vm.hostId,
-            addresses: details?.nics.map((n) => n.address.split('/')[0]!) ?? [],
-            uuid: vm.uuid,
-            state: vm.stale ? `${vm.state} (host unreachable)` : vm.state,
-          };
-        }),
+      const details = await Promise.all(
+        vms.map((vm) => this.nodeDetails(vm).catch(() => undefined)),
       );
+      const nodes = vms.map((vm, i) => ({
+        index: vm.membership!.index,
+        name: vm.name,
+        hostId: vm.hostId,
+        addresses: details[i]?.nics.map((n) => n.address.split('/')[0]!) ?? [],
+        uuid: vm.uuid,
+        state: vm.stale ? `${vm.state} (host unreachable)` : vm.state,
+      }));
       const hosts = [...new Set(vms.map((v) => v.hostId))];
       clusters.push({
         name,
         ownerId: vms[0]!.membership!.owner,
         nodes,
         resources: hosts.map((hostId) => {
-          const here = vms.filter((v) => v.hostId === hostId);
+          const here = vms.flatMap((v, i) => (v.hostId === hostId ? [{ v, d: details[i] }] : []));
           return {
             hostId,
-            domains: here.map((v) => v.name),
-            volumes: here.flatMap((v) => [
-              overlayVolumeName(name, v.membership!.index),
-              seedVolumeName(name, v.membership!.index),
-            ]),
+            domains: here.map(({ v }) => v.name),
+            // What a delete removes: the node's own disks named as its volumes (node-identity).
+            volumes: here.flatMap(({ v, d }) =>
+              d
+                ? d.disks.filter((disk) => ownVolumeNames(d).has(disk))
+                : [
+                    overlayVolumeName(name, v.membership!.index),
+                    seedVolumeName(name, v.membership!.index),
+                  ],
+            ),
           };
         }),
       });
@@ -193,7 +216,7 @@ export class ClusterService implements Disposable {
     const plan = await this.plan(spec, spec.placement, indices(0, spec.nodes));
     this.checkNameFree(spec.name); // again: planning awaited
     this.keys.put(spec.name, generateEd25519KeyPair(`corral-cluster-${spec.name}`));
-    const op = this.newOperation('create', spec, user.id, plan);
+    const op = this.newOperation('create', spec, user.id, plan, randomUUID());
     this.start(op);
     return toOperation(op);
   }
@@ -214,7 +237,7 @@ export class ClusterService implements Disposable {
     ctx: CallContext,
   ): Promise<Operation> {
     const user = this.authorize(ctx);
-    const { spec, live, ownerId } = await this.existingCluster(user, input.cluster);
+    const { spec, live, ownerId, clusterId } = await this.existingCluster(user, input.cluster);
     if (!this.keys.get(spec.name)) {
       throw new CorralError(
         'conflict',
@@ -229,6 +252,7 @@ export class ClusterService implements Disposable {
       { ...spec, placement: input.placement },
       ownerId,
       plan,
+      clusterId,
     );
     op.existing = live;
     this.save(op);
@@ -252,6 +276,13 @@ export class ClusterService implements Disposable {
       );
     }
     this.checkNoActiveOperation(input.cluster);
+    // The identity the delete removes: nodes whose metadata says this cluster id (a node on a
+    // host that does not answer now is checked when the delete reaches it).
+    const ids = await Promise.all(
+      vms.map(async (vm) => (await this.nodeDetails(vm).catch(() => undefined))?.clusterId),
+    );
+    const clusterId = oneClusterId(input.cluster, new Set(ids));
+    this.checkNoActiveOperation(input.cluster); // again: reading the nodes awaited
     const op: OperationRecord = {
       id: `op-${randomUUID()}`,
       kind: 'delete',
@@ -260,6 +291,7 @@ export class ClusterService implements Disposable {
       status: 'running',
       startedAt: new Date().toISOString(),
       spec: {} as ParsedClusterSpec,
+      ...(clusterId ? { clusterId } : {}),
       nodes: vms.map((vm) => ({
         index: vm.membership!.index,
         name: vm.name,
@@ -277,6 +309,94 @@ export class ClusterService implements Disposable {
     this.save(op);
     this.start(op);
     return toOperation(op);
+  }
+
+  // ---- domains of operations this Corral does not know -------------------------------------
+
+  /**
+   * Administrator: domains whose Corral metadata names an operation this Corral never ran nor
+   * adopted (another Corral's, or this one's before its journal was lost), by operation.
+   */
+  listUnknown(ctx: CallContext): UnknownOperation[] {
+    this.options.users.requireAdmin(ctx);
+    return this.unknownOperations();
+  }
+
+  /** Administrator: makes an unknown operation known; its domains are then an ordinary cluster. */
+  adoptUnknown(operation: string, ctx: CallContext): UnknownOperation {
+    const admin = this.options.users.requireAdmin(ctx);
+    const group = this.unknownOperation(operation);
+    this.known.add([
+      {
+        id: operation,
+        cluster: group.cluster,
+        source: 'adopted',
+        by: admin.id,
+        at: new Date().toISOString(),
+      },
+    ]);
+    this.log(`${admin.id} adopted ${operation} (cluster ${group.cluster})`);
+    return group;
+  }
+
+  /**
+   * Administrator: removes an unknown operation's domains and their own disks, each checked by
+   * UUID and metadata (node-identity); what does not carry that identity is left and reported.
+   */
+  async removeUnknown(operation: string, ctx: CallContext): Promise<UnknownRemoval> {
+    const admin = this.options.users.requireAdmin(ctx);
+    const group = this.unknownOperation(operation);
+    const members = new Map(
+      this.options.inventory.snapshot().vms.flatMap((vm) => (vm.membership ? [[vm.uuid, vm]] : [])),
+    );
+    const result: UnknownRemoval = { removed: [], leftAlone: [] };
+    await Promise.all(
+      group.nodes.map(async (node) => {
+        const where = this.hostLabel(node.hostId);
+        const m = members.get(node.uuid)?.membership;
+        try {
+          const removal = await removeVerifiedNode(this.options.hosts.libvirt(node.hostId), {
+            uuid: node.uuid,
+            cluster: m?.cluster ?? group.cluster,
+            owner: m?.owner ?? group.ownerId,
+            operation,
+          });
+          if (removal.domain === 'removed') result.removed.push(`${node.name} on ${where}`);
+          for (const v of removal.volumes) result.removed.push(`${v} on ${where}`);
+          for (const t of removal.leftAlone) result.leftAlone.push(`${t} on ${where}`);
+        } catch (err) {
+          result.leftAlone.push(`${node.name} on ${where} (${errorText(err)})`);
+        }
+        this.details.delete(`${node.hostId}/${node.uuid}`);
+      }),
+    );
+    this.log(`${admin.id} deleted unknown ${operation}: ${result.removed.join(', ') || 'nothing'}`);
+    return result;
+  }
+
+  private unknownOperations(): UnknownOperation[] {
+    const groups = new Map<string, UnknownOperation>();
+    for (const vm of this.options.inventory.snapshot().vms) {
+      const m = vm.membership;
+      if (!m?.operation || this.known.has(m.operation) || this.ops.has(m.operation)) continue;
+      const group = groups.get(m.operation) ?? {
+        operation: m.operation,
+        cluster: m.cluster,
+        ownerId: m.owner,
+        nodes: [],
+      };
+      group.nodes.push({ hostId: vm.hostId, name: vm.name, uuid: vm.uuid, index: m.index });
+      groups.set(m.operation, group);
+    }
+    return [...groups.values()]
+      .map((g) => ({ ...g, nodes: g.nodes.sort((a, b) => a.index - b.index) }))
+      .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.operation.localeCompare(b.operation));
+  }
+
+  private unknownOperation(operation: string): UnknownOperation {
+    const group = this.unknownOperations().find((g) => g.operation === operation);
+    if (!group) throw notFound(`unknown operation ${operation}`);
+    return group;
   }
 
   // ---- operations --------------------------------------------------------------------------
@@ -471,16 +591,20 @@ export class ClusterService implements Disposable {
     return used;
   }
 
-  /** A node's metadata details (addresses, keys, spec), read once from its host. */
-  private async nodeDetails(vm: Vm): Promise<NodeDetails | undefined> {
+  /** A node's metadata details (addresses, keys, spec) and disk volume names, read once. */
+  private async nodeDetails(vm: Vm): Promise<CachedDetails | undefined> {
     const key = `${vm.hostId}/${vm.uuid}`;
     const cached = this.details.get(key);
     if (cached) return cached;
     const client = this.options.hosts.libvirt(vm.hostId);
-    const dom = await findDomain(client, vm.name);
+    const dom = await findDomainByUuid(client, vm.uuid);
     if (!dom) return undefined;
-    const details = parseNodeDetails(await domainXml(client, dom));
-    if (details) this.details.set(key, details);
+    const xml = await domainXml(client, dom);
+    const parsed = parseNodeDetails(xml);
+    if (!parsed) return undefined;
+    const disks = parseDomainXml(xml).disks.flatMap((d) => (d.source ? [basename(d.source)] : []));
+    const details = { ...parsed, disks };
+    this.details.set(key, details);
     return details;
   }
 
@@ -520,10 +644,16 @@ export class ClusterService implements Disposable {
   private async existingCluster(
     user: User,
     cluster: string,
-  ): Promise<{ spec: ParsedClusterSpec; live: LiveNode[]; ownerId: string }> {
+  ): Promise<{
+    spec: ParsedClusterSpec;
+    live: LiveNode[];
+    ownerId: string;
+    clusterId: string | undefined;
+  }> {
     const vms = this.clusterVms(user, cluster);
     const live: LiveNode[] = [];
     let spec: ParsedClusterSpec | undefined;
+    const clusterIds = new Set<string | undefined>();
     for (const vm of vms) {
       const details = await this.nodeDetails(vm).catch((err: unknown) => {
         throw toCorralError(err, `reading node ${vm.name}`);
@@ -532,6 +662,7 @@ export class ClusterService implements Disposable {
         throw new CorralError('conflict', `node ${vm.name} lacks Corral's address or key metadata`);
       }
       if (!spec && details.spec) spec = parseSpec(JSON.parse(details.spec));
+      clusterIds.add(details.clusterId);
       live.push({
         hostId: vm.hostId,
         index: details.index,
@@ -542,7 +673,12 @@ export class ClusterService implements Disposable {
       });
     }
     if (!spec) throw new CorralError('conflict', `cluster ${cluster} has no recorded spec`);
-    return { spec, live, ownerId: vms[0]!.membership!.owner };
+    return {
+      spec,
+      live,
+      ownerId: vms[0]!.membership!.owner,
+      clusterId: oneClusterId(cluster, clusterIds),
+    };
   }
 
   // ---- running operations ------------------------------------------------------------------
@@ -552,6 +688,7 @@ export class ClusterService implements Disposable {
     spec: ParsedClusterSpec,
     ownerId: string,
     plan: Plan,
+    clusterId: string | undefined,
   ): OperationRecord {
     const id = `op-${randomUUID()}`;
     const op: OperationRecord = {
@@ -562,6 +699,7 @@ export class ClusterService implements Disposable {
       status: 'running',
       startedAt: new Date().toISOString(),
       spec,
+      ...(clusterId ? { clusterId } : {}),
       nodes: plan.nodes.map((n) => {
         const hostKey = generateEd25519KeyPair(`root@${n.name}`);
         return {
@@ -569,6 +707,7 @@ export class ClusterService implements Disposable {
           phase: 'queued',
           uuid: randomUUID(),
           macs: spec.nics.map((_, i) => nodeMac(spec.name, n.index, i)),
+          volumes: nodeVolumeNames(spec.name, n.index, id),
           image: plan.images.get(n.hostId)!,
           hostKey: {
             publicKey: hostKey.publicKey,
@@ -578,6 +717,7 @@ export class ClusterService implements Disposable {
         };
       }),
     };
+    this.known.add([{ id, cluster: op.cluster, source: 'journal', at: op.startedAt }]);
     this.ops.set(id, op);
     this.save(op);
     return op;
@@ -724,11 +864,15 @@ export class ClusterService implements Disposable {
     op.status = 'rolling-back';
     this.save(op);
     const left: string[] = [];
+    const leftAlone: string[] = [];
     await Promise.all(
       op.nodes.map(async (node) => {
         const touched = node.touched.domain || node.touched.seed || node.touched.overlay;
         try {
-          if (touched) await rollbackNode(this.options.hosts, op.id, op.cluster, node);
+          if (touched) {
+            const notMine = await rollbackNode(this.options.hosts, op, node);
+            leftAlone.push(...notMine.map((t) => `${t} on ${this.hostLabel(node.hostId)}`));
+          }
           node.touched = {};
           if (touched || node.phase !== 'cancelled') {
             if (node.phase !== 'failed') node.phase = 'rolled-back';
@@ -748,6 +892,11 @@ export class ClusterService implements Disposable {
       }
     }
     if (op.kind === 'create' && left.length === 0) this.keys.delete(op.cluster);
+    if (leftAlone.length > 0) {
+      this.log(`rollback of ${op.id} left alone: ${leftAlone.join('; ')}`);
+      const note = `left alone, not this operation's: ${leftAlone.join('; ')}`;
+      op.error = op.error ? `${op.error}. ${note}` : note;
+    }
     if (left.length > 0) {
       op.status = 'failed';
       const note = `not rolled back: ${left.join('; ')}. Roll back again once the host is reachable.`;
@@ -783,18 +932,34 @@ export class ClusterService implements Disposable {
 
   private async runDelete(op: OperationRecord): Promise<void> {
     const failures: string[] = [];
+    const leftAlone: string[] = [];
     const byHost = new Map<string, NodeRecord[]>();
     for (const n of op.nodes) byHost.set(n.hostId, [...(byHost.get(n.hostId) ?? []), n]);
     await Promise.all(
       [...byHost].map(async ([hostId, nodes]) => {
         try {
           const client = this.options.hosts.libvirt(hostId);
-          const pools = (await activePools(client)).map((p) => p.name);
           for (const node of nodes) {
+            if (node.phase === 'rolled-back') continue; // a resumed delete: already gone
             node.phase = 'configuring';
             this.save(op);
-            await deleteNode(client, op.cluster, node.index, pools);
-            node.phase = 'rolled-back';
+            // By the UUID the person was shown, and only if it still says it is this cluster's.
+            const removal: NodeRemoval = await removeVerifiedNode(client, {
+              uuid: node.uuid,
+              cluster: op.cluster,
+              owner: op.ownerId,
+              ...(op.clusterId ? { clusterId: op.clusterId } : {}),
+            });
+            if (removal.leftAlone.length > 0) {
+              const where = this.hostLabel(hostId);
+              leftAlone.push(...removal.leftAlone.map((t) => `${t} on ${where}`));
+            }
+            if (removal.domain === 'left-alone') {
+              node.phase = 'failed';
+              node.error = `left alone: ${removal.leftAlone.join('; ')}`;
+            } else {
+              node.phase = 'rolled-back';
+            }
             this.save(op);
           }
         } catch (err) {
@@ -810,9 +975,16 @@ export class ClusterService implements Disposable {
     for (const key of [...this.details.keys()]) {
       if (op.nodes.some((n) => key === `${n.hostId}/${n.uuid}`)) this.details.delete(key);
     }
+    const aloneNote = `left alone, not this cluster's: ${leftAlone.join('; ')}`;
     if (failures.length > 0) {
       op.status = 'interrupted';
       op.error = `some nodes could not be deleted (${failures.join('; ')}); resume to retry`;
+      if (leftAlone.length > 0) op.error += `. ${aloneNote}`;
+    } else if (leftAlone.length > 0) {
+      this.log(`delete ${op.id} ${aloneNote}`);
+      op.status = op.nodes.some((n) => n.phase === 'failed') ? 'failed' : 'succeeded';
+      op.error = aloneNote;
+      if (op.status === 'succeeded') this.keys.delete(op.cluster);
     } else {
       op.status = 'succeeded';
       this.keys.delete(op.cluster);
@@ -831,6 +1003,22 @@ function parseSpec(input: unknown): ParsedClusterSpec {
     throw new CorralError('bad-request', `invalid cluster: ${why}`);
   }
   return parsed.data;
+}
+
+/**
+ * The one cluster identity nodes of a name carry (undefined for clusters made before it existed).
+ * Two identities mean two clusters share the name (two Corrals on the same hosts, say): acting
+ * on them as one could remove another's nodes, so that is refused.
+ */
+function oneClusterId(cluster: string, ids: Set<string | undefined>): string | undefined {
+  const known = [...ids].filter((id): id is string => id !== undefined);
+  if (known.length > 1) {
+    throw new CorralError(
+      'conflict',
+      `nodes of ${known.length} different clusters are named ${cluster}; Corral will not act on them as one`,
+    );
+  }
+  return known[0];
 }
 
 function indices(from: number, count: number): number[] {

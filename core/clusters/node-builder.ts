@@ -1,8 +1,8 @@
 import { CorralError } from '../../api/errors';
-import type { LibvirtClient } from '../../native/libvirt';
 import type { HostConnections } from '../hosts/host-connections';
 import { toCorralError } from '../vm/libvirt-errors';
 import { overlayVolumeName, seedVolumeName } from './cluster-naming';
+import { identityMismatch, removeVerifiedNode } from './node-identity';
 import {
   nodeDomainXml,
   overlayVolumeXml,
@@ -14,10 +14,10 @@ import {
   deleteVolumeIfPresent,
   domainXml,
   findDomain,
+  findDomainByUuid,
   findVolume,
   isActive,
   lookupPool,
-  removeDomainIfPresent,
   uploadVolume,
   volumePath,
 } from './node-resources';
@@ -75,8 +75,7 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
     ctx.save();
   };
   const pool = await lookupPool(client, node.image.pool);
-  const overlayName = overlayVolumeName(op.cluster, node.index);
-  const seedName = seedVolumeName(op.cluster, node.index);
+  const { overlay: overlayName, seed: seedName } = volumeNames(op, node);
 
   checkStop(ctx);
   setPhase('cloning');
@@ -137,16 +136,22 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
 
   checkStop(ctx);
   setPhase('defining');
-  let dom = await findDomain(client, node.name);
-  if (dom) {
-    const details = parseNodeDetails(await domainXml(client, dom));
-    if (details?.operation !== op.id) {
-      throw new CorralError(
-        'conflict',
-        `a domain named ${node.name} already exists on ${node.hostId}`,
-      );
-    }
-  } else {
+  // A domain with the journaled UUID is this operation's (a resume) only if it says so itself.
+  let dom = await findDomainByUuid(client, node.uuid);
+  const why =
+    dom &&
+    identityMismatch(parseNodeDetails(await domainXml(client, dom)), {
+      cluster: op.cluster,
+      owner: op.ownerId,
+      operation: op.id,
+    });
+  if (why || (!dom && (await findDomain(client, node.name)))) {
+    throw new CorralError(
+      'conflict',
+      `a domain named ${node.name} already exists on ${node.hostId}${why ? ` (${why})` : ''}`,
+    );
+  }
+  if (!dom) {
     node.touched.domain = true;
     ctx.save();
     dom = (
@@ -203,6 +208,7 @@ function blueprint(
       owner: ctx.op.ownerId,
       index: node.index,
       operation: ctx.op.id,
+      clusterId: ctx.op.clusterId,
     },
     hostKey: node.hostKey.publicKey,
     clusterKey: ctx.clusterKey.publicKey,
@@ -210,50 +216,53 @@ function blueprint(
   };
 }
 
-/**
- * Removes what operation `opId` created for a node, checking each thing on the host: the domain
- * only if its metadata names this operation, volumes only if the journal says this operation
- * began creating them. Throws (with what is left) when the host cannot be reached.
- */
-export async function rollbackNode(
-  hosts: HostConnections,
-  opId: string,
-  cluster: string,
-  node: NodeRecord,
-): Promise<void> {
-  const client = hosts.libvirt(node.hostId);
-  try {
-    if (node.touched.domain) {
-      const dom = await findDomain(client, node.name);
-      if (dom && parseNodeDetails(await domainXml(client, dom))?.operation === opId) {
-        await removeDomainIfPresent(client, node.name);
-      }
+/** The node's volume names: tagged ones from the journal, untagged for older records. */
+function volumeNames(op: OperationRecord, node: NodeRecord): { overlay: string; seed: string } {
+  return (
+    node.volumes ?? {
+      overlay: overlayVolumeName(op.cluster, node.index),
+      seed: seedVolumeName(op.cluster, node.index),
     }
-    const pool = await lookupPool(client, node.image.pool);
-    if (node.touched.seed)
-      await deleteVolumeIfPresent(client, pool, seedVolumeName(cluster, node.index));
-    if (node.touched.overlay) {
-      await deleteVolumeIfPresent(client, pool, overlayVolumeName(cluster, node.index));
-    }
-  } catch (err) {
-    throw toCorralError(err, `rolling back ${node.name} on ${node.hostId}`);
-  }
+  );
 }
 
 /**
- * Deletes a cluster node for good: the domain (stopped first), then its overlay and seed in
- * whichever active pool holds them. Idempotent: what is already gone is skipped.
+ * Removes what operation `op` created for a node, by identity, never by name alone: the domain
+ * only if the one with the journaled UUID says in its metadata that this operation made it for
+ * this cluster and owner (with its own disks), and volumes by name only when that name carries
+ * this operation's tag and the journal says this operation began creating them. Returns what was
+ * found but left alone; throws (with what is left) when the host cannot be reached.
  */
-export async function deleteNode(
-  client: LibvirtClient,
-  cluster: string,
-  index: number,
-  pools: readonly string[],
-): Promise<void> {
-  await removeDomainIfPresent(client, `${cluster}-${index}`);
-  for (const name of pools) {
-    const pool = await lookupPool(client, name);
-    await deleteVolumeIfPresent(client, pool, seedVolumeName(cluster, index));
-    await deleteVolumeIfPresent(client, pool, overlayVolumeName(cluster, index));
+export async function rollbackNode(
+  hosts: HostConnections,
+  op: OperationRecord,
+  node: NodeRecord,
+): Promise<string[]> {
+  const client = hosts.libvirt(node.hostId);
+  const leftAlone: string[] = [];
+  try {
+    if (node.touched.domain) {
+      const removal = await removeVerifiedNode(client, {
+        uuid: node.uuid,
+        cluster: op.cluster,
+        owner: op.ownerId,
+        operation: op.id,
+      });
+      leftAlone.push(...removal.leftAlone);
+    }
+    if (!node.touched.seed && !node.touched.overlay) return leftAlone;
+    const pool = await lookupPool(client, node.image.pool);
+    if (!node.volumes) {
+      // Journaled before volume names were tagged: an untagged name may be someone else's now.
+      for (const name of Object.values(volumeNames(op, node))) {
+        if (await findVolume(client, pool, name)) leftAlone.push(`volume ${name} (untagged name)`);
+      }
+      return leftAlone;
+    }
+    if (node.touched.seed) await deleteVolumeIfPresent(client, pool, node.volumes.seed);
+    if (node.touched.overlay) await deleteVolumeIfPresent(client, pool, node.volumes.overlay);
+    return leftAlone;
+  } catch (err) {
+    throw toCorralError(err, `rolling back ${node.name} on ${node.hostId}`);
   }
 }

@@ -47,6 +47,7 @@ export function parseNodeDetails(domainXml: string): NodeDetails | undefined {
     owner,
     index,
     operation: typeof node['@operation'] === 'string' ? node['@operation'] : '',
+    ...(typeof node['@cluster-id'] === 'string' ? { clusterId: node['@cluster-id'] } : {}),
     nics,
     hostKey: text(children('host-key')[0]),
     clusterKey: text(children('cluster-key')[0]),

@@ -78,6 +78,16 @@ export async function findDomain(client: LibvirtClient, name: string) {
   }
 }
 
+/** The domain with this UUID, or undefined: a UUID, unlike a name, is never reused by another. */
+export async function findDomainByUuid(client: LibvirtClient, uuid: string) {
+  try {
+    return (await client.call('domainLookupByUuid', { uuid })).dom;
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
 /** The domain's live XML (its metadata tells whose it is). */
 export async function domainXml(
   client: LibvirtClient,
@@ -94,10 +104,11 @@ export async function isActive(
   return state === VIR_DOMAIN_RUNNING || state === VIR_DOMAIN_PAUSED;
 }
 
-/** Stops (hard) and undefines a domain if it exists; true when something was removed. */
-export async function removeDomainIfPresent(client: LibvirtClient, name: string): Promise<boolean> {
-  const dom = await findDomain(client, name);
-  if (!dom) return false;
+/** Stops (hard) and undefines this very domain; false when it was already gone. */
+export async function removeDomain(
+  client: LibvirtClient,
+  dom: Awaited<ReturnType<typeof findDomain>> & object,
+): Promise<boolean> {
   try {
     if (await isActive(client, dom)) await client.call('domainDestroyFlags', { dom, flags: 0 });
   } catch (err) {

@@ -33,6 +33,11 @@ export interface NodeRecord {
    * them): a rollback removes exactly these, checking each on the host.
    */
   touched: { overlay?: boolean; seed?: boolean; domain?: boolean };
+  /**
+   * The node's volume names, tagged with this operation (see cluster-naming); absent in records
+   * journaled before volumes were tagged.
+   */
+  volumes?: { overlay: string; seed: string };
   /** The seed's upload finished (a seed volume without this is a torn upload). */
   seedUploaded?: boolean;
 }
@@ -48,6 +53,8 @@ export interface OperationRecord {
   endedAt?: string;
   error?: string;
   spec: ParsedClusterSpec;
+  /** The cluster's identity in its nodes' metadata (absent for clusters made before it). */
+  clusterId?: string;
   nodes: NodeRecord[];
   /** add-nodes: the nodes the cluster had before (their cluster files are rewritten). */
   existing?: Array<PeerNode & { hostId: string }>;

@@ -17,9 +17,14 @@ export interface CorralNodeMetadata {
   index: number;
   /** The journaled operation that created the node, for crash recovery. */
   operation: string;
+  /**
+   * The cluster's own identity (fixed when it is created, shared by nodes added later): a delete
+   * removes only nodes carrying it, not whatever has the cluster's name. Absent on older nodes.
+   */
+  clusterId?: string;
 }
 
-/** `<corral:node xmlns:corral=… cluster=… owner=… index=… operation=…/>` for <metadata>. */
+/** `<corral:node xmlns:corral=… cluster=… owner=… index=… operation=… cluster-id=…/>`. */
 export function corralMetadataElement(meta: CorralNodeMetadata): XmlElement {
   return el(`${CORRAL_METADATA_PREFIX}:node`, {
     [`xmlns:${CORRAL_METADATA_PREFIX}`]: CORRAL_METADATA_NS,
@@ -27,5 +32,6 @@ export function corralMetadataElement(meta: CorralNodeMetadata): XmlElement {
     owner: meta.owner,
     index: meta.index,
     operation: meta.operation,
+    'cluster-id': meta.clusterId,
   });
 }

@@ -8,6 +8,7 @@ import { DeleteClusterDialog } from './delete-cluster-dialog';
 import { imageOptions } from './image-options';
 import { OperationCard, type OperationActions } from './operation-card';
 import { isActive } from './operation-text';
+import { UnknownOperations } from './unknown-operations';
 import {
   useClusters,
   useHostNames,
@@ -31,6 +32,7 @@ export function ClustersView() {
   const client = useClustersClient();
   const [creating, setCreating] = useState(false);
   const [modal, setModal] = useState<Modal>();
+  const [refreshes, setRefreshes] = useState(0);
   const { ops, error: opsError, put } = useOperations(client);
   // Clusters are read again when an operation ends or a node changes phase.
   const version = ops.map((o) => `${o.id}:${o.status}:${o.nodes.map((n) => n.phase)}`).join('|');
@@ -69,7 +71,13 @@ export function ClustersView() {
             New cluster
           </button>
         )}
-        <button type="button" onClick={refresh}>
+        <button
+          type="button"
+          onClick={() => {
+            refresh();
+            setRefreshes((n) => n + 1);
+          }}
+        >
           Refresh
         </button>
       </header>
@@ -85,6 +93,15 @@ export function ClustersView() {
             <OperationCard key={op.id} op={op} hostNames={hosts.names} actions={actions} />
           ))}
         </section>
+      )}
+
+      {isAdmin && (
+        <UnknownOperations
+          client={client}
+          hostNames={hosts.names}
+          version={`${version}#${refreshes}`}
+          onChanged={refresh}
+        />
       )}
 
       {creating && (

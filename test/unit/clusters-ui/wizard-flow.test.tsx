@@ -3,7 +3,13 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type ClientConnection } from '../../../api/client';
-import type { Cluster, ClusterPreview, ClusterSpec, Operation } from '../../../api/clusters-api';
+import type {
+  Cluster,
+  ClusterPreview,
+  ClusterSpec,
+  Operation,
+  UnknownOperation,
+} from '../../../api/clusters-api';
 import { serve } from '../../../api/dispatcher';
 import { Emitter } from '../../../api/emitter';
 import { CorralError } from '../../../api/errors';
@@ -31,7 +37,11 @@ const HOSTS = [
 function service() {
   const calls: Array<{ path: string; input: unknown }> = [];
   const opEvents = new Emitter<Operation>();
-  const state = { clusters: [] as Cluster[], ops: [] as Operation[] };
+  const state = {
+    clusters: [] as Cluster[],
+    ops: [] as Operation[],
+    unknown: [] as UnknownOperation[],
+  };
   const record = (path: string, input: unknown) => calls.push({ path, input });
 
   const place = (spec: { name: string; nodes: number; nics: ClusterSpec['nics'] }) => {
@@ -127,6 +137,19 @@ function service() {
           nodes: [],
         };
         return op;
+      },
+      listUnknown: () => state.unknown,
+      adoptUnknown: ({ operation }) => {
+        record('clusters.adoptUnknown', { operation });
+        const g = state.unknown.find((u) => u.operation === operation)!;
+        state.unknown = state.unknown.filter((u) => u !== g);
+        return g;
+      },
+      removeUnknown: ({ operation }) => {
+        record('clusters.removeUnknown', { operation });
+        const g = state.unknown.find((u) => u.operation === operation)!;
+        state.unknown = state.unknown.filter((u) => u !== g);
+        return { removed: g.nodes.map((n) => n.name), leftAlone: [] };
       },
     },
     operations: {
@@ -442,5 +465,39 @@ describe('ClustersView wizard flow', () => {
       { path: 'clusters.remove', input: { cluster: 'demo', confirm: ['demo-0', 'demo-1'] } },
     ]);
     expect(text()).toContain('Delete demo');
+  });
+
+  it('lists domains of unknown operations for the administrator, with Adopt and Delete', async () => {
+    await until(() => expect(text()).toContain('No clusters yet'));
+    // Nothing to list: no section at all.
+    expect(text()).not.toContain('Domains of unknown operations');
+    const stray = (operation: string, cluster: string): UnknownOperation => ({
+      operation,
+      cluster,
+      ownerId: 'u9',
+      nodes: [
+        {
+          hostId: 'h2',
+          name: `${cluster}-0`,
+          uuid: '0b6c2f7e-52b1-4a57-9d43-5b8f2f0c4d11',
+          index: 0,
+        },
+      ],
+    });
+    svc.state.unknown = [stray('op-aaaa1111', 'lost'), stray('op-bbbb2222', 'other')];
+    await click(button('Refresh'));
+    await until(() => expect(text()).toContain('Domains of unknown operations'));
+    expect(host.querySelector('[data-testid="unknown-op-aaaa1111"]')?.textContent).toContain(
+      'lost-0 on beta',
+    );
+    await click(button('Adopt lost (op-aaaa1111)'));
+    await until(() => expect(text()).toContain('Adopted cluster lost.'));
+    await click(button('Delete other (op-bbbb2222)'));
+    await until(() => expect(text()).toContain('Deleted: other-0.'));
+    expect(host.querySelector('[aria-label="Domains of unknown operations"]')).toBeNull();
+    expect(svc.calls).toEqual([
+      { path: 'clusters.adoptUnknown', input: { operation: 'op-aaaa1111' } },
+      { path: 'clusters.removeUnknown', input: { operation: 'op-bbbb2222' } },
+    ]);
   });
 });
