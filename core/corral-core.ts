@@ -95,7 +95,14 @@ export class CorralCore implements Disposable {
       authorize: (ref, _action, ctx) => void vmAccess.require(ref, ctx),
     });
     // Images: every signed-in user lists them; only the administrator uploads and removes.
-    this.images = this.store.add(new ImagesService(hostConnections, { access: this.accounts }));
+    this.images = this.store.add(
+      new ImagesService(hostConnections, {
+        access: this.accounts,
+        dataDir: options.dataDir,
+        reportDataProblem,
+        notify: (message) => this.notices.add('images', message),
+      }),
+    );
     // Clusters: every operation starts from accounts.requireUser; ownership from node metadata.
     this.clusters = this.store.add(
       new ClusterService({
