@@ -119,6 +119,9 @@ export async function connectNode(endpoint: NodeEndpoint, privateKey: string): P
 /** A node command's deadline unless the call gives its own (ms). */
 export const NODE_COMMAND_TIMEOUT_MS = 60_000;
 
+/** `timeout -s KILL` exits with 128 + 9 when it killed the command. */
+const KILLED_BY_TIMEOUT = 137;
+
 /** The node each connection reaches, so a failing command can say where it failed. */
 const nodeNames = new WeakMap<Client, string>();
 
@@ -155,16 +158,21 @@ export async function execArgs(
     .map(shellQuote)
     .join(' ');
   const node = nodeNames.get(client) ?? 'the node';
+  const timedOut = () =>
+    new CorralError(
+      'timeout',
+      `${node}: ${options.purpose} did not finish within ${timeoutMs / 1000} s; the command was stopped`,
+      { node, purpose: options.purpose, timeoutMs },
+    );
+  const started = Date.now();
   try {
-    return await execCommand(client, command, { stdin: options.stdin, timeoutMs });
+    const result = await execCommand(client, command, { stdin: options.stdin, timeoutMs });
+    // The node's own deadline struck first (our timer ran late): the same failure.
+    if (result.code === KILLED_BY_TIMEOUT && Date.now() - started >= timeoutMs) throw timedOut();
+    return result;
   } catch (err) {
-    if (err instanceof ExecTimeoutError) {
-      throw new CorralError(
-        'timeout',
-        `${node}: ${options.purpose} did not finish within ${timeoutMs / 1000} s; the command was stopped`,
-        { node, purpose: options.purpose, timeoutMs },
-      );
-    }
+    if (err instanceof CorralError) throw err;
+    if (err instanceof ExecTimeoutError) throw timedOut();
     const why = err instanceof Error ? err.message : String(err);
     throw new CorralError('unavailable', `${node}: ${options.purpose} failed: ${why}`, {
       node,

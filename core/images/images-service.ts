@@ -90,6 +90,12 @@ export class ImagesService implements Disposable {
     this.store.add(
       hosts.onHostRemoved((hostId) => {
         hostGone(hostId, 'the host was removed');
+        for (const record of this.leftovers.get(hostId) ?? []) {
+          this.journal?.end(record);
+          this.notify(
+            `${record.name} in pool ${record.pool} of host ${hostId} may be a partial upload volume; the host was removed before it could be checked`,
+          );
+        }
         this.leftovers.delete(hostId);
       }),
     );
