@@ -7,8 +7,8 @@ import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
 import { CallLimiter } from '../inventory/call-limiter';
 import { parseDomainXml } from '../inventory/domain-xml';
-import { baseImagesOfPool, companionNames } from './base-images';
 import type { ReportDataProblem } from '../persistence/data-problems';
+import { baseImagesOfPool, companionNames } from './base-images';
 import { isMissing, storageError } from './storage-errors';
 import {
   partialVerdict,
@@ -67,17 +67,15 @@ export class ImagesService implements Disposable {
    * {@link partialVerdict}.
    */
   private readonly leftovers = new Map<string, UploadRecord[]>();
-  private readonly journal: UploadJournal | undefined;
+  private readonly journal: UploadJournal;
   private readonly store = new DisposableStore();
 
   constructor(
     private readonly hosts: HostConnections,
     private readonly options: ImagesServiceOptions = {},
   ) {
-    if (options.dataDir) {
-      this.journal = new UploadJournal(options.dataDir, options.reportDataProblem);
-      for (const record of this.journal.loadInterrupted()) this.remember(record);
-    }
+    this.journal = new UploadJournal(options.dataDir, options.reportDataProblem);
+    for (const record of this.journal.loadInterrupted()) this.remember(record);
     const hostGone = (hostId: string, why: string) => {
       for (const r of this.uploads)
         if (r.hostId === hostId) r.upload.abort(new CorralError('unavailable', why));
@@ -91,7 +89,7 @@ export class ImagesService implements Disposable {
       hosts.onHostRemoved((hostId) => {
         hostGone(hostId, 'the host was removed');
         for (const record of this.leftovers.get(hostId) ?? []) {
-          this.journal?.end(record);
+          this.journal.end(record);
           this.notify(
             `${record.name} in pool ${record.pool} of host ${hostId} may be a partial upload volume; the host was removed before it could be checked`,
           );
@@ -177,7 +175,7 @@ export class ImagesService implements Disposable {
       );
     }
     // Journaled before the volume exists: a crash from here on leaves a record of it.
-    let record = this.journal?.begin(target);
+    let record = this.journal.begin(target);
     let vol: VolRef;
     try {
       ({ vol } = await client.call('storageVolCreateXml', {
@@ -186,15 +184,13 @@ export class ImagesService implements Disposable {
         flags: 0,
       }));
     } catch (err) {
-      if (record) this.journal?.end(record);
+      this.journal.end(record);
       throw storageError(err, `cannot create volume ${target.name} in pool ${target.pool}`);
     }
     let upload: VolumeUpload;
     try {
-      if (record) {
-        const made = await volumeFacts(client, vol).catch(() => undefined);
-        record = this.journal?.created(record, vol.key, made?.modifiedMs);
-      }
+      const made = await volumeFacts(client, vol).catch(() => undefined);
+      record = this.journal.created(record, vol.key, made?.modifiedMs);
       upload = await VolumeUpload.start({ client, vol, sizeBytes: target.sizeBytes, source });
     } catch (err) {
       await this.discard(client, vol, record);
@@ -206,9 +202,9 @@ export class ImagesService implements Disposable {
     // write must not be later than this (else it is someone else's volume of the same name).
     let seen = 0;
     const alive = setInterval(() => {
-      if (!record || upload.uploaded === seen) return;
+      if (upload.uploaded === seen) return;
       seen = upload.uploaded;
-      record = this.journal?.alive(record);
+      record = this.journal.alive(record);
     }, UPLOAD_ALIVE_EVERY_MS);
     alive.unref();
     void upload.done
@@ -218,7 +214,7 @@ export class ImagesService implements Disposable {
           try {
             await this.checkFormat(client, pool, vol, target);
           } finally {
-            if (record) this.journal?.end(record);
+            this.journal.end(record);
           }
         },
         async (err: CorralError) => {
@@ -235,14 +231,9 @@ export class ImagesService implements Disposable {
   }
 
   /** Deletes a failed upload's volume; one that cannot be deleted now is left for later. */
-  private async discard(
-    client: LibvirtClient,
-    vol: VolRef,
-    record: UploadRecord | undefined,
-  ): Promise<void> {
+  private async discard(client: LibvirtClient, vol: VolRef, record: UploadRecord): Promise<void> {
     const deleted = await deleteVolume(client, vol);
-    if (!record) return;
-    if (deleted) this.journal?.end(record);
+    if (deleted) this.journal.end(record);
     else this.remember(record);
   }
 
@@ -320,8 +311,8 @@ export class ImagesService implements Disposable {
       pool = await lookupPool(client, record.pool);
     } catch (err) {
       if (!client.connection.isOpen) throw err;
-      this.journal?.end(record);
-      return this.notify(`${since}; its pool is gone, so ${where} was not checked`);
+      this.journal.end(record);
+      return this.notify(`Could not check ${where}: ${since}, and the pool is gone`);
     }
     const found = await client.call('storageVolLookupByName', { pool, name: record.name }).then(
       async ({ vol }) => ({ vol, key: vol.key, facts: await volumeFacts(client, vol) }),
@@ -333,10 +324,10 @@ export class ImagesService implements Disposable {
     const verdict = partialVerdict(record, found);
     if (verdict === 'delete' && found) {
       if (!(await deleteVolume(client, found.vol))) throw new Error('not deleted yet');
-      this.journal?.end(record);
+      this.journal.end(record);
       return this.notify(`Removed the partial volume ${where}: ${since}`);
     }
-    this.journal?.end(record);
+    this.journal.end(record);
     if (verdict === 'other')
       this.notify(`Kept ${where}: ${since}, but the volume there now was written since`);
     if (verdict === 'unknown')

@@ -36,16 +36,21 @@ export interface UploadRecord {
  * Durable record of uploads in flight (`uploads.jsonl` in the data folder): written before the
  * volume is created and cleared when the upload ends either way, so that after a crash the next
  * start knows which partial volume is left on which host and can remove exactly that one.
+ * Without a data folder the records are only kept in memory (this run's host drops).
  */
 export class UploadJournal {
-  private readonly journal: OperationJournal<UploadRecord>;
+  private readonly journal: OperationJournal<UploadRecord> | undefined;
 
-  constructor(dataDir: string, report: ReportDataProblem = logDataProblem) {
-    this.journal = new OperationJournal<UploadRecord>(join(dataDir, 'uploads.jsonl'), report);
+  constructor(dataDir: string | undefined, report: ReportDataProblem = logDataProblem) {
+    this.journal =
+      dataDir === undefined
+        ? undefined
+        : new OperationJournal<UploadRecord>(join(dataDir, 'uploads.jsonl'), report);
   }
 
   /** Uploads that never ended (a previous run died), and keeps only those in the file. */
   loadInterrupted(): UploadRecord[] {
+    if (!this.journal) return [];
     const open = this.journal.load().filter((r) => r.state !== 'ended');
     this.journal.compact(open);
     return open;
@@ -63,7 +68,7 @@ export class UploadJournal {
       startedAt: new Date(now).toISOString(),
       aliveAtMs: now,
     };
-    this.journal.write(record);
+    this.journal?.write(record);
     return record;
   }
 
@@ -77,20 +82,20 @@ export class UploadJournal {
       aliveAtMs: now,
       ...(hostModifiedMs !== undefined ? { hostClockOffsetMs: hostModifiedMs - now } : {}),
     };
-    this.journal.write(next);
+    this.journal?.write(next);
     return next;
   }
 
   /** Bytes are still flowing. */
   alive(record: UploadRecord, now = Date.now()): UploadRecord {
     const next = { ...record, aliveAtMs: now };
-    this.journal.write(next);
+    this.journal?.write(next);
     return next;
   }
 
   /** The upload is over (done, or its partial volume deleted). */
   end(record: UploadRecord): void {
-    this.journal.write({ ...record, state: 'ended' });
+    this.journal?.write({ ...record, state: 'ended' });
   }
 }
 
