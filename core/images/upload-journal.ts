@@ -40,6 +40,8 @@ export interface UploadRecord {
  */
 export class UploadJournal {
   private readonly journal: OperationJournal<UploadRecord> | undefined;
+  /** The latest record of each upload not yet ended (what the file must keep). */
+  private readonly open = new Map<string, UploadRecord>();
 
   constructor(dataDir: string | undefined, report: ReportDataProblem = logDataProblem) {
     this.journal =
@@ -52,6 +54,7 @@ export class UploadJournal {
   loadInterrupted(): UploadRecord[] {
     if (!this.journal) return [];
     const open = this.journal.load().filter((r) => r.state !== 'ended');
+    for (const r of open) this.open.set(r.id, r);
     this.journal.compact(open);
     return open;
   }
@@ -68,7 +71,7 @@ export class UploadJournal {
       startedAt: new Date(now).toISOString(),
       aliveAtMs: now,
     };
-    this.journal?.write(record);
+    this.put(record);
     return record;
   }
 
@@ -82,20 +85,27 @@ export class UploadJournal {
       aliveAtMs: now,
       ...(hostModifiedMs !== undefined ? { hostClockOffsetMs: hostModifiedMs - now } : {}),
     };
-    this.journal?.write(next);
+    this.put(next);
     return next;
   }
 
   /** Bytes are still flowing. */
   alive(record: UploadRecord, now = Date.now()): UploadRecord {
     const next = { ...record, aliveAtMs: now };
-    this.journal?.write(next);
+    this.put(next);
     return next;
   }
 
   /** The upload is over (done, or its partial volume deleted). */
   end(record: UploadRecord): void {
-    this.journal?.write({ ...record, state: 'ended' });
+    this.open.delete(record.id);
+    // Rewritten to the uploads still open, so the file stays as small as what is in flight.
+    this.journal?.compact([...this.open.values()]);
+  }
+
+  private put(record: UploadRecord): void {
+    this.open.set(record.id, record);
+    this.journal?.write(record);
   }
 }
 

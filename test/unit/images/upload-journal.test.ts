@@ -82,6 +82,17 @@ describe('upload journal entries', () => {
     expect(lines.map((l) => (JSON.parse(l) as UploadRecord).id)).toEqual([open.id]);
   });
 
+  it('when the last open upload ends the file is empty again', () => {
+    const dir = tmp();
+    const j = new UploadJournal(dir, quiet);
+    const a = j.begin(TARGET);
+    const b = j.alive(j.created(j.begin({ ...TARGET, name: 'b' }), '/b', Date.now()));
+    j.end(a);
+    expect(new UploadJournal(dir, quiet).loadInterrupted()).toEqual([b]);
+    j.end(b);
+    expect(readFileSync(join(dir, 'uploads.jsonl'), 'utf8')).toBe('');
+  });
+
   it('an unreadable line is set aside and reported; the other uploads still load', () => {
     const dir = tmp();
     const j = new UploadJournal(dir, quiet);
