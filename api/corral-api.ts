@@ -24,6 +24,16 @@ export const SystemInfo = z.object({
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
+/** Something Corral did on its own that the administrator should know of (`system.notices`). */
+export const AdminNotice = z.object({
+  /** ISO time. */
+  at: z.string(),
+  /** `data`: a file of the data folder set aside; `images`: a partial upload volume removed. */
+  source: z.enum(['data', 'images']),
+  message: z.string(),
+});
+export type AdminNotice = z.infer<typeof AdminNotice>;
+
 export const Theme = z.enum(['system', 'light', 'dark']);
 
 /** User preferences; hosts, accounts and secrets live elsewhere. */
@@ -40,6 +50,11 @@ export const corralApi = {
   system: {
     /** Versions, platform, and whether this computer has a reachable libvirt socket. */
     info: method(z.object({}).strict(), SystemInfo),
+    /**
+     * Administrator: what Corral set aside or cleaned up on its own in this run (unreadable data
+     * files, partial volumes of interrupted uploads), oldest first.
+     */
+    notices: method(z.object({}).strict(), z.array(AdminNotice)),
   },
   settings: {
     /** The current preferences. */

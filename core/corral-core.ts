@@ -16,6 +16,7 @@ import { InventoryService } from './inventory/inventory-service';
 import { FileKeyCipher } from './secrets/file-key-cipher';
 import type { SecretCipher } from './secrets/secret-cipher';
 import { SettingsService } from './settings/settings-service';
+import { AdminNotices } from './system/admin-notices';
 import { SystemService } from './system/system-service';
 import { VmService } from './vm/vm-service';
 
@@ -55,12 +56,15 @@ export class CorralCore implements Disposable {
   readonly vms: VmService;
   readonly images: ImagesService;
   readonly clusters: ClusterService;
+  /** What Corral set aside or cleaned up by itself, for the administrator. */
+  readonly notices = new AdminNotices();
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
+    const reportDataProblem = this.notices.reportDataProblem;
     this.system = new SystemService({ shell: options.shell, libvirtSocket: options.libvirtSocket });
-    this.settings = new SettingsService(options.dataDir);
-    this.accounts = new AccountsService(options.dataDir);
+    this.settings = new SettingsService(options.dataDir, reportDataProblem);
+    this.accounts = new AccountsService(options.dataDir, reportDataProblem);
     const cipher = options.cipher ?? new FileKeyCipher(options.dataDir);
     this.hosts = this.store.add(
       new HostsService({
@@ -68,6 +72,7 @@ export class CorralCore implements Disposable {
         ...options.hosts,
         dataDir: options.dataDir,
         cipher,
+        reportDataProblem,
       }),
     );
     const hostConnections = options.hostConnections ?? this.hosts;
@@ -90,7 +95,14 @@ export class CorralCore implements Disposable {
       authorize: (ref, _action, ctx) => void vmAccess.require(ref, ctx),
     });
     // Images: every signed-in user lists them; only the administrator uploads and removes.
-    this.images = this.store.add(new ImagesService(hostConnections, { access: this.accounts }));
+    this.images = this.store.add(
+      new ImagesService(hostConnections, {
+        access: this.accounts,
+        dataDir: options.dataDir,
+        reportDataProblem,
+        notify: (message) => this.notices.add('images', message),
+      }),
+    );
     // Clusters: every operation starts from accounts.requireUser; ownership from node metadata.
     this.clusters = this.store.add(
       new ClusterService({
@@ -101,6 +113,7 @@ export class CorralCore implements Disposable {
         kernelCmdline: () => kernelCmdline(),
         dataDir: options.dataDir,
         cipher,
+        reportDataProblem,
         ...options.clusters,
       }),
     );
@@ -124,6 +137,7 @@ export class CorralCore implements Disposable {
     return {
       system: {
         info: () => this.system.info(),
+        notices: (_, ctx) => (admin(ctx), this.notices.list()),
       },
       settings: {
         get: () => this.settings.get(),

@@ -4,6 +4,7 @@ import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
 import type { CallContext } from '../call-context';
 import { AccountStore, type StoredAccount } from './account-store';
+import type { ReportDataProblem } from '../persistence/data-problems';
 import { LoginThrottle } from './login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash';
 
@@ -21,8 +22,8 @@ export class AccountsService {
   /** Serialises sign-ups so two first accounts cannot both become administrator. */
   private signUpQueue: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string) {
-    this.store = new AccountStore(dataDir);
+  constructor(dataDir: string, reportDataProblem?: ReportDataProblem) {
+    this.store = new AccountStore(dataDir, reportDataProblem);
   }
 
   signUp(username: string, password: string, ctx: CallContext): Promise<User> {

@@ -26,6 +26,7 @@ import type { HostConnections } from '../hosts/host-connections';
 import { parseDomainXml } from '../inventory/domain-xml';
 import type { InventoryService } from '../inventory/inventory-service';
 import { OperationJournal } from '../journal/operation-journal';
+import type { ReportDataProblem } from '../persistence/data-problems';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
 import { planPlacement } from '../placement/plan-placement';
 import type { HostCapacity } from '../placement/placement-types';
@@ -74,6 +75,8 @@ export interface ClusterServiceOptions {
   /** Nodes booting at once per host (default 2). */
   bootsPerHost?: number;
   log?: (line: string) => void;
+  /** Where the journal and key store report what they set aside (default: the log). */
+  reportDataProblem?: ReportDataProblem;
 }
 
 /** A planned node before it is journaled. */
@@ -128,8 +131,9 @@ export class ClusterService implements Disposable {
   private disposed = false;
 
   constructor(private readonly options: ClusterServiceOptions) {
-    this.journal = new OperationJournal(join(options.dataDir, 'operations.jsonl'));
-    this.keys = new ClusterKeyStore(options.dataDir, options.cipher);
+    const report = options.reportDataProblem;
+    this.journal = new OperationJournal(join(options.dataDir, 'operations.jsonl'), report);
+    this.keys = new ClusterKeyStore(options.dataDir, options.cipher, report);
     this.limiter = new SlotLimiter(options.bootsPerHost ?? 2);
     this.log = options.log ?? (() => {});
     const records = this.journal.load();

@@ -16,6 +16,7 @@ import type { HostConnections } from './host-connections';
 import type { HostRecord, StoredAuth } from './host-record';
 import { HostSession } from './host-session';
 import { HostStore } from './host-store';
+import type { ReportDataProblem } from '../persistence/data-problems';
 import { fingerprintOf } from './known-hosts';
 import { KnownHostsStore } from './known-hosts-store';
 import {
@@ -43,6 +44,8 @@ export interface HostsServiceOptions {
   agentSocket?: string;
   timing?: Partial<ConnectionTiming>;
   backoff?: BackoffOptions;
+  /** Where hosts.json and known_hosts report what they set aside (default: the log). */
+  reportDataProblem?: ReportDataProblem;
 }
 
 /** A host form after the contract's validation (defaults applied). */
@@ -75,8 +78,8 @@ export class HostsService implements HostConnections, Disposable {
   private disposed = false;
 
   constructor(private readonly options: HostsServiceOptions) {
-    this.store = new HostStore(options.dataDir);
-    this.knownHosts = new KnownHostsStore(options.dataDir);
+    this.store = new HostStore(options.dataDir, options.reportDataProblem);
+    this.knownHosts = new KnownHostsStore(options.dataDir, options.reportDataProblem);
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.socketPath = options.libvirtSocket ?? LOCAL_LIBVIRT_SOCKET;
     for (const record of this.store.list()) this.startSession(record);

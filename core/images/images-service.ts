@@ -7,8 +7,15 @@ import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
 import { CallLimiter } from '../inventory/call-limiter';
 import { parseDomainXml } from '../inventory/domain-xml';
+import type { ReportDataProblem } from '../persistence/data-problems';
 import { baseImagesOfPool, companionNames } from './base-images';
 import { isMissing, storageError } from './storage-errors';
+import {
+  partialVerdict,
+  UPLOAD_ALIVE_EVERY_MS,
+  UploadJournal,
+  type UploadRecord,
+} from './upload-journal';
 import { VolumeUpload } from './volume-upload';
 import { type VolumeFacts, parseVolumeXml, uploadVolumeXml } from './volume-xml';
 
@@ -32,19 +39,19 @@ export interface ImagesAccess {
 export interface ImagesServiceOptions {
   /** The accounts check (see {@link ImagesAccess}). */
   access?: ImagesAccess;
+  /**
+   * The data folder for the upload journal (`uploads.jsonl`), so a partial volume left by a
+   * crash is removed at the next start; without it only this run's leftovers are.
+   */
+  dataDir?: string;
+  reportDataProblem?: ReportDataProblem;
+  /** Tells the administrator what cleanup did (default: the log). */
+  notify?: (message: string) => void;
 }
 
 interface Running {
   hostId: string;
   upload: VolumeUpload;
-}
-
-/** A partial volume left on a host that dropped mid-upload: deleted when it is back. */
-interface Leftover {
-  pool: string;
-  name: string;
-  /** The volume's key (its path), so a same-named newer volume is never the one deleted. */
-  key: string;
 }
 
 /**
@@ -54,13 +61,21 @@ interface Leftover {
  */
 export class ImagesService implements Disposable {
   private readonly uploads = new Set<Running>();
-  private readonly leftovers = new Map<string, Leftover[]>();
+  /**
+   * Partial volumes to delete once their host is (back) online: uploads of a run that died
+   * (from the journal) and of this run whose host dropped. Deleted by identity, see
+   * {@link partialVerdict}.
+   */
+  private readonly leftovers = new Map<string, UploadRecord[]>();
+  private readonly journal: UploadJournal;
   private readonly store = new DisposableStore();
 
   constructor(
     private readonly hosts: HostConnections,
     private readonly options: ImagesServiceOptions = {},
   ) {
+    this.journal = new UploadJournal(options.dataDir, options.reportDataProblem);
+    for (const record of this.journal.loadInterrupted()) this.remember(record);
     const hostGone = (hostId: string, why: string) => {
       for (const r of this.uploads)
         if (r.hostId === hostId) r.upload.abort(new CorralError('unavailable', why));
@@ -73,12 +88,19 @@ export class ImagesService implements Disposable {
     this.store.add(
       hosts.onHostRemoved((hostId) => {
         hostGone(hostId, 'the host was removed');
+        for (const record of this.leftovers.get(hostId) ?? []) {
+          this.journal.end(record);
+          this.notify(
+            `${record.name} in pool ${record.pool} of host ${hostId} may be a partial upload volume; the host was removed before it could be checked`,
+          );
+        }
         this.leftovers.delete(hostId);
       }),
     );
     this.store.add(
       hosts.onHostOnline((hostId, client) => void this.cleanLeftovers(hostId, client)),
     );
+    for (const { hostId, client } of hosts.online()) void this.cleanLeftovers(hostId, client);
   }
 
   /** Base images of every online host; a host that fails mid-listing is left out. */
@@ -152,6 +174,8 @@ export class ImagesService implements Disposable {
         `a volume named ${target.name} already exists in pool ${target.pool}`,
       );
     }
+    // Journaled before the volume exists: a crash from here on leaves a record of it.
+    let record = this.journal.begin(target);
     let vol: VolRef;
     try {
       ({ vol } = await client.call('storageVolCreateXml', {
@@ -160,22 +184,42 @@ export class ImagesService implements Disposable {
         flags: 0,
       }));
     } catch (err) {
+      this.journal.end(record);
       throw storageError(err, `cannot create volume ${target.name} in pool ${target.pool}`);
     }
     let upload: VolumeUpload;
     try {
+      const made = await volumeFacts(client, vol).catch(() => undefined);
+      record = this.journal.created(record, vol.key, made?.modifiedMs);
       upload = await VolumeUpload.start({ client, vol, sizeBytes: target.sizeBytes, source });
     } catch (err) {
-      await deleteVolume(client, vol);
+      await this.discard(client, vol, record);
       throw err;
     }
     const running: Running = { hostId: target.hostId, upload };
     this.uploads.add(running);
+    // While bytes flow, the journal says so now and then: after a crash, the volume's last
+    // write must not be later than this (else it is someone else's volume of the same name).
+    let seen = 0;
+    const alive = setInterval(() => {
+      if (upload.uploaded === seen) return;
+      seen = upload.uploaded;
+      record = this.journal.alive(record);
+    }, UPLOAD_ALIVE_EVERY_MS);
+    alive.unref();
     void upload.done
       .then(
-        () => this.checkFormat(client, pool, vol, target),
+        async () => {
+          clearInterval(alive);
+          try {
+            await this.checkFormat(client, pool, vol, target);
+          } finally {
+            this.journal.end(record);
+          }
+        },
         async (err: CorralError) => {
-          if (!(await deleteVolume(client, vol))) this.remember(target.hostId, vol);
+          clearInterval(alive);
+          await this.discard(client, vol, record);
           throw err;
         },
       )
@@ -184,6 +228,13 @@ export class ImagesService implements Disposable {
         (err: unknown) => source.end(storageError(err, 'upload failed').toData()),
       )
       .finally(() => this.uploads.delete(running));
+  }
+
+  /** Deletes a failed upload's volume; one that cannot be deleted now is left for later. */
+  private async discard(client: LibvirtClient, vol: VolRef, record: UploadRecord): Promise<void> {
+    const deleted = await deleteVolume(client, vol);
+    if (deleted) this.journal.end(record);
+    else this.remember(record);
   }
 
   /**
@@ -229,25 +280,64 @@ export class ImagesService implements Disposable {
     for (const r of this.uploads) r.upload.abort(new CorralError('cancelled', 'Corral is closing'));
   }
 
-  private remember(hostId: string, vol: VolRef): void {
-    const list = this.leftovers.get(hostId) ?? [];
-    list.push({ pool: vol.pool, name: vol.name, key: vol.key });
-    this.leftovers.set(hostId, list);
+  private remember(record: UploadRecord): void {
+    const list = this.leftovers.get(record.hostId) ?? [];
+    list.push(record);
+    this.leftovers.set(record.hostId, list);
   }
 
-  /** Deletes partial volumes of uploads cut short by this host's drop, now it is back. */
+  /**
+   * Deletes the partial volumes of uploads cut short on this host (by a crash or the host's
+   * drop), now it is online, each only if it is still that upload's volume; says what it did.
+   */
   private async cleanLeftovers(hostId: string, client: LibvirtClient): Promise<void> {
     const list = this.leftovers.get(hostId);
     if (!list) return;
     this.leftovers.delete(hostId);
-    for (const left of list) {
-      const pool = await lookupPool(client, left.pool).catch(() => undefined);
-      const found =
-        pool &&
-        (await client.call('storageVolLookupByName', { pool, name: left.name }).catch(() => null));
-      if (found && found.vol.key === left.key && !(await deleteVolume(client, found.vol)))
-        this.remember(hostId, found.vol);
+    for (const record of list) {
+      try {
+        await this.cleanLeftover(client, record);
+      } catch {
+        this.remember(record); // the host dropped again: next time it is back
+      }
     }
+  }
+
+  private async cleanLeftover(client: LibvirtClient, record: UploadRecord): Promise<void> {
+    const where = `${record.name} in pool ${record.pool} of host ${record.hostId}`;
+    const since = `the upload started at ${record.startedAt} and was interrupted`;
+    let pool: PoolRef;
+    try {
+      pool = await lookupPool(client, record.pool);
+    } catch (err) {
+      if (!client.connection.isOpen) throw err;
+      this.journal.end(record);
+      return this.notify(`Could not check ${where}: ${since}, and the pool is gone`);
+    }
+    const found = await client.call('storageVolLookupByName', { pool, name: record.name }).then(
+      async ({ vol }) => ({ vol, key: vol.key, facts: await volumeFacts(client, vol) }),
+      (err: unknown) => {
+        if (isMissing(err)) return undefined;
+        throw err;
+      },
+    );
+    const verdict = partialVerdict(record, found);
+    if (verdict === 'delete' && found) {
+      if (!(await deleteVolume(client, found.vol))) throw new Error('not deleted yet');
+      this.journal.end(record);
+      return this.notify(`Removed the partial volume ${where}: ${since}`);
+    }
+    this.journal.end(record);
+    if (verdict === 'other')
+      this.notify(`Kept ${where}: ${since}, but the volume there now was written since`);
+    if (verdict === 'unknown')
+      this.notify(
+        `Check ${where}: ${since} while the volume was being created, so it may be incomplete`,
+      );
+  }
+
+  private notify(message: string): void {
+    (this.options.notify ?? ((m: string) => console.warn(`Corral: ${m}`)))(message);
   }
 
   private async hostImages(
