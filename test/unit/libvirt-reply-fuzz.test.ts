@@ -193,7 +193,8 @@ function check<Ts>(name: string, property: fc.IProperty<Ts>): void {
   }
 }
 
-describe('fuzzing the decoder of every libvirt reply', () => {
+// A few seconds per property here, more on a busy shared machine; hangs are caught per call.
+describe('fuzzing the decoder of every libvirt reply', { timeout: 60_000 }, () => {
   it('covers every procedure of the table, the error body and every event', () => {
     const covered = new Set(replies.map(([name]) => name));
     for (const name of Object.keys(procedures)) expect(covered).toContain(`${name} reply`);
