@@ -56,13 +56,22 @@ export function inputFor(def: EntryDef): fc.Arbitrary<unknown> {
 /**
  * Inputs that pass the entry's schema, so the call reaches the service. Host addresses stay on
  * loopback and key files inside `dir`: a valid hosts.add starts connecting, and nothing may
- * leave this machine.
+ * leave this machine. `ids` are ids that exist (hosts added by earlier runs): `id` and `hostId`
+ * fields often take one of them, so calls get past "not found" too.
  */
-export function validInputFor(def: EntryDef, dir: string): fc.Arbitrary<unknown> {
+export function validInputFor(
+  def: EntryDef,
+  dir: string,
+  ids: string[] = [],
+): fc.Arbitrary<unknown> {
   const schema = z.toJSONSchema(inputSchema(def), { io: 'input', unrepresentable: 'any' });
+  const idField = (s: JsonSchema | undefined) =>
+    fc.oneof(fc.constantFrom(...ids), arbitraryOf(s ?? { type: 'string' }));
+  const fields = (schema as JsonSchema).properties ?? {};
   return arbitraryOf(schema as JsonSchema, {
     address: fc.constantFrom('127.0.0.1', '::1', 'localhost'),
     keyPath: fc.constantFrom(join(dir, 'no-such-key'), dir),
+    ...(ids.length > 0 ? { id: idField(fields.id), hostId: idField(fields.hostId) } : {}),
   });
 }
 

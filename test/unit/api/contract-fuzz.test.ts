@@ -25,8 +25,9 @@ import {
  * and the input of any failure.
  */
 
-/** Runs per entry, per session kind and per input kind (~35 entries x 2 x 2). */
+/** Runs per entry and per session kind (~35 entries x 2) of random JSON, and of valid input. */
 const RUNS = 40;
+const RUNS_VALID = 25;
 /**
  * Valid credentials cost one deliberately slow scrypt each (and repeated failures are throttled
  * by design), so the methods that take them get a few schema-valid runs only.
@@ -113,8 +114,9 @@ describe(
       it(`${what} to every method and stream, ${who}, ends in typed errors or values`, async () => {
         const session = sessions[kind];
         for (const [path, def] of callable) {
-          const arbitrary = inputs === 'any' ? inputFor(def) : validInputFor(def, dataDir);
-          const numRuns = inputs === 'valid' ? (VALID_RUNS[path] ?? RUNS) : RUNS;
+          const ids = core.hosts.list().map((h) => h.id);
+          const arbitrary = inputs === 'any' ? inputFor(def) : validInputFor(def, dataDir, ids);
+          const numRuns = inputs === 'valid' ? (VALID_RUNS[path] ?? RUNS_VALID) : RUNS;
           try {
             await fc.assert(
               fc.asyncProperty(arbitrary, async (input) => {
