@@ -247,6 +247,27 @@ describe('fuzzing the decoder of every libvirt reply', { timeout: 60_000 }, () =
     }
   });
 
+  it('a huge length word at every position of a valid encoding ends in a value or an XdrError', () => {
+    const huge = [0xffffffff, 0x80000000, 0x7fffffff, MESSAGE_MAX, STRING_MAX + 1, 262145, 16385];
+    for (const [name, codec] of replies) {
+      check(
+        name,
+        fc.property(fc.gen(), (g) => {
+          const bytes = validEncoding(codec, g);
+          fc.pre(bytes !== null);
+          for (let at = 0; at + 4 <= (bytes as Buffer).length; at += 4) {
+            for (const word of huge) {
+              const bad = Buffer.from(bytes as Buffer);
+              bad.writeUInt32BE(word, at);
+              // A decoder that trusted the word would throw RangeError or run out of memory here.
+              decode(codec, bad);
+            }
+          }
+        }),
+      );
+    }
+  });
+
   it('a reply body of random or mutated bytes fails only its call; the connection serves the next', async () => {
     const [ours, theirs] = duplexPair();
     const conn = new RpcConnection(ours, { keepaliveIntervalMs: 0 });
