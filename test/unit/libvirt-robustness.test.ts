@@ -6,6 +6,7 @@ import {
   LibvirtError,
   LibvirtRpcError,
   LibvirtStream,
+  MESSAGE_MAX,
   MessageStatus,
   MessageType,
   RpcConnection,
@@ -33,7 +34,7 @@ class ScriptedPeer {
   }
 
   send(h: Partial<PacketHeader>, body: Buffer = Buffer.alloc(0)): void {
-    const w = new XdrWriter();
+    const w = new XdrWriter(undefined, MESSAGE_MAX);
     const at = beginPacket(w, {
       prog: 0x20008086,
       vers: 1,
@@ -45,7 +46,11 @@ class ScriptedPeer {
     });
     w.raw(body);
     endPacket(w, at);
-    this.side.write(w.copy());
+    // In socket-sized pieces, so big frames are reassembled as from a real daemon.
+    const bytes = w.copy();
+    for (let off = 0; off < bytes.length; off += 256 * 1024) {
+      this.side.write(bytes.subarray(off, off + 256 * 1024));
+    }
   }
 
   reply(call: PacketHeader, body: Buffer = Buffer.alloc(0), status: number = MessageStatus.OK) {
@@ -362,6 +367,66 @@ describe('RpcConnection robustness', () => {
     const err = await failed;
     expect(err).toBeInstanceOf(LibvirtRpcError);
     expect((err as LibvirtRpcError).code).toMatch(/CLOSED|TRANSPORT/);
+  });
+
+  it('a 20 MiB reply (under the 32 MiB maximum of libvirt) succeeds and the next call works', async () => {
+    const list = procedures.connectListAllDomains;
+    // 16384 domains (the protocol's list limit) with 1264-byte names: about 21 MB of reply.
+    const domains = Array.from({ length: 16384 }, (_, i) => ({
+      name: `${i}-`.padEnd(1264, 'x'),
+      uuid: '00000000-0000-4000-8000-000000000000',
+      id: i,
+    }));
+    const w = new XdrWriter(undefined, MESSAGE_MAX);
+    list.ret.enc(w, { domains, ret: domains.length });
+    const body = w.copy();
+    expect(body.length).toBeGreaterThan(20 * 1024 * 1024);
+    const { conn, peer } = setup();
+    peer.onCall = (h) => peer.reply(h, h.proc === list.proc ? body : hostnameBody('after'));
+    const got = await conn.call(list.proc, list.args, { needResults: true, flags: 0 }, list.ret);
+    expect(got.domains.length).toBe(16384);
+    expect(got.domains[16383]?.name).toBe(domains[16383]?.name);
+    expect(conn.isOpen).toBe(true);
+    expect((await callHostname(conn)).hostname).toBe('after');
+    await conn.close();
+  });
+
+  it('a length word one past the maximum kills only that connection, with a clear error', async () => {
+    const bad = setup();
+    const good = setup();
+    good.peer.onCall = (h) => good.peer.reply(h, hostnameBody('still here'));
+    bad.peer.onCall = () => {
+      const word = Buffer.alloc(4);
+      word.writeUInt32BE(MESSAGE_MAX + 1, 0);
+      bad.theirs.write(word);
+    };
+    const err = await rpcError(callHostname(bad.conn));
+    expect(err.code).toBe('PROTOCOL');
+    expect(err.message).toContain(`frame length ${MESSAGE_MAX + 1}`);
+    expect(err.cause).toMatchObject({ code: 'LIMIT' });
+    expect(bad.conn.isOpen).toBe(false);
+    expect(good.conn.isOpen).toBe(true);
+    expect((await callHostname(good.conn)).hostname).toBe('still here');
+    await good.conn.close();
+  });
+
+  it('two 20 MiB calls issued in one tick both go out (each in its own write)', async () => {
+    const stats = procedures.connectGetAllDomainStats;
+    const doms = Array.from({ length: 16384 }, (_, i) => ({
+      name: `${i}-`.padEnd(1264, 'y'),
+      uuid: '00000000-0000-4000-8000-000000000000',
+      id: i,
+    }));
+    const { conn, peer } = setup();
+    peer.onCall = (h) => peer.reply(h, Buffer.alloc(4)); // an empty retStats list
+    const args = { doms, stats: 0, flags: 0 };
+    const both = await Promise.all([
+      conn.call(stats.proc, stats.args, args, stats.ret),
+      conn.call(stats.proc, stats.args, args, stats.ret),
+    ]);
+    expect(both).toEqual([{ retStats: [] }, { retStats: [] }]);
+    expect(peer.frames.filter((f) => f.proc === stats.proc)).toHaveLength(2);
+    await conn.close();
   });
 
   it('calls after close fail fast with CLOSED', async () => {
