@@ -9,6 +9,13 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 1_000, capMs: 60_000 };
 
 /**
+ * The cap while the host answers but its libvirtd does not (a daemon restart): asking costs one
+ * exec channel on an SSH connection already open (or a local socket), and the host's VMs should
+ * be live again within a couple of seconds of the daemon coming back, not a minute later.
+ */
+export const DAEMON_RETRY_CAP_MS = 2_000;
+
+/**
  * The wait before retry number `attempt` (0 = first retry): "equal jitter", i.e. half of
  * min(cap, base * 2^attempt) plus a random share of the other half. The fixed half keeps a
  * flapping host from being hammered; the random half keeps many Corral instances (or many hosts

@@ -1,6 +1,6 @@
 import type { HostStatus } from '../../api/hosts-api';
 import type { LibvirtClient } from '../../native/libvirt';
-import { backoffDelay, type BackoffOptions } from './backoff';
+import { DAEMON_RETRY_CAP_MS, DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff';
 import { retriesAfter, statusAfter, type ConnectOutcome } from './host-status';
 import { ConnectFailure, errorText, type Connector, type LiveConnection } from './live-connection';
 
@@ -73,11 +73,11 @@ export class HostSession {
     }
     this.live = live;
     this.failures = 0;
-    live.onClose((error) => {
+    live.onClose((error, daemon) => {
       if (gen !== this.generation || this.live !== live) return;
       this.live = undefined;
       this.events.offline(error);
-      this.failed({ kind: 'network', error });
+      this.failed({ kind: 'network', error, daemon });
     });
     this.setStatus(statusAfter(this.current, { kind: 'online' }, new Date()));
     this.events.online(live.client);
@@ -86,12 +86,18 @@ export class HostSession {
   private failed(outcome: ConnectOutcome): void {
     let retryAt: Date | undefined;
     if (retriesAfter(outcome)) {
-      const delay = backoffDelay(this.failures++, this.backoff);
+      const delay = backoffDelay(this.failures++, this.backoffFor(outcome));
       retryAt = new Date(Date.now() + delay);
       this.timer = setTimeout(() => void this.attempt(), delay);
       this.timer.unref?.();
     }
     this.setStatus(statusAfter(this.current, outcome, new Date(), retryAt));
+  }
+
+  private backoffFor(outcome: ConnectOutcome): BackoffOptions {
+    if (outcome.kind !== 'network' || !outcome.daemon) return this.backoff;
+    const capMs = Math.min(this.backoff.capMs ?? DEFAULT_BACKOFF.capMs, DAEMON_RETRY_CAP_MS);
+    return { ...this.backoff, capMs };
   }
 
   private setStatus(status: HostStatus): void {
