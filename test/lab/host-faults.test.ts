@@ -145,6 +145,8 @@ describe('faults on a lab host', () => {
     await until('the host to notice', 30_000, () => status().state !== 'online');
     // Down long enough for several retries to fail, as during a slow restart or an upgrade.
     await sleep(8_000);
+    // Meanwhile the retries went through the one SSH connection Corral already had.
+    expect((await ownConnectionsTo(host.address, host.sshPort)).size).toBe(1);
     const { answeredAt } = await startDaemon(host, 'libvirtd');
     // The first thing after the restart: start a guest behind Corral's back.
     await hostVirsh(host, ['start', GUEST]);
@@ -169,6 +171,7 @@ describe('faults on a lab host', () => {
     const between = statuses.slice(from).map((s) => s.status);
     expect(between.some((s) => s.state === 'unreachable' && s.retryAt !== undefined)).toBe(true);
     expect(status().state).toBe('online');
+    expect((await ownConnectionsTo(host.address, host.sshPort)).size).toBe(1);
     await inventoryMatchesVirsh();
   }, 120_000);
 
