@@ -15,6 +15,14 @@ export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 1_000, capMs:
  */
 export const DAEMON_RETRY_CAP_MS = 2_000;
 
+/** The back-off while only the daemon is away: as configured, but never past the daemon cap. */
+export function daemonBackoff(options: BackoffOptions = {}): BackoffOptions {
+  return {
+    ...options,
+    capMs: Math.min(options.capMs ?? DEFAULT_BACKOFF.capMs, DAEMON_RETRY_CAP_MS),
+  };
+}
+
 /**
  * The wait before retry number `attempt` (0 = first retry): "equal jitter", i.e. half of
  * min(cap, base * 2^attempt) plus a random share of the other half. The fixed half keeps a

@@ -1,6 +1,6 @@
 import type { HostStatus } from '../../api/hosts-api';
 import type { LibvirtClient } from '../../native/libvirt';
-import { DAEMON_RETRY_CAP_MS, DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff';
+import { backoffDelay, daemonBackoff, type BackoffOptions } from './backoff';
 import { retriesAfter, statusAfter, type ConnectOutcome } from './host-status';
 import { ConnectFailure, errorText, type Connector, type LiveConnection } from './live-connection';
 
@@ -95,9 +95,9 @@ export class HostSession {
   }
 
   private backoffFor(outcome: ConnectOutcome): BackoffOptions {
-    if (outcome.kind !== 'network' || !outcome.daemon) return this.backoff;
-    const capMs = Math.min(this.backoff.capMs ?? DEFAULT_BACKOFF.capMs, DAEMON_RETRY_CAP_MS);
-    return { ...this.backoff, capMs };
+    return outcome.kind === 'network' && outcome.daemon
+      ? daemonBackoff(this.backoff)
+      : this.backoff;
   }
 
   private setStatus(status: HostStatus): void {
