@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,32 @@ async function inventoryMatchesVirsh(): Promise<void> {
   }
 }
 
+/** When `virsh event` on the host prints the guest's next Stopped event (NaN if it never does). */
+function virshStopEvent(): Promise<number> {
+  const child = spawn(
+    'nsenter',
+    [
+      '-t',
+      String(host.anchorPid),
+      '-m',
+      '-u',
+      '-n',
+      '--',
+      'virsh',
+      '-q',
+      '-c',
+      'qemu:///system',
+    ].concat(['event', '--domain', GUEST, '--event', 'lifecycle', '--timeout', '10']),
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  return new Promise((done) => {
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('Stopped')) done(Date.now());
+    });
+    child.once('exit', () => done(NaN));
+  });
+}
+
 describe('faults on a lab host', () => {
   beforeAll(async () => {
     lab = currentLab();
@@ -179,6 +206,9 @@ describe('faults on a lab host', () => {
     await until('the guest running', 30_000, () => vmOf(GUEST)?.state === 'running');
     const pid = Number(readFileSync(hostPath(host, `/run/libvirt/qemu/${GUEST}.pid`), 'utf8'));
     expect(pid).toBeGreaterThan(0);
+    // libvirt's own event, seen by virsh on the host, for comparison in the log.
+    const libvirtSaw = virshStopEvent();
+    await sleep(300); // virsh has registered for events by now
     process.kill(pid, 'SIGKILL');
     const killedAt = Date.now();
     // libvirt reports a QEMU that died under it as stopped (failed): Corral shows it shut off.
@@ -191,7 +221,12 @@ describe('faults on a lab host', () => {
       },
       20,
     );
-    log(`QEMU SIGKILL: shown as ${vmOf(GUEST)?.state} ${Date.now() - killedAt} ms after the kill`);
+    const shownAt = Date.now();
+    const eventAt = await libvirtSaw;
+    log(
+      `QEMU SIGKILL: shown as ${vmOf(GUEST)?.state} ${shownAt - killedAt} ms after the kill ` +
+        `(virsh saw libvirt's event after ${eventAt - killedAt} ms)`,
+    );
     expect((await virshStates()).get(GUEST)).toBe('shut off');
     await inventoryMatchesVirsh();
   }, 60_000);
