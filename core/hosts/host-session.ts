@@ -22,6 +22,8 @@ export class HostSession {
   private live: LiveConnection | undefined;
   private generation = 0;
   private failures = 0;
+  /** Consecutive failures in which the host answered but libvirtd did not. */
+  private daemonFailures = 0;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
@@ -49,6 +51,7 @@ export class HostSession {
   connect(connector: Connector = this.connector): void {
     this.connector = connector;
     this.failures = 0;
+    this.daemonFailures = 0;
     this.setStatus({ state: 'connecting', attempt: 0 });
     void this.attempt();
   }
@@ -73,6 +76,7 @@ export class HostSession {
     }
     this.live = live;
     this.failures = 0;
+    this.daemonFailures = 0;
     live.onClose((error, daemon) => {
       if (gen !== this.generation || this.live !== live) return;
       this.live = undefined;
@@ -95,9 +99,8 @@ export class HostSession {
   }
 
   private backoffFor(outcome: ConnectOutcome): BackoffOptions {
-    return outcome.kind === 'network' && outcome.daemon
-      ? daemonBackoff(this.backoff)
-      : this.backoff;
+    if (outcome.kind !== 'network' || !outcome.daemon) return this.backoff;
+    return daemonBackoff(this.backoff, this.daemonFailures++);
   }
 
   private setStatus(status: HostStatus): void {

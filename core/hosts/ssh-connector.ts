@@ -113,12 +113,15 @@ async function openLibvirt(
         error: lastError || 'the SSH connection closed',
       });
     }
-    if (deps.keeper) deps.keeper.keep(ssh);
+    // An answer that never came may be a dead link SSH has not noticed yet: not the daemon's.
+    const silent =
+      err instanceof LibvirtRpcError && (err.code === 'TIMEOUT' || err.code === 'KEEPALIVE');
+    if (deps.keeper && !silent) deps.keeper.keep(ssh);
     else ssh.end();
     throw new ConnectFailure({
       kind: 'network',
       error: `libvirt on ${host.address}: ${errorText(err)}`,
-      daemon: true,
+      daemon: !silent,
     });
   }
   if (closed) {

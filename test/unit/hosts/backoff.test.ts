@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, daemonBackoff } from '../../../core/hosts/backoff';
+import { DAEMON_QUICK_RETRIES, backoffDelay, daemonBackoff } from '../../../core/hosts/backoff';
 
 describe('backoffDelay', () => {
   it('doubles from the base, half fixed and half jitter', () => {
@@ -43,6 +43,14 @@ describe('daemonBackoff', () => {
     // Still a back-off: the first retry comes sooner than the later ones.
     expect(backoffDelay(0, daemonBackoff(), () => 1)).toBe(1_000);
     expect(backoffDelay(3, daemonBackoff(), () => 0)).toBe(1_000);
+  });
+
+  it('falls back to the ordinary back-off once the daemon has been away for long', () => {
+    expect(daemonBackoff({}, DAEMON_QUICK_RETRIES - 1).capMs).toBe(2_000);
+    expect(daemonBackoff({}, DAEMON_QUICK_RETRIES)).toEqual({});
+    expect(
+      backoffDelay(DAEMON_QUICK_RETRIES, daemonBackoff({}, DAEMON_QUICK_RETRIES), () => 1),
+    ).toBe(60_000);
   });
 
   it('keeps a smaller configured cap and the base', () => {
