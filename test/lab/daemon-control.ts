@@ -74,7 +74,7 @@ async function recordPid(host: LabHost, daemon: Daemon, pid: number): Promise<vo
   await withLabLock(async () => {
     const state = readLabState();
     const mine = state?.hosts.find((h) => h.name === host.name && h.anchorPid === host.anchorPid);
-    if (!state || !mine) return;
+    if (!state || !mine || mine.pids[daemon] === pid) return;
     mine.pids[daemon] = pid;
     writeLabState(state);
   });
