@@ -143,7 +143,7 @@ test("a plain user's Images view and wizard list only the marked image", async (
   await expect(user.getByTestId('preview-node-polly-0')).toContainText(POOL.first);
 });
 
-test('core refuses the plain user the unmarked volume, another bridge and outside addresses', async () => {
+test('core refuses the plain user the unmarked volume, outside addresses, marking and the policy', async () => {
   const cookies = await userContext.cookies(server.url);
   const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   const { connection } = await openContractSocket(server.url, cookie);
