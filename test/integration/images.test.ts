@@ -228,6 +228,18 @@ describe('images: base images on qemu:///system through ImagesService and the co
     expect(await conn.api.images.pools({})).toContainEqual({ hostId: HOST, name: tag });
   });
 
+  it('an upload asked to be marked is a base image at once; others wait for a mark', async () => {
+    const bytes = randomBytes(MiB);
+    const marked = { ...target('marked.img', bytes.length), markAsBase: true };
+    expect((await upload(marked, bytes)).error).toBeUndefined();
+    const listed = (await conn.api.images.list({})).filter((i) => i.pool === tag);
+    expect(listed.map((i) => `${i.name}:${i.marked}`)).toEqual(
+      expect.arrayContaining(['marked.img:true', 'random.img:false']),
+    );
+    expect(await service.findBaseImage(HOST, 'marked.img', tag)).toMatchObject({ marked: true });
+    await conn.api.images.remove({ hostId: HOST, pool: tag, name: 'marked.img' });
+  });
+
   it('refuses an existing name before touching it', async () => {
     const before = sha256(await download('random.img', 5 * MiB + 12345));
     const err = await rejectionOf(conn.api.images.upload(target('random.img', MiB)));
