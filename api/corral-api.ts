@@ -6,6 +6,7 @@ import { event, method } from './contract';
 import { hostsApi } from './hosts-api';
 import { imagesApi } from './images-api';
 import { inventoryApi, vmApi } from './inventory-api';
+import { networksApi } from './networks-api';
 
 /** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
 export const SystemInfo = z.object({
@@ -76,6 +77,8 @@ export const corralApi = {
   vm: vmApi,
   /** Base images per host: list, upload with progress, remove (issue 6). */
   images: imagesApi,
+  /** Which bridges, networks and address ranges plain users may attach nodes to. */
+  networks: networksApi,
   /** Virtual clusters: preview, create, add nodes, delete (issue 6). */
   clusters: clustersApi,
   /** Journaled cluster operations: progress, cancel, resume or roll back (issue 6). */

@@ -11,10 +11,12 @@ import type { HostConnections } from './hosts/host-connections';
 import { HostsService, type HostsServiceOptions } from './hosts/hosts-service';
 import { ClusterService, type ClusterServiceOptions } from './clusters/cluster-service';
 import { kernelCmdline } from './images/image-boot';
+import { BaseImageMarks } from './images/base-image-marks';
 import { ImagesService } from './images/images-service';
 import { InventoryService } from './inventory/inventory-service';
 import { FileKeyCipher } from './secrets/file-key-cipher';
 import type { SecretCipher } from './secrets/secret-cipher';
+import { NetworkPolicyStore } from './policy/network-policy-store';
 import { SettingsService } from './settings/settings-service';
 import { AdminNotices } from './system/admin-notices';
 import { SystemService } from './system/system-service';
@@ -58,6 +60,8 @@ export class CorralCore implements Disposable {
   readonly clusters: ClusterService;
   /** What Corral set aside or cleaned up by itself, for the administrator. */
   readonly notices = new AdminNotices();
+  /** What plain users may attach nodes to; the administrator reads and sets it. */
+  readonly networkPolicy: NetworkPolicyStore;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
@@ -94,15 +98,18 @@ export class CorralCore implements Disposable {
       nameOf: (ref) => this.inventory.nameOf(ref),
       authorize: (ref, _action, ctx) => void vmAccess.require(ref, ctx),
     });
-    // Images: every signed-in user lists them; only the administrator uploads and removes.
+    // Images: every signed-in user lists the marked ones; only the administrator uploads,
+    // removes and marks.
     this.images = this.store.add(
       new ImagesService(hostConnections, {
         access: this.accounts,
+        marks: new BaseImageMarks(options.dataDir),
         dataDir: options.dataDir,
         reportDataProblem,
         notify: (message) => this.notices.add('images', message),
       }),
     );
+    this.networkPolicy = new NetworkPolicyStore(options.dataDir);
     // Clusters: every operation starts from accounts.requireUser; ownership from node metadata.
     this.clusters = this.store.add(
       new ClusterService({
@@ -110,6 +117,8 @@ export class CorralCore implements Disposable {
         inventory: this.inventory,
         users: this.accounts,
         findImage: (hostId, name) => this.images.findBaseImage(hostId, name),
+        imageMarked: (name) => this.images.isMarkedAnywhere(name),
+        networkPolicy: () => this.networkPolicy.get(),
         kernelCmdline: () => kernelCmdline(),
         dataDir: options.dataDir,
         cipher,
@@ -192,6 +201,13 @@ export class CorralCore implements Disposable {
         pools: (_, ctx) => this.images.pools(ctx),
         upload: (target, stream, ctx) => this.images.upload(target, stream, ctx),
         remove: (input, ctx) => this.images.remove(input, ctx),
+        mark: (ref, ctx) => this.images.mark(ref, ctx),
+        unmark: (ref, ctx) => this.images.unmark(ref, ctx),
+      },
+      networks: {
+        // Only the administrator reads or sets what plain users may attach to.
+        policy: (_, ctx) => (admin(ctx), this.networkPolicy.get()),
+        setPolicy: (policy, ctx) => (admin(ctx), this.networkPolicy.set(policy)),
       },
       clusters: {
         // Checks: ClusterService (accounts.requireUser, then ownership), before any libvirt call.

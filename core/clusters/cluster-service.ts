@@ -14,6 +14,7 @@ import type { Disposable } from '../../api/disposable';
 import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
 import type { BaseImage } from '../../api/images-api';
+import type { NetworkPolicy } from '../../api/networks-api';
 import type { Vm } from '../../api/inventory-api';
 import {
   canAccess,
@@ -29,6 +30,7 @@ import { OperationJournal } from '../journal/operation-journal';
 import type { ReportDataProblem } from '../persistence/data-problems';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
 import { planPlacement } from '../placement/plan-placement';
+import { requireNicsAllowed } from '../policy/network-policy';
 import type { HostCapacity } from '../placement/placement-types';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { toCorralError } from '../vm/libvirt-errors';
@@ -64,8 +66,12 @@ export interface ClusterServiceOptions {
   hosts: HostConnections;
   inventory: Pick<InventoryService, 'snapshot'>;
   users: SessionUsers;
-  /** The base image `name` on a host (core/images); throws when it has none. */
+  /** The marked base image `name` on a host (core/images); throws when it has none. */
   findImage(hostId: string, name: string): Promise<BaseImage>;
+  /** Whether the administrator marked a volume of this name on any host (no host asked). */
+  imageMarked(name: string): boolean;
+  /** What plain users may attach NICs to (the administrator is not restricted). */
+  networkPolicy(): NetworkPolicy;
   /** The kernel command line for direct-kernel-boot images (core/images). */
   kernelCmdline(): string;
   dataDir: string;
@@ -206,8 +212,9 @@ export class ClusterService implements Disposable {
 
   /** Where each node would land; creates nothing. */
   async preview(input: unknown, ctx: CallContext): Promise<ClusterPreview> {
-    this.authorize(ctx);
+    const user = this.authorize(ctx);
     const spec = parseSpec(input);
+    this.checkPolicy(user, spec);
     this.checkNameFree(spec.name);
     return (await this.plan(spec, spec.placement, indices(0, spec.nodes))).preview;
   }
@@ -216,6 +223,7 @@ export class ClusterService implements Disposable {
   async create(input: unknown, ctx: CallContext): Promise<Operation> {
     const user = this.authorize(ctx);
     const spec = parseSpec(input);
+    this.checkPolicy(user, spec);
     this.checkNameFree(spec.name);
     const plan = await this.plan(spec, spec.placement, indices(0, spec.nodes));
     this.checkNameFree(spec.name); // again: planning awaited
@@ -231,6 +239,7 @@ export class ClusterService implements Disposable {
   ): Promise<ClusterPreview> {
     const user = this.authorize(ctx);
     const { spec, live } = await this.existingCluster(user, input.cluster);
+    this.checkPolicy(user, spec);
     const next = Math.max(...live.map((n) => n.index)) + 1;
     return (await this.plan(spec, input.placement, indices(next, input.count))).preview;
   }
@@ -242,6 +251,8 @@ export class ClusterService implements Disposable {
   ): Promise<Operation> {
     const user = this.authorize(ctx);
     const { spec, live, ownerId, clusterId } = await this.existingCluster(user, input.cluster);
+    // The cluster's own spec, read from its nodes, meets today's marks and policy.
+    this.checkPolicy(user, spec);
     if (!this.keys.get(spec.name)) {
       throw new CorralError(
         'conflict',
@@ -502,6 +513,21 @@ export class ClusterService implements Disposable {
 
   private authorize(ctx: CallContext): User {
     return this.options.users.requireUser(ctx);
+  }
+
+  /**
+   * Refuses, before any storage or libvirt call, an image the administrator did not mark (for
+   * everyone: an unmarked volume may be another VM's disk) and, for plain users, a NIC the
+   * network policy does not allow.
+   */
+  private checkPolicy(user: User, spec: ParsedClusterSpec): void {
+    if (!this.options.imageMarked(spec.image)) {
+      throw new CorralError(
+        'forbidden',
+        `${spec.image} is not a base image the administrator has marked; choose a marked image`,
+      );
+    }
+    if (user.role !== 'admin') requireNicsAllowed(this.options.networkPolicy(), spec.nics);
   }
 
   private async plan(

@@ -1,13 +1,14 @@
 import type { ByteStream } from '../../api/byte-stream';
 import { type Disposable, DisposableStore } from '../../api/disposable';
 import { CorralError } from '../../api/errors';
-import type { BaseImage, StoragePool, UploadTarget } from '../../api/images-api';
+import type { BaseImage, StoragePool, UploadTarget, VolumeRef } from '../../api/images-api';
 import type { LibvirtClient, PoolRef, VolRef } from '../../native/libvirt';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
 import { CallLimiter } from '../inventory/call-limiter';
 import { parseDomainXml } from '../inventory/domain-xml';
 import type { ReportDataProblem } from '../persistence/data-problems';
+import { BaseImageMarks } from './base-image-marks';
 import { baseImagesOfPool, companionNames } from './base-images';
 import { isMissing, storageError } from './storage-errors';
 import {
@@ -27,11 +28,12 @@ const CALLS_PER_HOST = 3;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * Who may use images (issue 6: everyone signed in lists, the administrator uploads and removes).
- * AccountsService fits; until it is wired into the core, calls are not checked.
+ * Who may use images (issue 6: everyone signed in lists, the administrator uploads, removes and
+ * marks). AccountsService fits; without it calls are not checked and listings show every
+ * candidate (tests of this service alone).
  */
 export interface ImagesAccess {
-  requireUser(ctx: CallContext): unknown;
+  requireUser(ctx: CallContext): { role: 'admin' | 'user' };
   requireAdmin(ctx: CallContext): unknown;
 }
 
@@ -47,6 +49,8 @@ export interface ImagesServiceOptions {
   reportDataProblem?: ReportDataProblem;
   /** Tells the administrator what cleanup did (default: the log). */
   notify?: (message: string) => void;
+  /** The administrator's marks (default: in memory, none). */
+  marks?: BaseImageMarks;
 }
 
 interface Running {
@@ -69,6 +73,8 @@ export class ImagesService implements Disposable {
   private readonly leftovers = new Map<string, UploadRecord[]>();
   private readonly journal: UploadJournal;
   private readonly store = new DisposableStore();
+  /** Which volumes the administrator marked: only those back clusters. */
+  readonly marks: BaseImageMarks;
 
   constructor(
     private readonly hosts: HostConnections,
@@ -76,6 +82,7 @@ export class ImagesService implements Disposable {
   ) {
     this.journal = new UploadJournal(options.dataDir, options.reportDataProblem);
     for (const record of this.journal.loadInterrupted()) this.remember(record);
+    this.marks = options.marks ?? new BaseImageMarks();
     const hostGone = (hostId: string, why: string) => {
       for (const r of this.uploads)
         if (r.hostId === hostId) r.upload.abort(new CorralError('unavailable', why));
@@ -95,6 +102,8 @@ export class ImagesService implements Disposable {
           );
         }
         this.leftovers.delete(hostId);
+        // A host added again is a new host to Corral: its volumes start unmarked.
+        this.marks.forgetHost(hostId);
       }),
     );
     this.store.add(
@@ -103,15 +112,52 @@ export class ImagesService implements Disposable {
     for (const { hostId, client } of hosts.online()) void this.cleanLeftovers(hostId, client);
   }
 
-  /** Base images of every online host; a host that fails mid-listing is left out. */
+  /**
+   * Base images of every online host; a host that fails mid-listing is left out. A plain user
+   * gets the marked ones only (hosts without a mark are not even asked); the administrator gets
+   * every candidate with its flag, so they can mark it.
+   */
   async list(ctx: CallContext): Promise<BaseImage[]> {
-    this.options.access?.requireUser(ctx);
+    const user = this.options.access?.requireUser(ctx);
+    const everything = !user || user.role === 'admin';
+    const marked = this.marks.hosts();
     const perHost = await Promise.all(
       this.hosts
         .online()
+        .filter(({ hostId }) => everything || marked.has(hostId))
         .map(({ hostId, client }) => this.hostImages(hostId, client).catch(() => [])),
     );
-    return perHost.flat();
+    return perHost.flat().filter((i) => everything || i.marked);
+  }
+
+  /**
+   * Marks a volume as a base image. Refused (`not-found`) unless it is a base image candidate
+   * of that pool on that online host: a VM's overlay, a seed or a companion can never be marked.
+   */
+  async mark(ref: VolumeRef, ctx: CallContext): Promise<Record<string, never>> {
+    this.options.access?.requireAdmin(ctx);
+    const client = this.hosts.libvirt(ref.hostId);
+    const images = await this.hostImages(ref.hostId, client, ref.pool);
+    if (!images.some((i) => i.pool === ref.pool && i.name === ref.name)) {
+      throw new CorralError(
+        'not-found',
+        `no base image candidate ${ref.name} in pool ${ref.pool} on host ${ref.hostId} (a qcow2 or raw volume without a backing file)`,
+      );
+    }
+    this.marks.set(ref, true);
+    return {};
+  }
+
+  /** Takes the mark off; needs no host (the volume may be gone already). */
+  unmark(ref: VolumeRef, ctx: CallContext): Record<string, never> {
+    this.options.access?.requireAdmin(ctx);
+    this.marks.set(ref, false);
+    return {};
+  }
+
+  /** Whether a volume of this name is marked on any host (checked before any libvirt call). */
+  isMarkedAnywhere(name: string): boolean {
+    return this.marks.anyNamed(name);
   }
 
   /** Active storage pools of every online host. */
@@ -130,17 +176,17 @@ export class ImagesService implements Disposable {
   }
 
   /**
-   * The base image `name` on a host (for cluster creation): the one in `pool` when given, else
-   * the only pool that has it. `not-found` when no pool has it as a base image, `conflict` when
-   * several do and no pool was named.
+   * The marked base image `name` on a host (for cluster creation): the one in `pool` when given,
+   * else the only pool where it is marked. `not-found` when no pool has it as a marked base
+   * image, `conflict` when several do and no pool was named.
    */
   async findBaseImage(hostId: string, name: string, pool?: string): Promise<BaseImage> {
     const images = await this.hostImages(hostId, this.hosts.libvirt(hostId), pool);
-    const found = images.filter((i) => i.name === name);
+    const found = images.filter((i) => i.name === name && i.marked);
     if (found.length === 0) {
       throw new CorralError(
         'not-found',
-        `no base image ${name} on host ${hostId}${pool ? ` in pool ${pool}` : ''}`,
+        `no marked base image ${name} on host ${hostId}${pool ? ` in pool ${pool}` : ''}`,
       );
     }
     if (found.length > 1) {
@@ -216,6 +262,8 @@ export class ImagesService implements Disposable {
           } finally {
             this.journal.end(record);
           }
+          // The name was free before: any mark under it was a deleted volume's and goes now.
+          this.marks.set(target, target.markAsBase === true);
         },
         async (err: CorralError) => {
           clearInterval(alive);
@@ -267,6 +315,8 @@ export class ImagesService implements Disposable {
     } catch (err) {
       throw storageError(err, `cannot remove ${input.name}`);
     }
+    // A later volume of the same name must be marked anew.
+    this.marks.set(input, false);
     const companions = companionNames(input.name);
     for (const name of [companions.kernel, companions.initrd]) {
       const found = await client.call('storageVolLookupByName', { pool, name }).catch(() => null);
@@ -364,6 +414,7 @@ export class ImagesService implements Disposable {
           hostId,
           pool.name,
           facts.filter((f): f is VolumeFacts => f !== undefined),
+          (name) => this.marks.has({ hostId, pool: pool.name, name }),
         );
       }),
     );

@@ -48,6 +48,8 @@ describe('images: a partial volume of an upload whose host dropped is removed wh
           pools: (_, ctx) => service.pools(ctx),
           upload: (t, s, ctx) => service.upload(t, s, ctx),
           remove: (i, ctx) => service.remove(i, ctx),
+          mark: (r, ctx) => service.mark(r, ctx),
+          unmark: (r, ctx) => service.unmark(r, ctx),
         },
       },
       transport: serverEnd,

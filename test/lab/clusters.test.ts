@@ -9,6 +9,8 @@ import { CorralCore } from '../../core/corral-core';
 import { registerBaseImage } from './base-image-volumes';
 import {
   addLabHosts,
+  allowLabClusters,
+  asAdministrator,
   cleanLab,
   hostLeftovers,
   labClusterSpec,
@@ -88,6 +90,7 @@ describe('clusters on the lab', () => {
     await core.api.accounts.signUp({ username: 'h10alice', password: 'alice-password' }, alice);
     await core.api.accounts.signUp({ username: 'h10bob', password: 'bob-password-1' }, bob);
     hostIds = await addLabHosts(core, lab, admin);
+    await allowLabClusters(asAdministrator(core, admin), hostIds);
   }, 120_000);
 
   afterAll(async () => {

@@ -96,6 +96,7 @@ function service() {
           capacityBytes: 2 ** 31,
           allocationBytes: 2 ** 28,
           boot: { kind: 'disk' as const },
+          marked: true,
         })),
     },
     clusters: {
