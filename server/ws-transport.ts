@@ -22,6 +22,13 @@ export class WsTransport implements Transport {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(encodeMessage(message));
   }
 
+  /** Hands the page its renewed session's cookie ticket (see SessionTicketMessage). */
+  sendSessionTicket(ticket: string): void {
+    if (this.socket.readyState === this.socket.OPEN) {
+      this.socket.send(JSON.stringify({ t: 'session', ticket }));
+    }
+  }
+
   onMessage(listener: (message: unknown) => void): Disposable {
     return this.messages.on(listener);
   }

@@ -3,6 +3,7 @@ import type { ByteStream } from '../../api/byte-stream';
 import { createClient, type ClientConnection } from '../../api/client';
 import { consoleApi } from '../../api/console-api';
 import type { CorralError } from '../../api/errors';
+import { corralAccess } from '../../api/corral-access';
 import { serve } from '../../api/dispatcher';
 import { createInMemoryPair } from '../../api/in-memory-transport';
 import { ConsoleService } from '../../core/console/console-service';
@@ -41,6 +42,9 @@ describe('console: a TCG guest on qemu:///system through ConsoleService', () => 
           sessions: (f, ctx) => service.sessions(f, ctx),
         },
       },
+      // The service alone: accounts and the gate are proven in the accounts tests.
+      access: { console: corralAccess.console },
+      authorize: () => {},
       transport: serverEnd,
       context: { sessionId: 'it' },
     });

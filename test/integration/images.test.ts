@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ByteStream } from '../../api/byte-stream';
 import { createClient, type ClientConnection } from '../../api/client';
+import { corralAccess } from '../../api/corral-access';
 import { serve } from '../../api/dispatcher';
 import type { CorralError } from '../../api/errors';
 import { imagesApi, type UploadTarget } from '../../api/images-api';
@@ -58,6 +59,9 @@ describe('images: base images on qemu:///system through ImagesService and the co
           remove: (i, ctx) => service.remove(i, ctx),
         },
       },
+      // The service alone: accounts and the gate are proven in the accounts tests.
+      access: { images: corralAccess.images },
+      authorize: () => {},
       transport: serverEnd,
       context: { sessionId: 'it' },
     });
