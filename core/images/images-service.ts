@@ -30,8 +30,8 @@ export interface ImagesAccess {
 
 /** Options of {@link ImagesService}. */
 export interface ImagesServiceOptions {
-  /** The accounts check (see {@link ImagesAccess}). */
-  access?: ImagesAccess;
+  /** The accounts check (see {@link ImagesAccess}); required, so no caller gets 'everyone'. */
+  access: ImagesAccess;
 }
 
 interface Running {
@@ -59,7 +59,7 @@ export class ImagesService implements Disposable {
 
   constructor(
     private readonly hosts: HostConnections,
-    private readonly options: ImagesServiceOptions = {},
+    private readonly options: ImagesServiceOptions,
   ) {
     const hostGone = (hostId: string, why: string) => {
       for (const r of this.uploads)
@@ -83,7 +83,7 @@ export class ImagesService implements Disposable {
 
   /** Base images of every online host; a host that fails mid-listing is left out. */
   async list(ctx: CallContext): Promise<BaseImage[]> {
-    this.options.access?.requireUser(ctx);
+    this.options.access.requireUser(ctx);
     const perHost = await Promise.all(
       this.hosts
         .online()
@@ -94,7 +94,7 @@ export class ImagesService implements Disposable {
 
   /** Active storage pools of every online host. */
   async pools(ctx: CallContext): Promise<StoragePool[]> {
-    this.options.access?.requireUser(ctx);
+    this.options.access.requireUser(ctx);
     const perHost = await Promise.all(
       this.hosts.online().map(async ({ hostId, client }) => {
         try {
@@ -136,7 +136,7 @@ export class ImagesService implements Disposable {
    * is created; on any failure afterwards the partial volume is deleted.
    */
   async upload(target: UploadTarget, source: ByteStream, ctx: CallContext): Promise<void> {
-    this.options.access?.requireAdmin(ctx);
+    this.options.access.requireAdmin(ctx);
     const client = this.hosts.libvirt(target.hostId);
     const pool = await lookupPool(client, target.pool);
     const existing = await client.call('storageVolLookupByName', { pool, name: target.name }).then(
@@ -194,7 +194,7 @@ export class ImagesService implements Disposable {
     input: { hostId: string; pool: string; name: string },
     ctx: CallContext,
   ): Promise<Record<string, never>> {
-    this.options.access?.requireAdmin(ctx);
+    this.options.access.requireAdmin(ctx);
     const client = this.hosts.libvirt(input.hostId);
     const pool = await lookupPool(client, input.pool);
     const { vol } = await client
