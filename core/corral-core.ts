@@ -14,6 +14,7 @@ import { kernelCmdline } from './images/image-boot';
 import { ImagesService } from './images/images-service';
 import { InventoryService } from './inventory/inventory-service';
 import { FileKeyCipher } from './secrets/file-key-cipher';
+import { tightenDataFolder } from './security/private-files';
 import type { SecretCipher } from './secrets/secret-cipher';
 import { SettingsService } from './settings/settings-service';
 import { SystemService } from './system/system-service';
@@ -58,6 +59,8 @@ export class CorralCore implements Disposable {
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
+    // Before any store opens its file: files from older versions may be readable by others.
+    tightenDataFolder(options.dataDir);
     this.system = new SystemService({ shell: options.shell, libvirtSocket: options.libvirtSocket });
     this.settings = new SettingsService(options.dataDir);
     this.accounts = new AccountsService(options.dataDir);

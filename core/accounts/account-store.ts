@@ -19,6 +19,8 @@ export class AccountStore {
       cwd: dataDir,
       configName: 'accounts',
       defaults: { accounts: [] },
+      // Password hashes: for this user's eyes only.
+      configFileMode: 0o600,
     });
   }
 

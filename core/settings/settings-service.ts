@@ -14,7 +14,13 @@ export class SettingsService {
   private readonly changes = new Emitter<Settings>();
 
   constructor(dataDir: string) {
-    this.store = new Conf({ cwd: dataDir, configName: 'settings', clearInvalidConfig: true });
+    this.store = new Conf({
+      cwd: dataDir,
+      configName: 'settings',
+      clearInvalidConfig: true,
+      // Like every file in the data folder (see core/security/private-files.ts).
+      configFileMode: 0o600,
+    });
   }
 
   get(): Settings {
