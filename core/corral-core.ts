@@ -8,6 +8,7 @@ import { VmAccess } from './accounts/vm-access';
 import type { CallContext } from './call-context';
 import { ConsoleService } from './console/console-service';
 import type { HostConnections } from './hosts/host-connections';
+import { hostViewFor } from './hosts/host-view-for';
 import { HostsService, type HostsServiceOptions } from './hosts/hosts-service';
 import { ClusterService, type ClusterServiceOptions } from './clusters/cluster-service';
 import { kernelCmdline } from './images/image-boot';
@@ -123,6 +124,7 @@ export class CorralCore implements Disposable {
     const viewer = (ctx: CallContext) => ({
       signedIn: () => this.accounts.me(ctx).user !== null,
       canSee: (owner: string | undefined) => canAccess(this.accounts.me(ctx).user, owner),
+      seesHostDetails: () => this.accounts.me(ctx).user?.role === 'admin',
     });
     return {
       system: {
@@ -145,7 +147,8 @@ export class CorralCore implements Disposable {
       },
       hosts: {
         // Any signed-in user reads hosts (placement needs them); only the administrator changes.
-        list: (_, ctx) => (user(ctx), this.hosts.list()),
+        // A plain user's view has no SSH user, key path or connection error (hostViewFor).
+        list: (_, ctx) => this.hosts.list().map((h) => hostViewFor(h, user(ctx))),
         add: (host, ctx) => (admin(ctx), this.hosts.add(host)),
         update: ({ id, host }, ctx) => (admin(ctx), this.hosts.update(id, host)),
         remove: async ({ id }, ctx) => {
@@ -159,7 +162,14 @@ export class CorralCore implements Disposable {
           this.hosts.replaceKey(id, fingerprint)
         ),
         reconnect: ({ id }, ctx) => (admin(ctx), this.hosts.reconnect(id)),
-        onChanged: (emit, ctx) => (user(ctx), this.hosts.onChanged(emit)),
+        onChanged: (emit, ctx) => {
+          user(ctx);
+          // Who the session is is asked at each emit: a sign-out or sign-in changes the view.
+          return this.hosts.onChanged((hosts) => {
+            const viewer = this.accounts.me(ctx).user;
+            if (viewer) emit(hosts.map((h) => hostViewFor(h, viewer)));
+          });
+        },
       },
       console: {
         // Ownership: ConsoleService.open / sessions (options.access, from vmAccess).
