@@ -64,11 +64,9 @@ export class LoginThrottle {
     }
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
-      throw new CorralError(
-        'unavailable',
-        `Too many failed sign-ins; try again in ${seconds} s.`,
-        { retryAfterMs: waitMs },
-      );
+      throw new CorralError('unavailable', `Too many failed sign-ins; try again in ${seconds} s.`, {
+        retryAfterMs: waitMs,
+      });
     }
     const { sourceFree, sourceMaxMs, accountFree, accountMaxMs } = THROTTLE_LIMITS;
     const srcBlockedBefore = src.blockedUntil;

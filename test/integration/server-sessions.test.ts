@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CorralError } from '../../api/errors';
+import type { CorralError } from '../../api/errors';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../api/wire';
 import { THROTTLE_LIMITS } from '../../core/accounts/login-throttle';
 import { CorralCore } from '../../core/corral-core';
@@ -175,7 +175,9 @@ describe('server: sessions, sign-in throttling and message size over the real se
     });
     // Progress lines come back as the host takes the bytes (read them, as the page does).
     let progress = '';
-    stream.onData((bytes) => (progress += Buffer.from(bytes).toString('utf8')));
+    stream.onData((bytes) => {
+      progress += Buffer.from(bytes).toString('utf8');
+    });
     const ended = new Promise<unknown>((resolve) => stream.onEnd(resolve));
     await stream.write(data);
     stream.end();
