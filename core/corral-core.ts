@@ -117,8 +117,9 @@ export class CorralCore implements Disposable {
 
   /** The contract implementation the dispatcher serves. */
   get api(): ServiceImpl<CorralApi, CallContext> {
-    // Issue 6: every operation's check is on its line here (or in the service it names), and
-    // runs before the service touches a host.
+    // The dispatcher has already applied each entry's declared rule (api/corral-access.ts);
+    // ownership checks and per-user filtering are on the lines below (or in the service they
+    // name), and run before the service touches a host.
     const user = (ctx: CallContext) => this.accounts.requireUser(ctx);
     const admin = (ctx: CallContext) => this.accounts.requireAdmin(ctx);
     const viewer = (ctx: CallContext) => ({
