@@ -7,6 +7,7 @@ import { createClient, type ClientConnection } from '../../api/client';
 import type { ClusterSpec } from '../../api/clusters-api';
 import { corralApi, type CorralApi } from '../../api/corral-api';
 import type { HostView } from '../../api/hosts-api';
+import type { InventoryDelta } from '../../api/inventory-api';
 import { createInMemoryPair } from '../../api/in-memory-transport';
 import { CorralCore } from '../../core/corral-core';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
@@ -229,8 +230,31 @@ describe('plain users: refusals for other users\' things read like "does not exi
     for (const seen of [JSON.stringify(bobView), JSON.stringify(heard)]) {
       for (const bit of secretBits) expect(seen).not.toContain(bit);
     }
-    // Host facts in the inventory carry no connection error for him either.
-    const facts = (await bob.inventory.snapshot({})).hosts;
-    expect(facts.every((h) => h.staleReason === undefined)).toBe(true);
+  });
+
+  it("a stale host's connection error reaches the administrator's inventory only", async () => {
+    const deltas: InventoryDelta[] = [];
+    const sub = bob.inventory.onChanged((d) => deltas.push(d));
+    await bob.accounts.me({}); // the subscription has landed
+    await host.drop();
+    try {
+      const staleFor = async (who: Api) =>
+        (await who.inventory.snapshot({})).hosts.find((h) => h.hostId === HOST && h.stale);
+      const adminFacts = await waitUntil('the host to go stale', 30_000, () => staleFor(admin));
+      const reason = adminFacts.staleReason;
+      expect(reason).toBeTruthy();
+      const bobFacts = await staleFor(bob);
+      expect(bobFacts).toMatchObject({ hostId: HOST, stale: true });
+      expect(bobFacts?.staleReason).toBeUndefined();
+      await waitUntil('bob to hear the host went stale', 30_000, () =>
+        deltas.some((d) => d.hosts.some((h) => h.stale)),
+      );
+      expect(JSON.stringify(deltas)).not.toContain(`"staleReason"`);
+      expect(JSON.stringify(deltas)).not.toContain(reason!);
+    } finally {
+      sub.dispose();
+      await host.connect();
+      host.announce();
+    }
   });
 });
