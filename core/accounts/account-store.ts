@@ -33,6 +33,7 @@ export class AccountStore {
       configName: 'accounts',
       defaults: { accounts: [] },
       clearInvalidConfig: false,
+      // Password hashes: for this user's eyes only.
       configFileMode: 0o600,
     });
     const raw = this.raw();

@@ -639,11 +639,14 @@ export class ClusterService implements Disposable {
   }
 
   private checkNameFree(name: string): void {
-    const taken = this.options.inventory
-      .snapshot()
-      .vms.some((vm) => vm.membership?.cluster === name);
+    const taken =
+      this.options.inventory.snapshot().vms.some((vm) => vm.membership?.cluster === name) ||
+      [...this.ops.values()].some(
+        (op) =>
+          op.cluster === name && (ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted'),
+      );
+    // One answer whoever holds the name: it must not name another user's operation or owner.
     if (taken) throw new CorralError('conflict', `the cluster name ${name} is taken`);
-    this.checkNoActiveOperation(name);
   }
 
   private checkNoActiveOperation(cluster: string): void {

@@ -31,10 +31,10 @@ export interface ConsoleServiceOptions {
   /** Passed to every session (tests shorten the stuck-pane deadline). */
   session?: Pick<ConsoleSessionOptions, 'stuckPaneMs'>;
   /**
-   * Who may open and see a VM's console (issue 6: the owner or the administrator); `authorize`
-   * throws, `canSee` filters. Both decide without libvirt. Default: everyone.
+   * Who may open and see a VM's console (the owner or the administrator); `authorize` throws,
+   * `canSee` filters. Both decide without libvirt. Required: there is no "everyone" default.
    */
-  access?: {
+  access: {
     authorize(ref: VmRef, ctx: CallContext): void;
     canSee(ref: VmRef, ctx: CallContext): boolean;
   };
@@ -62,7 +62,7 @@ export class ConsoleService implements Disposable {
 
   constructor(
     private readonly hosts: HostConnections,
-    private readonly options: ConsoleServiceOptions = {},
+    private readonly options: ConsoleServiceOptions,
   ) {
     this.store.add(
       hosts.onHostOffline((hostId, error) =>
@@ -77,7 +77,7 @@ export class ConsoleService implements Disposable {
   /** Attaches a pane to a VM's console, opening the console if no pane has it yet. */
   async open(ref: VmRef, stream: ByteStream, ctx: CallContext): Promise<void> {
     // The one ownership check for opening a console, before any libvirt call.
-    this.options.access?.authorize(ref, ctx);
+    this.options.access.authorize(ref, ctx);
     for (;;) {
       const entry = await this.entry(ref);
       try {
@@ -96,7 +96,7 @@ export class ConsoleService implements Disposable {
     const access = this.options.access;
     return [...this.entries.values()]
       .filter((e) => !filter.hostId || e.ref.hostId === filter.hostId)
-      .filter((e) => !access || access.canSee(e.ref, ctx))
+      .filter((e) => access.canSee(e.ref, ctx))
       .map((e) => ({ ...e.ref, name: e.name, panes: e.session.paneCount }));
   }
 

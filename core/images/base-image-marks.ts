@@ -1,6 +1,14 @@
+import { join } from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
 import type { VolumeRef } from '../../api/images-api';
+import {
+  listOf,
+  logDataProblem,
+  type ReportDataProblem,
+  setAside,
+} from '../persistence/data-problems';
+import { readJsonObjectFile } from '../persistence/json-file';
 
 const StoredMark = z.object({ hostId: z.string(), pool: z.string(), name: z.string() });
 
@@ -22,18 +30,33 @@ export class BaseImageMarks {
   private readonly conf: Conf<{ marks: unknown }> | undefined;
   private marks = new Map<string, VolumeRef>();
 
-  constructor(dataDir?: string) {
+  constructor(dataDir?: string, report: ReportDataProblem = logDataProblem) {
     if (dataDir !== undefined) {
+      readJsonObjectFile(join(dataDir, 'base-images.json'), report);
       this.conf = new Conf<{ marks: unknown }>({
         cwd: dataDir,
         configName: 'base-images',
         defaults: { marks: [] },
+        clearInvalidConfig: false,
+        // Like every file in the data folder (see core/security/private-files.ts).
+        configFileMode: 0o600,
       });
-      const raw = this.conf.get('marks');
-      // A record that fails validation is dropped rather than trusted.
-      for (const r of Array.isArray(raw) ? raw : []) {
+      const stored = this.conf.get('marks');
+      const raw: unknown[] = Array.isArray(stored) ? stored : [];
+      // A record that fails validation is never trusted; the original is set aside, not lost.
+      const bad: number[] = [];
+      raw.forEach((r, i) => {
         const parsed = StoredMark.safeParse(r);
         if (parsed.success) this.marks.set(markKey(parsed.data), parsed.data);
+        else bad.push(i + 1);
+      });
+      if (bad.length > 0) {
+        setAside(
+          this.conf.path,
+          `base image mark${bad.length > 1 ? 's' : ''} ${listOf(bad)} could not be read and ${bad.length > 1 ? 'were' : 'was'} left out`,
+          report,
+        );
+        this.conf.set('marks', [...this.marks.values()]);
       }
     }
   }

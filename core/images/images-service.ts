@@ -39,8 +39,8 @@ export interface ImagesAccess {
 
 /** Options of {@link ImagesService}. */
 export interface ImagesServiceOptions {
-  /** The accounts check (see {@link ImagesAccess}). */
-  access?: ImagesAccess;
+  /** The accounts check (see {@link ImagesAccess}); required, so no caller gets 'everyone'. */
+  access: ImagesAccess;
   /**
    * The data folder for the upload journal (`uploads.jsonl`), so a partial volume left by a
    * crash is removed at the next start; without it only this run's leftovers are.
@@ -78,7 +78,7 @@ export class ImagesService implements Disposable {
 
   constructor(
     private readonly hosts: HostConnections,
-    private readonly options: ImagesServiceOptions = {},
+    private readonly options: ImagesServiceOptions,
   ) {
     this.journal = new UploadJournal(options.dataDir, options.reportDataProblem);
     for (const record of this.journal.loadInterrupted()) this.remember(record);
@@ -118,8 +118,8 @@ export class ImagesService implements Disposable {
    * every candidate with its flag, so they can mark it.
    */
   async list(ctx: CallContext): Promise<BaseImage[]> {
-    const user = this.options.access?.requireUser(ctx);
-    const everything = !user || user.role === 'admin';
+    const user = this.options.access.requireUser(ctx);
+    const everything = user.role === 'admin';
     const marked = this.marks.hosts();
     const perHost = await Promise.all(
       this.hosts
@@ -162,7 +162,7 @@ export class ImagesService implements Disposable {
 
   /** Active storage pools of every online host. */
   async pools(ctx: CallContext): Promise<StoragePool[]> {
-    this.options.access?.requireUser(ctx);
+    this.options.access.requireUser(ctx);
     const perHost = await Promise.all(
       this.hosts.online().map(async ({ hostId, client }) => {
         try {
@@ -204,7 +204,7 @@ export class ImagesService implements Disposable {
    * is created; on any failure afterwards the partial volume is deleted.
    */
   async upload(target: UploadTarget, source: ByteStream, ctx: CallContext): Promise<void> {
-    this.options.access?.requireAdmin(ctx);
+    this.options.access.requireAdmin(ctx);
     const client = this.hosts.libvirt(target.hostId);
     const pool = await lookupPool(client, target.pool);
     const existing = await client.call('storageVolLookupByName', { pool, name: target.name }).then(
@@ -293,7 +293,7 @@ export class ImagesService implements Disposable {
     input: { hostId: string; pool: string; name: string },
     ctx: CallContext,
   ): Promise<Record<string, never>> {
-    this.options.access?.requireAdmin(ctx);
+    this.options.access.requireAdmin(ctx);
     const client = this.hosts.libvirt(input.hostId);
     const pool = await lookupPool(client, input.pool);
     const { vol } = await client

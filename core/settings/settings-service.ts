@@ -24,7 +24,13 @@ export class SettingsService {
 
   constructor(dataDir: string, report: ReportDataProblem = logDataProblem) {
     readJsonObjectFile(join(dataDir, 'settings.json'), report);
-    this.store = new Conf({ cwd: dataDir, configName: 'settings', clearInvalidConfig: false });
+    this.store = new Conf({
+      cwd: dataDir,
+      configName: 'settings',
+      clearInvalidConfig: false,
+      // Like every file in the data folder (see core/security/private-files.ts).
+      configFileMode: 0o600,
+    });
     const bad = Object.keys(this.store.store).filter(
       (key) =>
         !Settings.partial()

@@ -6,13 +6,13 @@ import { createClient, type ClientConnection } from '../../api/client';
 import type { ClusterSpec, NicSpec } from '../../api/clusters-api';
 import { corralApi, type CorralApi } from '../../api/corral-api';
 import type { Disposable } from '../../api/disposable';
-import { serve } from '../../api/dispatcher';
 import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
 import { createInMemoryPair } from '../../api/in-memory-transport';
 import { ClusterSpec as ClusterSpecSchema } from '../../api/clusters-api';
 import { nodeDomainXml } from '../../core/clusters/node-blueprint';
 import { CorralCore } from '../../core/corral-core';
+import { serveCorral } from '../../core/serve-corral';
 import type { HostConnections } from '../../core/hosts/host-connections';
 import { el, renderXml } from '../../core/xml/xml-element';
 import {
@@ -122,12 +122,7 @@ describe('base images and the network policy are enforced in core before any lib
 
   function session(id: string): ClientConnection<CorralApi>['api'] {
     const [serverEnd, clientEnd] = createInMemoryPair();
-    serve({
-      contract: corralApi,
-      impl: core.api,
-      transport: serverEnd,
-      context: { sessionId: id },
-    });
+    serveCorral(core, serverEnd, { sessionId: id });
     const connection = createClient(corralApi, clientEnd);
     clients.push(connection);
     return connection.api;

@@ -3,6 +3,7 @@ import type { ByteStream } from '../../api/byte-stream';
 import { createClient, type ClientConnection } from '../../api/client';
 import { consoleApi } from '../../api/console-api';
 import type { CorralError } from '../../api/errors';
+import { corralAccess } from '../../api/corral-access';
 import { serve } from '../../api/dispatcher';
 import { createInMemoryPair } from '../../api/in-memory-transport';
 import { ConsoleService } from '../../core/console/console-service';
@@ -26,7 +27,10 @@ interface Pane {
 
 describe('console: a TCG guest on qemu:///system through ConsoleService', () => {
   const host = new LocalHost(HOST, inject('integrationEnv').libvirtSocket);
-  const service = new ConsoleService(host);
+  // The service alone: ownership of consoles is proven in accounts-ownership.test.ts.
+  const service = new ConsoleService(host, {
+    access: { authorize: () => {}, canSee: () => true },
+  });
   const connections: ClientConnection<typeof api>[] = [];
   const name = `corral-con-${process.pid}`;
   let dom: DomainRef;
@@ -41,6 +45,9 @@ describe('console: a TCG guest on qemu:///system through ConsoleService', () => 
           sessions: (f, ctx) => service.sessions(f, ctx),
         },
       },
+      // The service alone: accounts and the gate are proven in the accounts tests.
+      access: { console: corralAccess.console },
+      authorize: () => {},
       transport: serverEnd,
       context: { sessionId: 'it' },
     });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ByteStream } from '../../api/byte-stream';
 import { createClient, type ClientConnection } from '../../api/client';
+import { corralAccess } from '../../api/corral-access';
 import { serve } from '../../api/dispatcher';
 import type { CorralError } from '../../api/errors';
 import { imagesApi, type UploadTarget } from '../../api/images-api';
@@ -34,7 +35,10 @@ interface UploadResult {
 
 describe('images: base images on qemu:///system through ImagesService and the contract', () => {
   const host = new LocalHost(HOST, inject('integrationEnv').libvirtSocket);
-  const service = new ImagesService(host);
+  // The service alone: who may upload is proven in accounts-ownership.test.ts.
+  const service = new ImagesService(host, {
+    access: { requireUser: () => ({ role: 'admin' }), requireAdmin: () => undefined },
+  });
   let c: LibvirtClient;
   let pool: PoolRef;
   let conn: ClientConnection<typeof api>;
@@ -60,6 +64,9 @@ describe('images: base images on qemu:///system through ImagesService and the co
           unmark: (r, ctx) => service.unmark(r, ctx),
         },
       },
+      // The service alone: accounts and the gate are proven in the accounts tests.
+      access: { images: corralAccess.images },
+      authorize: () => {},
       transport: serverEnd,
       context: { sessionId: 'it' },
     });

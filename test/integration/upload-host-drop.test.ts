@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClient, type ClientConnection } from '../../api/client';
+import { corralAccess } from '../../api/corral-access';
 import { serve } from '../../api/dispatcher';
 import { imagesApi } from '../../api/images-api';
 import { createInMemoryPair } from '../../api/in-memory-transport';
@@ -27,7 +28,12 @@ describe('images: a partial volume of an upload whose host dropped is removed wh
   const host = new LocalHost('local', inject('integrationEnv').libvirtSocket);
   const dataDir = mkdtempSync(join(tmpdir(), `${tag}-`));
   const notices: string[] = [];
-  const service = new ImagesService(host, { dataDir, notify: (m) => notices.push(m) });
+  // The service alone, as the administrator: who may upload is proven in accounts-ownership.
+  const service = new ImagesService(host, {
+    access: { requireUser: () => ({ role: 'admin' }), requireAdmin: () => undefined },
+    dataDir,
+    notify: (m) => notices.push(m),
+  });
   let c: LibvirtClient;
   let pool: PoolRef;
   let conn: ClientConnection<typeof api>;
@@ -52,6 +58,8 @@ describe('images: a partial volume of an upload whose host dropped is removed wh
           unmark: (r, ctx) => service.unmark(r, ctx),
         },
       },
+      access: { images: corralAccess.images },
+      authorize: () => {},
       transport: serverEnd,
       context: { sessionId: 'it' },
     });

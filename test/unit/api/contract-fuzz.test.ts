@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corralApi } from '../../../api/corral-api';
-import { serve } from '../../../api/dispatcher';
 import { createInMemoryPair } from '../../../api/in-memory-transport';
 import { CorralCore } from '../../../core/corral-core';
+import { serveCorral } from '../../../core/serve-corral';
 import {
   RawSession,
   callable,
@@ -56,12 +55,7 @@ describe(
       });
       for (const kind of ['signedIn', 'signedOut'] as const) {
         const [serverEnd, clientEnd] = createInMemoryPair();
-        serve({
-          contract: corralApi,
-          impl: core.api,
-          transport: serverEnd,
-          context: { sessionId: kind },
-        });
+        serveCorral(core, serverEnd, { sessionId: kind });
         sessions[kind] = new RawSession(clientEnd);
       }
       expectTyped(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,15 +62,20 @@ describe('base image marks', () => {
     });
   });
 
-  it('a tampered record is dropped, not trusted', () => {
+  it('a tampered record is not trusted, and the original file is set aside', () => {
     const dir = dataDir();
     new BaseImageMarks(dir).set(ref('h1', 'default', 'ok.qcow2'), true);
     const file = join(dir, 'base-images.json');
     const raw = JSON.parse(readFileSync(file, 'utf8')) as { marks: unknown[] };
     raw.marks.push({ hostId: 'h1', pool: 7 }, 'junk');
     writeFileSync(file, JSON.stringify(raw));
-    const marks = new BaseImageMarks(dir);
+    const problems: string[] = [];
+    const marks = new BaseImageMarks(dir, (p) => problems.push(p.message));
     expect(marks.has(ref('h1', 'default', 'ok.qcow2'))).toBe(true);
     expect([...marks.hosts()]).toEqual(['h1']);
+    expect(problems).toHaveLength(1);
+    const copies = readdirSync(dir).filter((f) => f.startsWith('base-images.json.corrupt-'));
+    expect(copies).toHaveLength(1);
+    expect(readFileSync(join(dir, copies[0]!), 'utf8')).toBe(JSON.stringify(raw));
   });
 });
