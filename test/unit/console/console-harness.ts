@@ -41,6 +41,7 @@ export function consoleHarness(options: ConsoleSessionOptions = {}) {
 
   return {
     session,
+    source,
     guestOut,
     guestIn,
     openPane,

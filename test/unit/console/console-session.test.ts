@@ -98,6 +98,17 @@ describe('ConsoleSession', () => {
     expect(fast.ended).toBe(false);
   });
 
+  it('shows on screen how much output the source itself dropped', async () => {
+    h = consoleHarness();
+    const pane = reader(await h.openPane());
+    // What a capped libvirt stream announces when the replay screen could not keep up.
+    h.source.emit('overflow', 4096);
+    h.guestOut.write('next\r\n');
+    await until('the pane sees the output', () => pane.text.includes('next'));
+    expect(pane.text).toBe('\r\n[4096 bytes of console output lost]\r\nnext\r\n');
+    expect(h.session.screenText()).toContain('[4096 bytes of console output lost]');
+  });
+
   it('ends every pane with the reason when it closes', async () => {
     h = consoleHarness();
     const panes = [reader(await h.openPane()), reader(await h.openPane())];
