@@ -264,6 +264,57 @@ describe('LibvirtStream handshakes against a scripted peer', () => {
   });
 });
 
+describe('a stream whose reader falls behind', () => {
+  const console_ = procedures.domainOpenConsole;
+  const consoleArgs = { dom: { name: 'vm', uuid: '0'.repeat(32), id: 1 }, devName: null, flags: 1 };
+
+  /** Opens a console stream nobody reads, and has the peer send it `packets` of `size` bytes. */
+  async function floodUnread(maxBufferedBytes: number | undefined, packets: number, size: number) {
+    const { conn, peer, theirs } = setup();
+    let call!: PacketHeader;
+    peer.onCall = (h) => {
+      if (h.type !== MessageType.CALL) return;
+      if (h.proc === console_.proc) call = h;
+      if (h.proc === console_.proc) peer.reply(h);
+      else peer.reply(h, hostnameBody('still-answering'));
+    };
+    const stream = new LibvirtStream(conn, console_.proc, undefined, { maxBufferedBytes });
+    stream.attach(await conn.callStream(console_.proc, console_.args, consoleArgs, stream));
+    let dropped = 0;
+    stream.on('overflow', (n: number) => (dropped += n));
+    const data = { proc: call.proc, serial: call.serial, type: MessageType.STREAM, status: 2 };
+    for (let i = 0; i < packets; i++) peer.send(data, Buffer.alloc(size, 0x41));
+    return { conn, stream, theirs, dropped: () => dropped };
+  }
+
+  it('with a cap, keeps the shared connection reading: calls are answered, output past the cap is dropped', async () => {
+    const f = await floodUnread(64 * 1024, 40, 16 * 1024);
+    // The call goes out after the flood, so its reply queues behind 640 KiB of console output.
+    const reply = await f.conn.call(hostname.proc, hostname.args, undefined, hostname.ret);
+    expect(reply.hostname).toBe('still-answering');
+    expect(f.stream.readableLength).toBe(64 * 1024);
+    expect(f.dropped()).toBe(36 * 16 * 1024);
+    expect(f.conn.stream.isPaused()).toBe(false);
+    f.stream.destroy();
+    await f.conn.close();
+  });
+
+  it('without a cap (downloads), pauses the connection until the reader catches up, losing nothing', async () => {
+    const f = await floodUnread(undefined, 40, 16 * 1024);
+    const reply = f.conn.call(hostname.proc, hostname.args, undefined, hostname.ret);
+    for (let i = 0; i < 200 && !f.conn.stream.isPaused(); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(f.conn.stream.isPaused()).toBe(true);
+    let read = 0;
+    f.stream.on('data', (d: Buffer) => (read += d.length));
+    expect((await reply).hostname).toBe('still-answering');
+    expect(read).toBe(40 * 16 * 1024);
+    expect(f.dropped()).toBe(0);
+    f.stream.destroy();
+    await f.conn.close();
+  });
+});
+
 describe('RpcConnection robustness', () => {
   it('a reply announcing a 4 GiB string fails the call with PROTOCOL (XDR LIMIT)', async () => {
     const { conn, peer } = setup();

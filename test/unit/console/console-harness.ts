@@ -43,6 +43,7 @@ export function consoleHarness(options: ConsoleSessionOptions = {}) {
 
   return {
     session,
+    source,
     guestOut,
     guestIn,
     openPane,
