@@ -37,6 +37,9 @@ const PACKAGES = [
   'udev',
   'dbus',
   'cloud-init',
+  // debootstrap does not resolve virtual packages: python3-cryptography (cloud-init's) needs the
+  // cffi backend's API, which only this package provides.
+  'python3-cffi-backend',
   'cloud-guest-utils',
   'fdisk',
   'e2fsprogs',
@@ -127,11 +130,26 @@ export async function ensureCloudImage(
     const rootfs = join(work, 'rootfs');
     const mirror = debianMirror();
     log(`cloud image: debootstrap bookworm with systemd and cloud-init from ${mirror}`);
+    // Downloaded packages are kept beside the image: a recipe change rebuilds without them.
+    const debs = join(cacheDir, 'cloud-image-debs');
+    mkdirSync(debs, { recursive: true });
     await run(
       'debootstrap',
-      ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', rootfs, mirror],
+      [
+        '--variant=minbase',
+        `--cache-dir=${debs}`,
+        `--include=${PACKAGES.join(',')}`,
+        'bookworm',
+        rootfs,
+        mirror,
+      ],
       { timeoutMs: 1_800_000 },
-    );
+    ).catch((err: unknown) => {
+      // The reason is in the tree's log, which the cleanup below removes.
+      const logFile = join(rootfs, 'debootstrap/debootstrap.log');
+      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-3000) : '';
+      throw new Error(`${String(err)}\n${tail}`, { cause: err });
+    });
     customise(rootfs);
     log('cloud image: GRUB core image');
     const coreImg = await grubCoreImage(rootfs);
@@ -158,7 +176,7 @@ export async function ensureCloudImage(
   }
   // Older recipes of this image only (the fast lab image has its own names and cleanup).
   for (const e of readdirSync(cacheDir)) {
-    if (e.startsWith('cloud-image-') && e !== `cloud-image-${key}` && !e.includes('.tmp-')) {
+    if (/^cloud-image-[0-9a-f]{12}$/.test(e) && e !== `cloud-image-${key}`) {
       rmSync(join(cacheDir, e), { recursive: true, force: true });
     }
   }

@@ -25,8 +25,11 @@ menuentry "Debian (Corral cloud-init lab image)" {
 
 // Only the NoCloud seed exists here: probing the cloud metadata services that cannot answer
 // would cost minutes of timeouts at every boot.
+// The image has no locales package: C.UTF-8 is built into libc, en_US.UTF-8 (cloud-init's
+// default) would fail to apply.
 const CLOUD_CFG = `# Corral lab image: the seed is a cidata disk.
 datasource_list: [ NoCloud, None ]
+locale: C.UTF-8
 `;
 
 const INTERFACES = `# cloud-init renders the seed's network-config into interfaces.d.
