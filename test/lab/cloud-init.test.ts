@@ -71,8 +71,9 @@ describe('a cluster node from a real cloud-init image', () => {
   it(
     'comes up with its hostname, keys, address, cluster files, console shell and grown disk',
     async () => {
+      // .210-.211: a slice of the lab segment no other test hands out.
       const spec = {
-        ...labClusterSpec(lab, CLUSTER, 1, { first: '10.213.0.140', last: '10.213.0.141' }),
+        ...labClusterSpec(lab, CLUSTER, 1, { first: '10.213.0.210', last: '10.213.0.211' }),
         image: LAB_CLOUD_VOLUME,
         // systemd + cloud-init (Python) need more room than the small image's 256 MiB.
         memoryMiB: 512,
