@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClusterSpec } from '../../api/clusters-api';
 import type { VolumeRef } from '../../api/images-api';
 import type { NetworkPolicy } from '../../api/networks-api';
@@ -10,12 +11,43 @@ import type { CallContext } from '../../core/call-context';
 import { sleep } from './exec';
 import { hostVirsh } from './guest';
 import type { LabHost, LabState } from './state';
-import { run } from './exec';
+import { run, shellQuote } from './exec';
 
 /**
  * Shared by the cluster lab tests (issue 6): lab hosts added to a CorralCore with their keys
  * checked against the lab's known_hosts, a machine-wide guest budget, and host truth via virsh.
  */
+
+/**
+ * Runs a command on a node as root with the lab key, trusting only `hostKey` (the key its
+ * metadata names): a node that does not present the key Corral seeded is refused. `argv` is
+ * quoted word by word for the remote shell; a known_hosts file for it goes into `dir`.
+ */
+export async function nodeSsh(
+  lab: LabState,
+  dir: string,
+  address: string,
+  hostKey: string,
+  argv: string[],
+) {
+  const knownHosts = join(dir, `known-${address}`);
+  writeFileSync(knownHosts, `${address} ${hostKey}\n`);
+  return run('ssh', [
+    '-i',
+    lab.sshKey,
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=20',
+    `root@${address}`,
+    '--',
+    shellQuote(argv),
+  ]);
+}
 
 /** `SHA256:…` of the host key the lab's known_hosts lists for `address` (what a person checks). */
 export function labFingerprint(lab: LabState, address: string): string {
