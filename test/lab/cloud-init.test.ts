@@ -5,14 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ByteStream } from '../../api/byte-stream';
 import { createClient, type ClientConnection } from '../../api/client';
 import { corralApi } from '../../api/corral-api';
-import { serve } from '../../api/dispatcher';
 import { createInMemoryPair } from '../../api/in-memory-transport';
 import type { CallContext } from '../../core/call-context';
 import { CorralCore } from '../../core/corral-core';
+import { serveCorral } from '../../core/serve-corral';
 import { LAB_CLOUD_VOLUME, registerCloudImage } from './base-image-volumes';
 import { CLOUD_IMAGE_DISK_BYTES, ensureCloudImage } from './cloud-image-builder';
 import {
   addLabHosts,
+  allowLabClusters,
+  asAdministrator,
   cleanLab,
   labClusterSpec,
   nodeHostKey,
@@ -59,6 +61,10 @@ describe('a cluster node from a real cloud-init image', () => {
     });
     await core.api.accounts.signUp({ username: 'ciadmin', password: 'admin-password' }, user);
     hostIds = await addLabHosts(core, lab, user);
+    await allowLabClusters(asAdministrator(core, user), hostIds);
+    for (const hostId of hostIds) {
+      await core.api.images.mark({ hostId, pool: 'default', name: LAB_CLOUD_VOLUME }, user);
+    }
   }, 45 * 60_000);
 
   afterAll(async () => {
@@ -129,7 +135,7 @@ describe('a cluster node from a real cloud-init image', () => {
       // The serial console, through Corral's console service, is a root shell: the seed's getty
       // drop-in signed root in, so a command typed there runs with uid 0.
       const [serverEnd, clientEnd] = createInMemoryPair();
-      serve({ contract: corralApi, impl: core.api, transport: serverEnd, context: user });
+      serveCorral(core, serverEnd, user);
       connection = createClient(corralApi, clientEnd);
       const stream: ByteStream = await connection.api.console.open({
         hostId: node.hostId,
