@@ -214,8 +214,9 @@ export class ClusterService implements Disposable {
   async preview(input: unknown, ctx: CallContext): Promise<ClusterPreview> {
     const user = this.authorize(ctx);
     const spec = parseSpec(input);
-    this.checkPolicy(user, spec);
+    // A taken name first: one answer whoever holds it, whatever else is wrong with the spec.
     this.checkNameFree(spec.name);
+    this.checkPolicy(user, spec);
     return (await this.plan(spec, spec.placement, indices(0, spec.nodes))).preview;
   }
 
@@ -223,8 +224,9 @@ export class ClusterService implements Disposable {
   async create(input: unknown, ctx: CallContext): Promise<Operation> {
     const user = this.authorize(ctx);
     const spec = parseSpec(input);
-    this.checkPolicy(user, spec);
+    // A taken name first: one answer whoever holds it, whatever else is wrong with the spec.
     this.checkNameFree(spec.name);
+    this.checkPolicy(user, spec);
     const plan = await this.plan(spec, spec.placement, indices(0, spec.nodes));
     this.checkNameFree(spec.name); // again: planning awaited
     this.keys.put(spec.name, generateEd25519KeyPair(`corral-cluster-${spec.name}`));
