@@ -6,11 +6,11 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
-// The layering of shared/DESIGN.md, enforced: arrows only point down the table.
+// The layering of docs/architecture.md, enforced: arrows only point down the table.
 const nodeModules = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const folder = (name) => ({
   group: [`**/${name}/**`, `**/${name}`],
-  message: `layering: ${name}/ is not reachable from here (DESIGN.md)`,
+  message: `layering: ${name}/ is not reachable from here (docs/architecture.md)`,
 });
 const noElectron = { name: 'electron', message: 'layering: only electron/ imports electron' };
 const noNode = nodeModules.map((name) => ({

@@ -65,23 +65,23 @@ export const corralApi = {
     /** Fires after any change, from any window or browser. */
     onChanged: event(Settings),
   },
-  /** Sign-up, log-in, log-out, who am I (issue 6). */
+  /** Sign-up, log-in, log-out, who am I. */
   accounts: accountsApi,
-  /** VM serial consoles (issue 5). */
+  /** VM serial consoles. */
   console: consoleApi,
-  /** libvirt hosts: configuration, trust, live status (issue 5). */
+  /** libvirt hosts: configuration, trust, live status. */
   hosts: hostsApi,
-  /** Live topology: host facts and every domain (issue 5). */
+  /** Live topology: host facts and every domain. */
   inventory: inventoryApi,
-  /** VM power actions (issue 5). */
+  /** VM power actions. */
   vm: vmApi,
-  /** Base images per host: list, upload with progress, remove (issue 6). */
+  /** Base images per host: list, upload with progress, remove. */
   images: imagesApi,
   /** Which bridges, networks and address ranges plain users may attach nodes to. */
   networks: networksApi,
-  /** Virtual clusters: preview, create, add nodes, delete (issue 6). */
+  /** Virtual clusters: preview, create, add nodes, delete. */
   clusters: clustersApi,
-  /** Journaled cluster operations: progress, cancel, resume or roll back (issue 6). */
+  /** Journaled cluster operations: progress, cancel, resume or roll back. */
   operations: operationsApi,
 } as const;
 

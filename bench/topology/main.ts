@@ -1,5 +1,5 @@
 /**
- * bench/topology (issue 5): Corral against virsh on the same lab host over SSH, same run,
+ * bench/topology: Corral against virsh on the same lab host over SSH, same run,
  * interleaved rounds, medians. Prints one line per figure:
  * `<name>: corral=<x> virsh=<y> ratio=<virsh time / corral time, higher is better>`.
  *

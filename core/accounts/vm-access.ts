@@ -10,7 +10,7 @@ import { canAccess, notFound, type SessionUsers } from './authorization';
 export type OwnerOf = (ref: VmRef) => string | undefined;
 
 /**
- * The VM check shared by VM actions and consoles (issue 6): the owner or the administrator,
+ * The VM check shared by VM actions and consoles: the owner or the administrator,
  * decided from cached metadata so a refusal never costs (or makes) a libvirt call.
  */
 export class VmAccess {

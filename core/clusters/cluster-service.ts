@@ -119,7 +119,7 @@ type CachedDetails = NodeDetails & { disks: string[] };
 const KEEP_FINISHED = 50;
 
 /**
- * Virtual clusters (issue 6): list, preview, create, add nodes, delete, and the journaled
+ * Virtual clusters: list, preview, create, add nodes, delete, and the journaled
  * operations behind them (cancel, resume, rollback after a crash). Membership and ownership live
  * in each node's libvirt metadata; this service keeps only the journal and the cluster keys.
  * Every entry point starts from one authorization check, before any libvirt call.

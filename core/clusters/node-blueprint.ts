@@ -31,7 +31,7 @@ export interface NodeBlueprint {
   clusterKey: string;
   /** The cluster's spec as JSON (size, NICs, image), so nodes can be added from host truth. */
   spec: string;
-  /** QEMU's TCG translation cache in MiB (LAB-NOTES: uncapped it eats ~1.2 GiB per guest). */
+  /** QEMU's TCG translation cache in MiB (measured: uncapped it eats ~1.2 GiB per guest). */
   tcgCacheMiB?: number;
 }
 

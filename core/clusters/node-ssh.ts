@@ -64,7 +64,7 @@ async function readBanner(endpoint: NodeEndpoint, timeoutMs: number): Promise<bo
 }
 
 /**
- * Waits until the node's sshd answers with a banner (LAB-NOTES: detect readiness from the
+ * Waits until the node's sshd answers with a banner (measured: detect readiness from the
  * banner, not repeated logins), polling through the jump host. `cancelled` stops it early;
  * `hostOnline` throws once the node's host has dropped, so that ends the wait at once instead of
  * after the whole timeout.

@@ -1,6 +1,6 @@
 /**
- * At most `limit` tasks at once per key (LAB-NOTES: a TCG boot takes a core for ~10 s; issue 6
- * asks for a few boots per host at once). Waiters run in arrival order.
+ * At most `limit` tasks at once per key (a TCG boot takes a core for ~10 s, so a host boots only
+ * a few nodes at once). Waiters run in arrival order.
  */
 export class SlotLimiter {
   private readonly running = new Map<string, number>();

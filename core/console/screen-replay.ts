@@ -6,7 +6,7 @@ import type { Disposable } from '../../api/disposable';
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
 
-/** Lines of history a console keeps (issue 5: 10 000 lines of scrollback). */
+/** Lines of history a console keeps (10 000 lines of scrollback). */
 export const CONSOLE_SCROLLBACK = 10_000;
 
 /** Size of the Node-side screen. */
@@ -24,7 +24,7 @@ export const SERIAL_SCREEN: ScreenSize = { cols: 80, rows: 24 };
 
 /**
  * A headless xterm that parses everything a console printed, so its screen and scrollback can
- * be replayed to a pane that attaches later (DESIGN.md "Streams and terminals").
+ * be replayed to a pane that attaches later (docs/architecture.md).
  */
 export class ScreenReplay implements Disposable {
   private readonly terminal: InstanceType<typeof Terminal>;

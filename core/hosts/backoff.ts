@@ -1,4 +1,4 @@
-/** Reconnect timing (issue 5: exponential backoff with jitter, capped at 60 s). */
+/** Reconnect timing (exponential backoff with jitter, capped at 60 s). */
 export interface BackoffOptions {
   /** Delay scale of the first retry, in ms. */
   baseMs?: number;

@@ -11,7 +11,7 @@ export interface HostConnections {
   /** The live client of an online host; throws CorralError('unavailable') otherwise. */
   libvirt(hostId: string): LibvirtClient;
   /**
-   * The host's live ssh2 connection, to reach its VMs through it (jump host, issue 6); undefined
+   * The host's live ssh2 connection, to reach its VMs through it (jump host); undefined
    * for a host reached without SSH ("This computer"). Throws like libvirt() when not online.
    */
   ssh?(hostId: string): Client | undefined;

@@ -13,7 +13,7 @@ export interface HostSessionEvents {
 
 /**
  * One host's connection over time: connect, watch, and on a dropped link retry with backoff and
- * jitter (issue 5) until it is back; stop at problems only a person can fix (credentials, host
+ * jitter until it is back; stop at problems only a person can fix (credentials, host
  * key). Each attempt gets a generation number so a late answer from an abandoned attempt (after
  * reconnect() or dispose()) is closed instead of being taken for the current one.
  */

@@ -63,7 +63,7 @@ interface Entry {
 }
 
 /**
- * Hosts (issue 5): the configured hosts and "This computer", one {@link HostSession} each, their
+ * Hosts: the configured hosts and "This computer", one {@link HostSession} each, their
  * trusted keys and encrypted secrets. Implements the `hosts` contract and the
  * {@link HostConnections} seam that inventory and consoles use to reach libvirt.
  */

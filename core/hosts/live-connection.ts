@@ -29,7 +29,7 @@ export type Connector = () => Promise<LiveConnection>;
 
 /** Timings of a host connection; tests shorten them. */
 export interface ConnectionTiming {
-  /** ssh2 keepalive interval and count (issue 5: keepalive on). */
+  /** ssh2 keepalive interval and count (keepalive on). */
   sshKeepaliveMs: number;
   sshKeepaliveCountMax: number;
   /** libvirt's keepalive (our PINGs) interval and count. */
@@ -39,7 +39,7 @@ export interface ConnectionTiming {
   sshReadyTimeoutMs: number;
 }
 
-/** Dead links are noticed within ~12 s (issue 5 asks for "unreachable" within 20 s). */
+/** Dead links are noticed within ~12 s (a dropped host must read "unreachable" within 20 s). */
 export const DEFAULT_TIMING: ConnectionTiming = {
   sshKeepaliveMs: 4_000,
   sshKeepaliveCountMax: 2,

@@ -28,7 +28,7 @@ const CALLS_PER_HOST = 3;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * Who may use images (issue 6: everyone signed in lists, the administrator uploads, removes and
+ * Who may use images (everyone signed in lists, the administrator uploads, removes and
  * marks). AccountsService fits; without it calls are not checked and listings show every
  * candidate (tests of this service alone).
  */
@@ -59,7 +59,7 @@ interface Running {
 }
 
 /**
- * Base images (issue 6): volumes on the hosts that clusters' linked clones are made from. Lists
+ * Base images: volumes on the hosts that clusters' linked clones are made from. Lists
  * them per host, uploads new ones from the user's computer through a volume upload stream (the
  * partial volume is deleted on any failure), and removes unused ones.
  */

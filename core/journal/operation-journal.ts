@@ -17,7 +17,7 @@ import {
 } from '../persistence/data-problems';
 
 /**
- * An append-only journal of multi-step operations (issue 6: crash safety): one JSON line per
+ * An append-only journal of multi-step operations (crash safety): one JSON line per
  * change, each a whole snapshot of the operation, fsynced before the step it announces runs.
  * After a crash the last complete line of each operation is its state. A line that cannot be read
  * (a torn write when the crash hit mid-line, a hand edit) is set aside with the original file

@@ -2,7 +2,7 @@ import { el, type XmlElement } from '../xml/xml-element';
 
 /**
  * Corral's XML namespace in a domain's libvirt <metadata>. Ownership and cluster membership live
- * there, on the host, so two Corral instances see the same clusters (DESIGN.md, State).
+ * there, on the host, so two Corral instances see the same clusters (docs/architecture.md).
  * Written with VIR_DOMAIN_METADATA_ELEMENT semantics: one <corral:node> element.
  */
 export const CORRAL_METADATA_NS = 'https://corral.dev/xmlns/domain/1';

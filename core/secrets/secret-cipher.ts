@@ -1,7 +1,7 @@
 /**
  * Encrypts host secrets (passwords, key passphrases) at rest. The desktop uses the OS keychain
  * through Electron's safeStorage; the server a key file of its own. Secrets never leave core:
- * the contract only says whether one is stored (issue 5).
+ * the contract only says whether one is stored.
  */
 export interface SecretCipher {
   /** A short name for messages ("AES-256-GCM key file", "Electron safeStorage (kwallet5)"). */

@@ -85,7 +85,7 @@ export class VmService {
   }
 
   /**
-   * The one place the ownership check goes (issue 6: only the owner, or the administrator, acts
+   * The one place the ownership check goes (only the owner, or the administrator, acts
    * on a VM); runs before any libvirt call.
    */
   protected authorize(ref: VmRef, action: VmAction, ctx: CallContext): void {

@@ -134,7 +134,7 @@ export function connectSsh(opts: SshConnectOptions): Promise<Client> {
     ssh.once('ready', () => {
       ssh.off('error', onError);
       settled = true;
-      // LAB-NOTES: with Nagle on, small request/response traffic crawls.
+      // measured: with Nagle on, small request/response traffic crawls.
       ssh.setNoDelay(true);
       resolve(ssh);
     });

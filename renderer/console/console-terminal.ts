@@ -17,7 +17,7 @@ export type ConsoleStatus =
 const encoder = new TextEncoder();
 
 /**
- * A VM console's xterm and its stream, living outside React (DESIGN.md): components attach its
+ * A VM console's xterm and its stream, living outside React (docs/architecture.md): components attach its
  * element to show it and detach it when they unmount; the terminal, its scrollback and its
  * stream carry on meanwhile.
  */

@@ -19,7 +19,7 @@ test('logs in with the printed token and shows what core reports in About', asyn
 
   await page.getByLabel('Access token').fill(server.token);
   await page.getByRole('button', { name: 'Continue' }).click();
-  // Past the token gate, the first account is created (issue 6).
+  // Past the token gate, the first account is created.
   await signUpAdmin(page);
   const nav = page.getByRole('navigation', { name: 'Sections' });
   await expect(nav).toBeVisible();

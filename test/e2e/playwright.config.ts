@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// Debian's Chromium, never a downloaded browser; flags measured in shared/LAB-NOTES.md.
+// Debian's Chromium, never a downloaded browser; flags that keep it off the network this machine does not have.
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',

@@ -8,7 +8,7 @@ import type { GuestImage } from './image-builder';
 import type { LabHost } from './state';
 
 /**
- * The lab image's name as a base image in every lab host's "default" pool (issue 6): Corral lists
+ * The lab image's name as a base image in every lab host's "default" pool: Corral lists
  * it, and clusters are made of linked clones of it. Its kernel and initrd are the companion
  * volumes `<name>.kernel` / `<name>.initrd` that make it a direct-kernel-boot image.
  */

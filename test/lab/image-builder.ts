@@ -21,7 +21,7 @@ import { buildInitramfs, INITRAMFS_INIT, INITRAMFS_MODULES } from './initramfs';
 /** Bump when the recipe changes in a way the hash below cannot see. */
 const RECIPE_VERSION = 1;
 
-/** LAB-NOTES: `automake` is required or libopenmpi-dev stays unconfigured. */
+/** measured: `automake` is required or libopenmpi-dev stays unconfigured. */
 const PACKAGES = [
   'openssh-server',
   'openmpi-bin',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Where test guests' artefacts are cached, outside the repository (LAB-NOTES: build once per machine). */
+/** Where test guests' artefacts are cached, outside the repository (measured: build once per machine). */
 export const GUEST_CACHE_DIR = process.env.CORRAL_CACHE_DIR ?? '/var/cache/corral';
 
 export interface GuestKernel {
@@ -16,7 +16,7 @@ export interface GuestKernel {
 
 /**
  * Debian's current 6.1 kernel, extracted from its package rather than installed: `dpkg-deb -x`
- * takes seconds where an install spends ~47 s regenerating initramfs (LAB-NOTES).
+ * takes seconds where an install spends ~47 s regenerating initramfs (measured).
  */
 export function guestKernel(cacheDir: string = GUEST_CACHE_DIR): GuestKernel {
   const root = join(cacheDir, 'kernel');

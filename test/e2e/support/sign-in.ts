@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 
-/** The administrator every spec signs up first (issue 6: the first account administers). */
+/** The administrator every spec signs up first (the first account administers). */
 export const ADMIN = { username: 'admin', password: 'admin-password-e2e' } as const;
 
 const signInForm = (page: Page, title: string) => page.getByRole('form', { name: title });

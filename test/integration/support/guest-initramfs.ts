@@ -19,7 +19,7 @@ const INITTAB = [
   '::sysinit:/bin/busybox mount -t proc proc /proc',
   '::sysinit:/bin/busybox --install -s /bin',
   `::sysinit:/bin/busybox echo ${GUEST_READY_MARKER}`,
-  // Respawn: the first console EOF must not kill PID 1 (LAB-NOTES).
+  // Respawn: the first console EOF must not kill PID 1 (measured).
   'ttyS0::respawn:/bin/busybox sh',
   '',
 ].join('\n');

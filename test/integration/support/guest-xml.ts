@@ -11,7 +11,7 @@ export interface GuestSpec {
 }
 
 /**
- * Domain XML of a busybox guest: TCG (KVM hangs here), capped TB cache (LAB-NOTES: else
+ * Domain XML of a busybox guest: TCG (KVM hangs here), capped TB cache (measured: else
  * 1.4 GiB RSS), serial console on ttyS0.
  */
 export function guestDomainXml(g: GuestSpec): string {

@@ -71,7 +71,7 @@ async function ensureDaemon(
 
 /**
  * Starts virtlogd (libvirtd cannot start a guest without it) and libvirtd unless they answer (no
- * systemd here, LAB-NOTES); records their pids.
+ * systemd here, measured); records their pids.
  */
 export async function ensureLibvirtd(started: number[]): Promise<void> {
   const virtlogd = {
