@@ -1,0 +1,52 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+// uPlot's stylesheet as a file: the strict CSP allows the app's own style files only.
+import 'uplot/dist/uPlot.min.css';
+
+/**
+ * One uPlot canvas. uPlot sizes and places its elements through element.style (allowed by the
+ * CSP, unlike <style> elements, which it never creates). The chart is made once per mount;
+ * new data only redraws it, and the width follows the container when `height` alone is given.
+ */
+export function UPlotChart(props: {
+  options: (width: number) => uPlot.Options;
+  data: uPlot.AlignedData;
+  /** Fixed width (px); without it the chart fills its container. */
+  width?: number;
+  className?: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const { options, data, width } = props;
+  const dataRef = useRef(data);
+  dataRef.current = data;
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const w = width ?? Math.max(120, el.clientWidth);
+    const u = new uPlot(options(w), dataRef.current, el);
+    plot.current = u;
+    let ro: ResizeObserver | undefined;
+    if (width === undefined && typeof ResizeObserver !== 'undefined') {
+      ro = new ResizeObserver(() => {
+        const next = Math.max(120, el.clientWidth);
+        if (next !== u.width) u.setSize({ width: next, height: u.height });
+      });
+      ro.observe(el);
+    }
+    return () => {
+      ro?.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // The options are fixed for a chart's life; data changes go through setData below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [width]);
+
+  useEffect(() => {
+    plot.current?.setData(data);
+  }, [data]);
+
+  return <div ref={ref} className={props.className} />;
+}
