@@ -19,7 +19,10 @@ export function UPlotChart(props: {
   const plot = useRef<uPlot | null>(null);
   const { options, data, width } = props;
   const dataRef = useRef(data);
-  dataRef.current = data;
+  // Declared before the chart's effect, so a chart made again (new width) starts with the data.
+  useEffect(() => {
+    dataRef.current = data;
+  }, [data]);
 
   useEffect(() => {
     const el = ref.current;
@@ -40,9 +43,8 @@ export function UPlotChart(props: {
       u.destroy();
       plot.current = null;
     };
-    // The options are fixed for a chart's life; data changes go through setData below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [width]);
+    // New options (another scale) make a new chart; new data only redraws (below).
+  }, [width, options]);
 
   useEffect(() => {
     plot.current?.setData(data);

@@ -11,12 +11,17 @@ export function useLoadSeries(subject: StatsSubject): {
 } {
   const history = loadHistoryOf(useClient());
   const key = subjectKey(subject);
+  // A new object each render names the same subject: follow the key (and, for a VM, the host
+  // it is on now), not the object.
   const hostId = subject.hostId;
+  const uuid = subject.kind === 'vm' ? subject.uuid : undefined;
   const subscribe = useCallback(
-    (listener: () => void) => history.subscribe(subject, listener),
-    // The subject is identified by its key (and, for a VM, the host it is on now).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [history, key, hostId],
+    (listener: () => void) =>
+      history.subscribe(
+        uuid === undefined ? { kind: 'host', hostId } : { kind: 'vm', hostId, uuid },
+        listener,
+      ),
+    [history, hostId, uuid],
   );
   const series = useSyncExternalStore(subscribe, () => history.get(key));
   return { series, history };
