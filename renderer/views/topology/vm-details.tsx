@@ -116,7 +116,7 @@ export function VmDetails({ vm }: { vm: Vm }) {
       {vm.disks.length === 0 ? (
         <p>No disks.</p>
       ) : (
-        <Table aria-label={`Disks of ${vm.name}`} variant="compact">
+        <Table aria-label={`Disks of ${vm.name}`} variant="compact" role="table">
           <Thead>
             <Tr>
               <Th>Target</Th>
@@ -145,7 +145,7 @@ export function VmDetails({ vm }: { vm: Vm }) {
       {vm.nics.length === 0 ? (
         <p>No network interfaces.</p>
       ) : (
-        <Table aria-label={`Network interfaces of ${vm.name}`} variant="compact">
+        <Table aria-label={`Network interfaces of ${vm.name}`} variant="compact" role="table">
           <Thead>
             <Tr>
               <Th>MAC</Th>

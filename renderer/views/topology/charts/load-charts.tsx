@@ -29,6 +29,21 @@ export function latestText(metric: LoadMetric, value: number | undefined, maxKiB
   return maxKiB ? `${formatKiB(value)} of ${formatKiB(maxKiB)}` : formatKiB(value);
 }
 
+/**
+ * The x scale: always the whole window up to the newest sample, so a chart shows the last
+ * minutes at one fixed width, however many samples there are yet.
+ */
+function timeScale(windowMs: number): uPlot.Scale {
+  const span = windowMs / 1000;
+  return {
+    time: true,
+    range: (_u, _min, max) => {
+      const end = max ?? Math.floor(Date.now() / 1000);
+      return [end - span, end];
+    },
+  };
+}
+
 function useChart(subject: StatsSubject, metric: LoadMetric, maxKiB: number | undefined) {
   const { series, history } = useLoadSeries(subject);
   const key = metric === 'cpu' ? 'cpu' : 'memoryKiB';
@@ -40,7 +55,7 @@ function useChart(subject: StatsSubject, metric: LoadMetric, maxKiB: number | un
   const points = series.t.length;
   const value = latest(series, key);
   const minutes = Math.round(history.windowMs / 60_000);
-  return { data, points, value, unit, minutes };
+  return { data, points, value, unit, minutes, windowMs: history.windowMs };
 }
 
 /**
@@ -56,7 +71,7 @@ export function Sparkline(props: {
   maxKiB?: number;
 }) {
   const { subject, metric, label, maxKiB } = props;
-  const { data, points, value, unit, minutes } = useChart(subject, metric, maxKiB);
+  const { data, points, value, unit, minutes, windowMs } = useChart(subject, metric, maxKiB);
   const top = metric === 'cpu' ? 100 : (maxKiB ?? 0) * (unit?.perKiB ?? 1);
   const options = useMemo(
     () =>
@@ -68,7 +83,7 @@ export function Sparkline(props: {
         legend: { show: false },
         select: { show: false, left: 0, top: 0, width: 0, height: 0 },
         scales: {
-          x: { time: true },
+          x: timeScale(windowMs),
           y: { range: [0, top > 0 ? top : null] as uPlot.Range.MinMax },
         },
         axes: [{ show: false }, { show: false }],
@@ -82,7 +97,7 @@ export function Sparkline(props: {
           },
         ],
       }),
-    [metric, top],
+    [metric, top, windowMs],
   );
   const text = `${label}, last ${minutes} minutes: ${latestText(metric, value, maxKiB)}`;
   return (
@@ -111,7 +126,7 @@ export function LoadChart(props: {
   testId?: string;
 }) {
   const { subject, metric, title, maxKiB } = props;
-  const { data, points, value, unit, minutes } = useChart(subject, metric, maxKiB);
+  const { data, points, value, unit, minutes, windowMs } = useChart(subject, metric, maxKiB);
   const top = metric === 'cpu' ? 100 : (maxKiB ?? 0) * (unit?.perKiB ?? 1);
   const unitName = metric === 'cpu' ? '%' : unit!.name;
   const options = useMemo(
@@ -126,7 +141,7 @@ export function LoadChart(props: {
           legend: { show: false },
           cursor: { drag: { x: false, y: false } },
           scales: {
-            x: { time: true },
+            x: timeScale(windowMs),
             y: { range: [0, top > 0 ? top : null] as uPlot.Range.MinMax },
           },
           axes: [
@@ -135,7 +150,7 @@ export function LoadChart(props: {
               stroke: ink,
               grid,
               ticks: grid,
-              size: 56,
+              size: 72,
               values: (_u, splits) =>
                 splits.map((v) => (metric === 'cpu' ? `${v}%` : `${+v.toFixed(1)} ${unitName}`)),
             },
@@ -152,7 +167,7 @@ export function LoadChart(props: {
           ],
         };
       },
-    [metric, top, unitName],
+    [metric, top, unitName, windowMs],
   );
   const now = latestText(metric, value, maxKiB);
   const text = `${title}, last ${minutes} minutes, in ${unitName}: ${now}`;
