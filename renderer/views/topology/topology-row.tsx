@@ -144,6 +144,7 @@ function VmRow({ vm }: { vm: Vm }) {
         isInline
         className="trow-name"
         aria-pressed={selected}
+        title={vm.name}
         onClick={() => select(selected ? undefined : key)}
       >
         {vm.name}

@@ -108,7 +108,7 @@ export function Sparkline(props: {
       title={text}
       data-points={points}
     >
-      <UPlotChart options={options} data={data} width={64} />
+      <UPlotChart options={options} data={data} width={64} deferMs={150} />
     </span>
   );
 }

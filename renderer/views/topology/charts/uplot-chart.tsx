@@ -13,11 +13,16 @@ export function UPlotChart(props: {
   data: uPlot.AlignedData;
   /** Fixed width (px); without it the chart fills its container. */
   width?: number;
+  /**
+   * Make the chart a moment after mounting, not at once: rows that scroll past quickly never
+   * pay for one, so a fast scroll through thousands of rows stays within its frames.
+   */
+  deferMs?: number;
   className?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const { options, data, width } = props;
+  const { options, data, width, deferMs } = props;
   const dataRef = useRef(data);
   // Declared before the chart's effect, so a chart made again (new width) starts with the data.
   useEffect(() => {
@@ -27,24 +32,31 @@ export function UPlotChart(props: {
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const w = width ?? Math.max(120, el.clientWidth);
-    const u = new uPlot(options(w), dataRef.current, el);
-    plot.current = u;
+    let u: uPlot | undefined;
     let ro: ResizeObserver | undefined;
-    if (width === undefined && typeof ResizeObserver !== 'undefined') {
-      ro = new ResizeObserver(() => {
-        const next = Math.max(120, el.clientWidth);
-        if (next !== u.width) u.setSize({ width: next, height: u.height });
-      });
-      ro.observe(el);
-    }
+    const make = () => {
+      const w = width ?? Math.max(120, el.clientWidth);
+      const made = new uPlot(options(w), dataRef.current, el);
+      u = made;
+      plot.current = made;
+      if (width === undefined && typeof ResizeObserver !== 'undefined') {
+        ro = new ResizeObserver(() => {
+          const next = Math.max(120, el.clientWidth);
+          if (next !== made.width) made.setSize({ width: next, height: made.height });
+        });
+        ro.observe(el);
+      }
+    };
+    const timer = deferMs === undefined ? undefined : setTimeout(make, deferMs);
+    if (deferMs === undefined) make();
     return () => {
+      clearTimeout(timer);
       ro?.disconnect();
-      u.destroy();
+      u?.destroy();
       plot.current = null;
     };
     // New options (another scale) make a new chart; new data only redraws (below).
-  }, [width, options]);
+  }, [width, options, deferMs]);
 
   useEffect(() => {
     plot.current?.setData(data);
