@@ -226,6 +226,11 @@ describe('accounts: ownership is enforced in core before any libvirt call', () =
     expect(await alice.accounts.names({})).toEqual({ [aliceId]: 'alice' });
     expect(Object.values(await bob.accounts.names({}))).toEqual(['bob']);
     await expect(nobody.accounts.names({})).rejects.toMatchObject({ code: 'unauthenticated' });
+    // A cluster's owner comes with the name, for its owner and for the administrator.
+    const owned = async (c: typeof alice) =>
+      (await c.clusters.list({})).find((x) => x.name === `${prefix}-c`);
+    expect(await owned(alice)).toMatchObject({ ownerId: aliceId, ownerName: 'alice' });
+    expect(await owned(admin)).toMatchObject({ ownerId: aliceId, ownerName: 'alice' });
   });
 
   it("another user's vm.act and console.open are refused with no libvirt call", async () => {
