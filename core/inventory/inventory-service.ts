@@ -156,7 +156,14 @@ export class InventoryService implements Disposable {
   ): Disposable {
     return this.samples.on(({ sample, owners }) => {
       if (!viewer.signedIn()) return;
-      const vms = sample.vms.filter((_, i) => viewer.canSee(owners[i]));
+      // Asked once per owner, not once per VM: a host's VMs mostly share a few owners.
+      const seen = new Map<string | undefined, boolean>();
+      const canSee = (owner: string | undefined) => {
+        let yes = seen.get(owner);
+        if (yes === undefined) seen.set(owner, (yes = viewer.canSee(owner)));
+        return yes;
+      };
+      const vms = sample.vms.filter((_, i) => canSee(owners[i]));
       listener(vms.length === sample.vms.length ? sample : { ...sample, vms });
     });
   }

@@ -23,8 +23,8 @@ export class StatsHistory {
   private lastPrune = -Infinity;
 
   constructor(readonly options: StatsHistoryOptions) {
-    if (!(options.periodMs > 0) || !(options.windowMs >= options.periodMs)) {
-      throw new RangeError('the stats window must be at least one positive period');
+    if (!(options.periodMs > 0) || !(options.windowMs > 0)) {
+      throw new RangeError('the stats window and period must be positive');
     }
     // One more than the window holds, so a full window survives a sample landing a bit early.
     this.capacity = Math.ceil(options.windowMs / options.periodMs) + 1;

@@ -95,7 +95,9 @@ describe('StatsHistory', () => {
     expect(h.host('h1').t).toEqual([]);
   });
 
-  it('refuses a window shorter than one period', () => {
-    expect(() => new StatsHistory({ windowMs: 10, periodMs: 3_000 })).toThrow(RangeError);
+  it('refuses a window or period that is not positive; a period longer than the window is fine', () => {
+    expect(() => new StatsHistory({ windowMs: 0, periodMs: 3_000 })).toThrow(RangeError);
+    expect(() => new StatsHistory({ windowMs: 60_000, periodMs: -1 })).toThrow(RangeError);
+    expect(new StatsHistory({ windowMs: 60_000, periodMs: 3_600_000 }).capacity).toBe(2);
   });
 });
