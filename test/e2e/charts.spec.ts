@@ -72,7 +72,7 @@ test.beforeAll(async ({ browser }) => {
   const { dom } = await libvirt.call('domainDefineXmlFlags', { xml, flags: 0 });
   await libvirt.call('domainCreateWithFlags', { dom, flags: 0 });
 
-  page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await recordCspViolations(page);
   await enterAsAdmin(page, server);
   await openTopology(page);
