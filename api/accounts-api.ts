@@ -33,4 +33,9 @@ export const accountsApi = {
   logOut: method(z.object({}).strict(), z.object({})),
   /** Who this session is, and whether any account exists yet (to offer sign-up first). */
   me: method(z.object({}).strict(), z.object({ user: User.nullable(), hasAccounts: z.boolean() })),
+  /**
+   * User names by id, to show an owner by name: the administrator gets every account's, a user
+   * only their own.
+   */
+  names: method(z.object({}).strict(), z.record(z.string(), z.string())),
 } as const;

@@ -106,6 +106,40 @@ export const InventoryDelta = z.object({
 });
 export type InventoryDelta = z.infer<typeof InventoryDelta>;
 
+/** Whose load history to read: a host, or a VM (by its UUID; `hostId` is where it runs now). */
+export const StatsSubject = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('host'), hostId: HostId }).strict(),
+  z.object({ kind: z.literal('vm'), hostId: HostId, uuid: DomainUuid }).strict(),
+]);
+export type StatsSubject = z.infer<typeof StatsSubject>;
+
+/** Load over time, oldest first, as parallel arrays (what a chart plots). */
+export const StatsSeries = z.object({
+  /** Epoch ms of each sample. */
+  t: z.array(z.number()),
+  /** CPU use 0-100 (a VM: share of all its vCPUs); null where it is not known. */
+  cpu: z.array(z.number().nullable()),
+  /** Memory in use, KiB (a VM: its balloon's size); null where it is not known. */
+  memoryKiB: z.array(z.number().nullable()),
+});
+export type StatsSeries = z.infer<typeof StatsSeries>;
+
+/** One stats period of one host: its load and that of each running VM the viewer may see. */
+export const StatsSample = z.object({
+  hostId: HostId,
+  /** Epoch ms. */
+  at: z.number(),
+  host: z.object({ cpu: z.number(), memoryKiB: z.number() }),
+  vms: z.array(
+    z.object({
+      uuid: DomainUuid,
+      cpu: z.number().nullable(),
+      memoryKiB: z.number().nullable(),
+    }),
+  ),
+});
+export type StatsSample = z.infer<typeof StatsSample>;
+
 export const VmAction = z.enum(['start', 'shutdown', 'force-off', 'reboot']);
 export type VmAction = z.infer<typeof VmAction>;
 
@@ -117,6 +151,16 @@ export const inventoryApi = {
   ),
   /** Live changes: lifecycle events at once, stats every few seconds. */
   onChanged: event(InventoryDelta),
+  /**
+   * The load of hosts and VMs over the last minutes (`windowMs`), one sample per `periodMs`,
+   * in the order asked. A VM only for its owner or the administrator (`not-found` otherwise).
+   */
+  history: method(
+    z.object({ subjects: z.array(StatsSubject).max(500) }).strict(),
+    z.object({ windowMs: z.number(), periodMs: z.number(), series: z.array(StatsSeries) }),
+  ),
+  /** Each host's load sample as it is taken: what extends a history read with `history`. */
+  onSamples: event(StatsSample),
 } as const;
 
 export const vmApi = {

@@ -168,6 +168,7 @@ export class CorralCore implements Disposable {
           return {};
         },
         me: (_, ctx) => this.accounts.me(ctx),
+        names: (_, ctx) => (user(ctx), this.accounts.userNames(ctx)),
       },
       hosts: {
         // Any signed-in user reads hosts (placement needs them); only the administrator changes.
@@ -204,6 +205,13 @@ export class CorralCore implements Disposable {
         // Filtered per user: a user sees their own VMs, the administrator all.
         snapshot: (_, ctx) => (user(ctx), this.inventory.snapshot(viewer(ctx))),
         onChanged: (emit, ctx) => (user(ctx), this.inventory.onChanged(emit, viewer(ctx))),
+        // A VM's load only for its owner or the administrator, checked before anything is read.
+        history: ({ subjects }, ctx) => {
+          user(ctx);
+          for (const s of subjects) if (s.kind === 'vm') this.vmAccess.require(s, ctx);
+          return this.inventory.historyOf(subjects);
+        },
+        onSamples: (emit, ctx) => (user(ctx), this.inventory.onSamples(emit, viewer(ctx))),
       },
       vm: {
         // Ownership: VmService.authorize (from vmAccess), before any libvirt call.
@@ -225,7 +233,12 @@ export class CorralCore implements Disposable {
       },
       clusters: {
         // Checks: ClusterService (accounts.requireUser, then ownership), before any libvirt call.
-        list: (_, ctx) => this.clusters.list(ctx),
+        // Owners by name, as far as the caller may know them (accounts.userNames).
+        list: async (_, ctx) => {
+          const clusters = await this.clusters.list(ctx);
+          const names = this.accounts.userNames(ctx);
+          return clusters.map((c) => ({ ...c, ownerName: names[c.ownerId] ?? c.ownerName }));
+        },
         preview: (spec, ctx) => this.clusters.preview(spec, ctx),
         create: (spec, ctx) => this.clusters.create(spec, ctx),
         previewAddNodes: (input, ctx) => this.clusters.previewAddNodes(input, ctx),

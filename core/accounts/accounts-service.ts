@@ -111,6 +111,17 @@ export class AccountsService {
     return { user: account ? toUser(account) : null, hasAccounts: this.store.all().length > 0 };
   }
 
+  /**
+   * User names by id, as far as the caller may know them: the administrator every account's, a
+   * user only their own (other users' names are theirs to keep). Empty when not signed in.
+   */
+  userNames(ctx: CallContext): Record<string, string> {
+    const { user } = this.me(ctx);
+    if (!user) return {};
+    if (user.role !== 'admin') return { [user.id]: user.username };
+    return Object.fromEntries(this.store.all().map((a) => [a.id, a.username]));
+  }
+
   /** The caller, or an `unauthenticated` error: every protected operation starts here. */
   requireUser(ctx: CallContext): User {
     const { user } = this.me(ctx);

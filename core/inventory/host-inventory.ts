@@ -26,6 +26,8 @@ export interface InventorySink {
   upsert(vm: Vm): void;
   remove(ref: VmRef): void;
   reset(hostId: string, vms: readonly Vm[]): void;
+  /** One stats period's figures (every VM, changed or not), for the load history. */
+  samples?(at: number, facts: HostFacts, vms: readonly Vm[]): void;
 }
 
 /** Timings of the live inventory. */
@@ -396,6 +398,10 @@ export class HostInventory implements Disposable {
           continue;
         }
         if (this.applySample(k, s.params, s.atNs)) this.sink.upsert(k.vm);
+      }
+      if (this.facts) {
+        const vms = [...this.known.values()].map((k) => k.vm);
+        this.sink.samples?.(Date.now(), this.facts, vms);
       }
       // Domains the host no longer reports vanished without an event we saw.
       for (const [uuid, k] of this.known) {

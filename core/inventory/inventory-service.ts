@@ -1,15 +1,26 @@
-import type { HostFacts, InventoryDelta, Vm, VmRef } from '../../api/inventory-api';
+import type {
+  HostFacts,
+  InventoryDelta,
+  StatsSample,
+  StatsSeries,
+  StatsSubject,
+  Vm,
+  VmRef,
+} from '../../api/inventory-api';
 import { DisposableStore, toDisposable, type Disposable } from '../../api/disposable';
 import { Emitter } from '../../api/emitter';
 import type { LibvirtClient } from '../../native/libvirt';
 import type { HostConnections } from '../hosts/host-connections';
 import { DeltaBatcher } from './delta-batcher';
 import { HostInventory, type InventoryTimings } from './host-inventory';
+import { StatsHistory } from './stats-history';
 
 /** Options of {@link InventoryService}. */
 export interface InventoryServiceOptions extends Partial<InventoryTimings> {
   /** Window in which changes are gathered into one delta (ms). */
   batchMs?: number;
+  /** How far back the load history of hosts and VMs reaches (ms). */
+  historyWindowMs?: number;
   log?: (message: string) => void;
 }
 
@@ -60,6 +71,12 @@ export class InventoryService implements Disposable {
   private hosts: HostConnections | undefined;
   /** Each known VM's owner (membership metadata), kept until its removal has been emitted. */
   private readonly owners = new Map<string, string | undefined>();
+  /** Recent load per host and per VM UUID, so a chart opened now has its past at once. */
+  private readonly history: StatsHistory;
+  private readonly samples = new Emitter<{
+    sample: StatsSample;
+    owners: Array<string | undefined>;
+  }>();
 
   constructor(hosts?: HostConnections, options: InventoryServiceOptions = {}) {
     this.timings = {
@@ -67,6 +84,10 @@ export class InventoryService implements Disposable {
       addressIntervalMs: options.addressIntervalMs ?? 10_000,
     };
     this.log = options.log ?? (() => {});
+    this.history = new StatsHistory({
+      windowMs: options.historyWindowMs ?? 15 * 60_000,
+      periodMs: this.timings.statsIntervalMs,
+    });
     this.batcher = this.store.add(
       new DeltaBatcher((d) => {
         this.changed.fire(d);
@@ -125,6 +146,43 @@ export class InventoryService implements Disposable {
   }
 
   /**
+   * Load histories in the order asked. The caller has checked that the viewer may see each VM
+   * (core/corral-core: the owner or the administrator); hosts are shown to every signed-in user.
+   */
+  historyOf(subjects: readonly StatsSubject[]): {
+    windowMs: number;
+    periodMs: number;
+    series: StatsSeries[];
+  } {
+    return {
+      windowMs: this.history.options.windowMs,
+      periodMs: this.history.options.periodMs,
+      series: subjects.map((s) =>
+        s.kind === 'host' ? this.history.host(s.hostId) : this.history.vm(s.uuid),
+      ),
+    };
+  }
+
+  /** Each host's load sample as it is taken, with only the VMs `viewer` may see. */
+  onSamples(
+    listener: (sample: StatsSample) => void,
+    viewer: InventoryViewer = EVERYONE,
+  ): Disposable {
+    return this.samples.on(({ sample, owners }) => {
+      if (!viewer.signedIn()) return;
+      // Asked once per owner, not once per VM: a host's VMs mostly share a few owners.
+      const seen = new Map<string | undefined, boolean>();
+      const canSee = (owner: string | undefined) => {
+        let yes = seen.get(owner);
+        if (yes === undefined) seen.set(owner, (yes = viewer.canSee(owner)));
+        return yes;
+      };
+      const vms = sample.vms.filter((_, i) => canSee(owners[i]));
+      listener(vms.length === sample.vms.length ? sample : { ...sample, vms });
+    });
+  }
+
+  /**
    * The owner of a VM from its cached membership metadata; undefined when it has none or is not
    * known (issue 6: ownership checks decide from this, before any libvirt call).
    */
@@ -148,6 +206,7 @@ export class InventoryService implements Disposable {
     this.entries.clear();
     this.store.dispose();
     this.changed.clear();
+    this.samples.clear();
   }
 
   private hostOnline(hostId: string, client: LibvirtClient): void {
@@ -196,10 +255,37 @@ export class InventoryService implements Disposable {
     this.entries.delete(hostId);
     this.batcher.removeHost(hostId);
     this.forgetOwners(hostId);
+    this.history.forgetHost(hostId);
   }
 
   private forgetOwners(hostId: string): void {
     for (const k of [...this.owners.keys()]) if (k.startsWith(`${hostId}/`)) this.owners.delete(k);
+  }
+
+  /** Keeps one period's figures in the history and tells the subscribers. */
+  private recordSamples(hostId: string, at: number, facts: HostFacts, vms: readonly Vm[]): void {
+    const host = {
+      cpu: facts.cpuPercent,
+      memoryKiB: Math.max(0, facts.memoryKiB - facts.freeMemoryKiB),
+    };
+    this.history.recordHost(hostId, { at, ...host });
+    const sample: StatsSample = { hostId, at, host, vms: [] };
+    const owners: Array<string | undefined> = [];
+    for (const vm of vms) {
+      // Only a running VM has a load; a stopped one leaves a gap in its history.
+      if (vm.state !== 'running') continue;
+      // CPU as a share of all the VM's vCPUs, 0-100 like the host's.
+      const cpu = vm.cpuPercent === undefined ? null : vm.cpuPercent / Math.max(1, vm.vcpus);
+      const point = {
+        uuid: vm.uuid,
+        cpu: cpu === null ? null : Math.round(cpu * 10) / 10,
+        memoryKiB: vm.memoryKiB,
+      };
+      this.history.recordVm(vm.uuid, { at, cpu: point.cpu ?? NaN, memoryKiB: vm.memoryKiB });
+      sample.vms.push(point);
+      owners.push(vm.membership?.owner);
+    }
+    this.samples.fire({ sample, owners });
   }
 
   private sinkFor(hostId: string) {
@@ -216,6 +302,8 @@ export class InventoryService implements Disposable {
         vms.forEach(own);
         b.reset(id, vms);
       },
+      samples: (at: number, facts: HostFacts, vms: readonly Vm[]) =>
+        mine() && this.recordSamples(hostId, at, facts, vms),
     };
   }
 }

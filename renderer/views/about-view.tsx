@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AdminNotice, SystemInfo } from '../../api/corral-api';
 import { useClient } from '../app/client-context';
+import { TimeAgo } from '../app/time-ago';
 
 /** Shows what `system.info` returned, each value labelled for people and tests alike. */
 export function AboutView() {
@@ -43,7 +44,7 @@ export function AboutView() {
           <ul data-testid="about-notices">
             {notices.map((n, i) => (
               <li key={i}>
-                <time dateTime={n.at}>{new Date(n.at).toLocaleString()}</time>: {n.message}
+                <TimeAgo when={n.at} />: {n.message}
               </li>
             ))}
           </ul>

@@ -194,6 +194,40 @@ describe('accounts: ownership is enforced in core before any libvirt call', () =
     await expect(nobody.inventory.snapshot({})).rejects.toMatchObject({ code: 'unauthenticated' });
   });
 
+  it("a VM's load history is read by its owner and the administrator only; a host's by anyone signed in", async () => {
+    const vm = (dom: DomainRef) => ({ subjects: [{ kind: 'vm' as const, ...ref(dom) }] });
+    const answer = await alice.inventory.history(vm(owned));
+    expect(answer.series).toHaveLength(1);
+    expect(answer.windowMs).toBe(15 * 60_000);
+    await expect(admin.inventory.history(vm(owned))).resolves.toMatchObject({ series: [{}] });
+    await expect(admin.inventory.history(vm(foreign))).resolves.toMatchObject({ series: [{}] });
+    const refused = await rejectionOf(bob.inventory.history(vm(owned)));
+    expect(refused).toMatchObject({ code: 'not-found' });
+    expect((refused as Error).message).not.toContain(`${prefix}-owned`);
+    // One foreign VM among the subjects refuses the whole call.
+    const mixed = { subjects: [...vm(owned).subjects, ...vm(foreign).subjects] };
+    await expect(alice.inventory.history(mixed)).rejects.toMatchObject({ code: 'not-found' });
+    const hostSubject = { subjects: [{ kind: 'host' as const, hostId: HOST }] };
+    await expect(bob.inventory.history(hostSubject)).resolves.toMatchObject({ series: [{}] });
+    await expect(nobody.inventory.history(hostSubject)).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+  });
+
+  it('owner names: the administrator resolves every account, a user only their own', async () => {
+    const all = await admin.accounts.names({});
+    expect(all[aliceId]).toBe('alice');
+    expect(Object.values(all)).toEqual(expect.arrayContaining(['root-admin', 'alice', 'bob']));
+    expect(await alice.accounts.names({})).toEqual({ [aliceId]: 'alice' });
+    expect(Object.values(await bob.accounts.names({}))).toEqual(['bob']);
+    await expect(nobody.accounts.names({})).rejects.toMatchObject({ code: 'unauthenticated' });
+    // A cluster's owner comes with the name, for its owner and for the administrator.
+    const owned = async (c: typeof alice) =>
+      (await c.clusters.list({})).find((x) => x.name === `${prefix}-c`);
+    expect(await owned(alice)).toMatchObject({ ownerId: aliceId, ownerName: 'alice' });
+    expect(await owned(admin)).toMatchObject({ ownerId: aliceId, ownerName: 'alice' });
+  });
+
   it("another user's vm.act and console.open are refused with no libvirt call", async () => {
     for (const action of ['start', 'force-off', 'reboot', 'shutdown'] as const) {
       const calls = await callsDuring(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { InventoryDelta, Vm } from '../../api/inventory-api';
+import type { InventoryDelta, StatsSample, Vm } from '../../api/inventory-api';
 import { CorralError } from '../../api/errors';
 import { InventoryService } from '../../core/inventory/inventory-service';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
@@ -211,6 +211,42 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
         seen.flatMap((d) => d.hosts).find((x) => x.cpuPercent > 0),
       );
       expect(h.cpuPercent).toBeLessThanOrEqual(100);
+    } finally {
+      fast.dispose();
+    }
+  });
+
+  it('keeps a bounded load history per host and per VM UUID from what it polls, and tells each sample', async () => {
+    const uuid = byName(names.guest)!.uuid;
+    // Five periods of history: the rings wrap within this test.
+    const fast = new InventoryService(host, {
+      statsIntervalMs: 300,
+      addressIntervalMs: 3_600_000,
+      historyWindowMs: 1_500,
+    });
+    const samples: StatsSample[] = [];
+    fast.onSamples((s) => samples.push(s));
+    try {
+      await waitUntil('ten stats periods', 60_000, () => samples.length >= 10 || undefined);
+      const withGuest = samples.filter((s) => s.vms.some((v) => v.uuid === uuid));
+      expect(withGuest.length).toBeGreaterThan(0);
+      const point = withGuest.at(-1)!.vms.find((v) => v.uuid === uuid)!;
+      expect(point.memoryKiB).toBeGreaterThan(0);
+      // Only running VMs have a load: the inactive ones are not in the samples.
+      const inactive = [names.a, names.b].map((n) => byName(n)!.uuid);
+      expect(samples.flatMap((s) => s.vms).some((v) => inactive.includes(v.uuid))).toBe(false);
+
+      const [hostSeries, vmSeries] = fast.historyOf([
+        { kind: 'host', hostId: HOST },
+        { kind: 'vm', hostId: HOST, uuid: uuid.toUpperCase() },
+      ]).series;
+      for (const series of [hostSeries!, vmSeries!]) {
+        expect(series.t.length).toBeGreaterThan(1);
+        expect(series.t.length).toBeLessThanOrEqual(1_500 / 300 + 1);
+        expect([...series.t].sort((x, y) => x - y)).toEqual(series.t);
+      }
+      expect(hostSeries!.t.at(-1)).toBe(samples.at(-1)!.at);
+      expect(vmSeries!.memoryKiB.at(-1)).toBeGreaterThan(0);
     } finally {
       fast.dispose();
     }

@@ -1,14 +1,12 @@
+import { Button, Label } from '@patternfly/react-core';
+import { AngleDownIcon, AngleRightIcon, InfoCircleIcon } from '@patternfly/react-icons';
 import type { HostFacts, Vm } from '../../../api/inventory-api';
+import { TimeAgo } from '../../app/time-ago';
+import { Sparkline } from './charts/load-charts';
 import { vmKey } from './inventory-reducer';
 import { ResourceBar, formatKiB } from './resource-bar';
-import {
-  NO_CLUSTER,
-  clockTime,
-  hostLabel,
-  stateLabel,
-  stateTone,
-  type TopologyRow,
-} from './topology-rows';
+import { StateLabel } from './state-label';
+import { NO_CLUSTER, hostLabel, type TopologyRow } from './topology-rows';
 import { useTopologyStore } from './topology-store';
 import { VmActionError, VmActions } from './vm-actions';
 
@@ -28,45 +26,58 @@ function Toggle({ groupKey, label }: { groupKey: string; label: string }) {
   const open = useTopologyStore((s) => !s.collapsed.has(groupKey));
   const toggle = useTopologyStore((s) => s.toggle);
   return (
-    <button
-      type="button"
+    <Button
+      variant="plain"
+      size="sm"
       className="tree-toggle"
       aria-expanded={open}
       aria-label={`${open ? 'Collapse' : 'Expand'} ${label}`}
+      icon={open ? <AngleDownIcon /> : <AngleRightIcon />}
       onClick={() => toggle(groupKey)}
-    >
-      {open ? '▾' : '▸'}
-    </button>
+    />
   );
 }
 
-/** A host's status as words. */
+/** A host's status as words (the time of a drop is shown beside it, relative). */
 export function hostStateText(facts?: HostFacts): string {
   if (!facts) return 'connecting';
-  if (facts.stale) {
-    const since = facts.staleSince ? ` since ${clockTime(facts.staleSince)}` : '';
-    return `unreachable${since}`;
-  }
-  return 'online';
+  return facts.stale ? 'unreachable' : 'online';
+}
+
+/** A host's status as a label: "online", "unreachable since 3 min ago" (exact time on hover). */
+export function HostStateLabel({ facts, testId }: { facts?: HostFacts; testId?: string }) {
+  const status = facts?.stale ? 'danger' : facts ? 'success' : 'info';
+  return (
+    <Label status={status} isCompact data-testid={testId}>
+      {hostStateText(facts)}
+      {facts?.stale && facts.staleSince && (
+        <>
+          {' since '}
+          <TimeAgo when={facts.staleSince} />
+        </>
+      )}
+    </Label>
+  );
 }
 
 function HostRow({ row }: { row: Extract<TopologyRow, { kind: 'host' }> }) {
   const names = useTopologyStore((s) => s.hostNames);
+  const shown = useTopologyStore((s) => s.selectedHost === row.hostId);
+  const selectHost = useTopologyStore((s) => s.selectHost);
   const f = row.facts;
   const label = hostLabel(row.hostId, f, names);
   const used = f ? f.memoryKiB - f.freeMemoryKiB : 0;
+  const subject = { kind: 'host', hostId: row.hostId } as const;
   return (
-    <div className="trow trow-host" data-testid={`host-${label}`}>
+    <div
+      className={shown ? 'trow trow-host selected' : 'trow trow-host'}
+      data-testid={`host-${label}`}
+    >
       <Toggle groupKey={row.key} label={label} />
       <span className="trow-name" role="heading" aria-level={2}>
         {label}
       </span>
-      <span
-        className={`badge badge-${f?.stale ? 'unknown' : f ? 'ok' : 'warn'}`}
-        data-testid={`host-${label}-state`}
-      >
-        {hostStateText(f)}
-      </span>
+      <HostStateLabel facts={f} testId={`host-${label}-state`} />
       <span className="trow-meta">
         {row.vmCount} {row.vmCount === 1 ? 'VM' : 'VMs'}
         {f ? ` · ${f.cpus} CPUs` : ''}
@@ -78,13 +89,29 @@ function HostRow({ row }: { row: Extract<TopologyRow, { kind: 'host' }> }) {
             percent={f.memoryKiB > 0 ? (used / f.memoryKiB) * 100 : 0}
             text={`${formatKiB(used)} / ${formatKiB(f.memoryKiB)}`}
           />
+          <Sparkline
+            subject={subject}
+            metric="memory"
+            label={`Memory of ${label}`}
+            maxKiB={f.memoryKiB}
+          />
           <ResourceBar
             label={`CPU use on ${label}`}
             percent={f.cpuPercent}
             text={`CPU ${Math.round(f.cpuPercent)}%`}
           />
+          <Sparkline subject={subject} metric="cpu" label={`CPU of ${label}`} />
         </>
       )}
+      <Button
+        variant="plain"
+        size="sm"
+        className="trow-end"
+        aria-label={`Details of host ${label}`}
+        aria-pressed={shown}
+        icon={<InfoCircleIcon />}
+        onClick={() => selectHost(shown ? undefined : row.hostId)}
+      />
     </div>
   );
 }
@@ -106,32 +133,36 @@ function VmRow({ vm }: { vm: Vm }) {
   const key = vmKey(vm);
   const selected = useTopologyStore((s) => s.selected === key);
   const select = useTopologyStore((s) => s.select);
-  const cpu = vm.cpuPercent;
+  const subject = { kind: 'vm', hostId: vm.hostId, uuid: vm.uuid } as const;
   return (
     <div
       className={selected ? 'trow trow-vm selected' : 'trow trow-vm'}
       data-testid={`vm-${vm.name}`}
     >
-      <button
-        type="button"
-        className="trow-name link"
+      <Button
+        variant="link"
+        isInline
+        className="trow-name"
         aria-pressed={selected}
+        title={vm.name}
         onClick={() => select(selected ? undefined : key)}
       >
         {vm.name}
-      </button>
-      <span className={`badge badge-${stateTone(vm)}`} data-testid={`vm-${vm.name}-state`}>
-        {stateLabel(vm)}
-      </span>
+      </Button>
+      <StateLabel vm={vm} testId={`vm-${vm.name}-state`} />
       <span className="trow-meta">
         {vm.vcpus} vCPU · {formatKiB(vm.memoryKiB)}
       </span>
-      {cpu !== undefined && (
-        <ResourceBar
-          label={`CPU use of ${vm.name}`}
-          percent={cpu / Math.max(1, vm.vcpus)}
-          text={`CPU ${Math.round(cpu)}%`}
-        />
+      {vm.state === 'running' && !vm.stale && (
+        <>
+          <Sparkline subject={subject} metric="cpu" label={`CPU of ${vm.name}`} />
+          <Sparkline
+            subject={subject}
+            metric="memory"
+            label={`Memory of ${vm.name}`}
+            maxKiB={vm.maxMemoryKiB}
+          />
+        </>
       )}
       <VmActionError vm={vm} />
       <VmActions vm={vm} compact />

@@ -21,18 +21,12 @@ const STATE_WORDS: Record<Vm['state'], string> = {
   'no-state': 'no state',
 };
 
-/** `HH:MM` in local time. */
-export function clockTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '??:??';
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
-/** A VM's state as words: never "stopped" for a host we cannot reach, but "unknown". */
-export function stateLabel(vm: Pick<Vm, 'state' | 'stale' | 'staleSince'>): string {
-  if (vm.stale) {
-    return vm.staleSince ? `unknown (stale since ${clockTime(vm.staleSince)})` : 'unknown (stale)';
-  }
+/**
+ * A VM's state as words: never "stopped" for a host we cannot reach, but "unknown". (The
+ * label on screen adds since when, relative: see state-label.tsx.)
+ */
+export function stateLabel(vm: Pick<Vm, 'state' | 'stale'>): string {
+  if (vm.stale) return 'unknown (stale)';
   return STATE_WORDS[vm.state];
 }
 

@@ -25,10 +25,15 @@ interface TopologyState {
   collapsed: ReadonlySet<string>;
   /** Key (`hostId/uuid`) of the VM whose details are open. */
   selected?: string;
+  /** Id of the host whose details are open (a VM's details replace it, and back). */
+  selectedHost?: string;
+  /** User names by id, as far as this session may know them (owners shown by name). */
+  ownerNames: Readonly<Record<string, string>>;
   actions: Readonly<Record<string, ActionStatus>>;
   setFilter(filter: string): void;
   toggle(groupKey: string): void;
   select(key: string | undefined): void;
+  selectHost(hostId: string | undefined): void;
   /** Runs a power action with the per-VM lock: refused at once while another one runs. */
   act(client: CorralClient, ref: VmRef, action: VmAction): Promise<void>;
   dismissError(key: string): void;
@@ -44,6 +49,7 @@ export const useTopologyStore = create<TopologyState>((set, get) => ({
   filter: '',
   collapsed: new Set(),
   actions: {},
+  ownerNames: {},
   setFilter: (filter) => set({ filter }),
   toggle: (groupKey) =>
     set((s) => {
@@ -51,7 +57,8 @@ export const useTopologyStore = create<TopologyState>((set, get) => ({
       if (!collapsed.delete(groupKey)) collapsed.add(groupKey);
       return { collapsed };
     }),
-  select: (selected) => set({ selected }),
+  select: (selected) => set({ selected, selectedHost: undefined }),
+  selectHost: (selectedHost) => set({ selectedHost, selected: undefined }),
   dismissError: (key) =>
     set((s) => {
       const { [key]: _gone, ...actions } = s.actions;
@@ -102,6 +109,12 @@ export const useTopologyStore = create<TopologyState>((set, get) => ({
       (list) => !pushed && !closed && names(list),
       () => {
         // Names are a nicety: the hostnames from the inventory stand in.
+      },
+    );
+    client.accounts.names({}).then(
+      (ownerNames) => !closed && set({ ownerNames }),
+      () => {
+        // Without names the owner's id stands in.
       },
     );
     return () => {

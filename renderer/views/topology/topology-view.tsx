@@ -1,10 +1,13 @@
+import { Title } from '@patternfly/react-core';
 import { useEffect, useMemo } from 'react';
 import { useClient } from '../../app/client-context';
+import { DetailsPanel } from './details-panel';
 import { TopologyRowView } from './topology-row';
 import { buildRows } from './topology-rows';
+import { NoVmsHint, TopologyEmpty } from './topology-empty';
 import { useTopologyStore } from './topology-store';
+import { TopologyToolbar } from './topology-toolbar';
 import { VirtualList } from './virtual-list';
-import { VmDetails } from './vm-details';
 import './topology.css';
 
 /** Row height of the tree (px); fixed so the list can be windowed. */
@@ -16,46 +19,40 @@ export function TopologyView() {
   const connect = useTopologyStore((s) => s.connect);
   useEffect(() => connect(client), [client, connect]);
 
-  const { inventory, loaded, loadError, filter, collapsed, hostNames, selected } =
-    useTopologyStore();
-  const setFilter = useTopologyStore((s) => s.setFilter);
+  const { inventory, loaded, filter, collapsed, hostNames } = useTopologyStore();
   const rows = useMemo(
     () => buildRows(inventory, filter, collapsed, hostNames),
     [inventory, filter, collapsed, hostNames],
   );
   const vmCount = useMemo(() => rows.filter((r) => r.kind === 'vm').length, [rows]);
-  const selectedVm = selected ? inventory.vms[selected] : undefined;
-  const noHosts = loaded && Object.keys(inventory.hosts).length === 0;
+  const noVms = loaded && rows.length > 0 && Object.keys(inventory.vms).length === 0;
 
   return (
     <section className="topology" aria-labelledby="view-title">
       <header className="topology-header">
-        <h1 id="view-title">Topology</h1>
-        <label className="topology-filter">
-          Filter
-          <input
-            type="search"
-            value={filter}
-            placeholder="name, host or state"
-            onChange={(e) => setFilter(e.currentTarget.value)}
-          />
-        </label>
-        <span className="topology-count" role="status" data-testid="topology-count">
-          {loaded ? `${vmCount} ${vmCount === 1 ? 'VM' : 'VMs'} shown` : 'Loading…'}
-        </span>
+        <Title headingLevel="h1" id="view-title">
+          Topology
+        </Title>
+        <TopologyToolbar loaded={loaded} vmCount={vmCount} />
       </header>
-      {loadError && <p role="alert">Could not read the inventory: {loadError}</p>}
-      {noHosts && <p>No host is online yet. Add one under Hosts.</p>}
+      <TopologyEmpty rows={rows.length} vmCount={vmCount} />
       <div className="topology-body">
-        <VirtualList
-          className="topology-tree"
-          label="Hosts, clusters and VMs"
-          items={rows}
-          rowHeight={TOPOLOGY_ROW_HEIGHT}
-          itemKey={(r) => r.key}
-          renderRow={(r) => <TopologyRowView row={r} />}
-        />
-        {selectedVm && <VmDetails vm={selectedVm} />}
+        {/*
+          The tree stays on the hand-made windowed list: PatternFly has no virtualized tree or
+          table that keeps 5000 rows scrolling within a frame, so only the rows in view exist.
+        */}
+        <div className="topology-tree-column">
+          <VirtualList
+            className="topology-tree"
+            label="Hosts, clusters and VMs"
+            items={rows}
+            rowHeight={TOPOLOGY_ROW_HEIGHT}
+            itemKey={(r) => r.key}
+            renderRow={(r) => <TopologyRowView row={r} />}
+          />
+          {noVms && <NoVmsHint />}
+        </div>
+        <DetailsPanel />
       </div>
     </section>
   );

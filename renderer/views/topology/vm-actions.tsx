@@ -1,3 +1,5 @@
+import { Alert, AlertActionCloseButton, Button } from '@patternfly/react-core';
+import { TimesIcon } from '@patternfly/react-icons';
 import type { Vm, VmAction } from '../../../api/inventory-api';
 import { useClient } from '../../app/client-context';
 import { openConsole } from '../../console/console-store';
@@ -43,54 +45,70 @@ export function VmActions({ vm, compact }: { vm: Vm; compact?: boolean }) {
   const shown = actionsFor(vm);
   // Keep the running action's button visible even if the state moved on meanwhile.
   if (pending && !shown.includes(pending)) shown.unshift(pending);
+  const size = compact ? 'sm' : 'default';
   return (
     <span className={compact ? 'vm-actions compact' : 'vm-actions'}>
       {shown.map((a) => (
-        <button
+        <Button
           key={a}
-          type="button"
-          className={a === 'force-off' ? 'danger' : undefined}
+          variant={a === 'force-off' ? 'danger' : a === 'start' ? 'primary' : 'secondary'}
+          size={size}
           aria-label={`${VERBS[a].label} ${vm.name}`}
+          isLoading={pending === a}
           aria-busy={pending === a}
-          disabled={pending !== undefined}
+          isDisabled={pending !== undefined}
           data-testid={`vm-${vm.name}-${a}`}
           onClick={() => void act(client, vm, a)}
         >
           {pending === a ? VERBS[a].busy : VERBS[a].label}
-        </button>
+        </Button>
       ))}
       {!vm.stale && (vm.state === 'running' || vm.state === 'paused') && (
-        <button
-          type="button"
+        <Button
+          variant="tertiary"
+          size={size}
           aria-label={`Open console of ${vm.name}`}
           data-testid={`vm-${vm.name}-console`}
           onClick={() => openConsole({ hostId: vm.hostId, uuid: vm.uuid, name: vm.name })}
         >
           Console
-        </button>
+        </Button>
       )}
     </span>
   );
 }
 
 /** The error of the VM's last action, where it happened, with a way to dismiss it. */
-export function VmActionError({ vm }: { vm: Vm }) {
+export function VmActionError({ vm, inline }: { vm: Vm; inline?: boolean }) {
   const key = vmKey(vm);
   const error = useTopologyStore((s) => s.actions[key]?.error);
   const dismiss = useTopologyStore((s) => s.dismissError);
   if (!error) return null;
+  const label = `Dismiss error for ${vm.name}`;
+  if (inline) {
+    // The details panel has room for a full alert.
+    return (
+      <Alert
+        isInline
+        variant="danger"
+        title={error}
+        data-testid={`vm-${vm.name}-error`}
+        actionClose={<AlertActionCloseButton aria-label={label} onClose={() => dismiss(key)} />}
+      />
+    );
+  }
   return (
     <span className="vm-error">
       <span role="alert" data-testid={`vm-${vm.name}-error`} title={error}>
         {error}
       </span>
-      <button
-        type="button"
-        aria-label={`Dismiss error for ${vm.name}`}
+      <Button
+        variant="plain"
+        size="sm"
+        aria-label={label}
+        icon={<TimesIcon />}
         onClick={() => dismiss(key)}
-      >
-        ×
-      </button>
+      />
     </span>
   );
 }

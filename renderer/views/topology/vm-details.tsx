@@ -1,99 +1,175 @@
+import {
+  Button,
+  DescriptionList,
+  DescriptionListDescription,
+  DescriptionListGroup,
+  DescriptionListTerm,
+  Title,
+} from '@patternfly/react-core';
+import { TimesIcon } from '@patternfly/react-icons';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import type { ReactNode } from 'react';
 import type { Vm } from '../../../api/inventory-api';
+import { LoadChart } from './charts/load-charts';
 import { formatKiB } from './resource-bar';
-import { hostLabel, stateLabel, stateTone } from './topology-rows';
+import { StateLabel } from './state-label';
+import { hostLabel } from './topology-rows';
 import { useTopologyStore } from './topology-store';
 import { VmActionError, VmActions } from './vm-actions';
 
-/** Everything known about one VM: facts, disks, NICs with addresses, membership, actions. */
+/** A details panel's frame: a complementary region named by its title, with a close button. */
+export function DetailsFrame(props: {
+  id: string;
+  title: string;
+  testId: string;
+  onClose(): void;
+  children: ReactNode;
+}) {
+  return (
+    <aside className="vm-details" aria-labelledby={props.id} data-testid={props.testId}>
+      <header>
+        <Title headingLevel="h2" size="lg" id={props.id}>
+          {props.title}
+        </Title>
+        <Button
+          variant="plain"
+          aria-label="Close details"
+          icon={<TimesIcon />}
+          onClick={props.onClose}
+        />
+      </header>
+      {props.children}
+    </aside>
+  );
+}
+
+/** One term and its description. */
+export function Fact(props: {
+  term: string;
+  children: ReactNode;
+  testId?: string;
+  mono?: boolean;
+}) {
+  return (
+    <DescriptionListGroup>
+      <DescriptionListTerm>{props.term}</DescriptionListTerm>
+      <DescriptionListDescription
+        data-testid={props.testId}
+        className={props.mono ? 'mono' : undefined}
+      >
+        {props.children}
+      </DescriptionListDescription>
+    </DescriptionListGroup>
+  );
+}
+
+/** Everything known about one VM: facts, load, disks, NICs with addresses, membership, actions. */
 export function VmDetails({ vm }: { vm: Vm }) {
   const host = useTopologyStore((s) => s.inventory.hosts[vm.hostId]);
   const names = useTopologyStore((s) => s.hostNames);
+  const ownerNames = useTopologyStore((s) => s.ownerNames);
   const select = useTopologyStore((s) => s.select);
-  const titleId = `vm-details-${vm.uuid}`;
+  const subject = { kind: 'vm', hostId: vm.hostId, uuid: vm.uuid } as const;
+  const m = vm.membership;
   return (
-    <aside className="vm-details" aria-labelledby={titleId} data-testid="vm-details">
-      <header>
-        <h2 id={titleId}>Details of {vm.name}</h2>
-        <button type="button" aria-label="Close details" onClick={() => select(undefined)}>
-          ×
-        </button>
-      </header>
-      <dl className="facts">
-        <dt>State</dt>
-        <dd>
-          <span className={`badge badge-${stateTone(vm)}`} data-testid="vm-details-state">
-            {stateLabel(vm)}
-          </span>
-        </dd>
-        <dt>Host</dt>
-        <dd>{hostLabel(vm.hostId, host, names)}</dd>
-        <dt>vCPUs</dt>
-        <dd>{vm.vcpus}</dd>
-        <dt>Memory</dt>
-        <dd>
+    <DetailsFrame
+      id={`vm-details-${vm.uuid}`}
+      title={`Details of ${vm.name}`}
+      testId="vm-details"
+      onClose={() => select(undefined)}
+    >
+      <DescriptionList isCompact isHorizontal>
+        <Fact term="State">
+          <StateLabel vm={vm} testId="vm-details-state" />
+        </Fact>
+        <Fact term="Host">{hostLabel(vm.hostId, host, names)}</Fact>
+        <Fact term="vCPUs">{vm.vcpus}</Fact>
+        <Fact term="Memory">
           {formatKiB(vm.memoryKiB)} of {formatKiB(vm.maxMemoryKiB)}
-        </dd>
-        <dt>CPU</dt>
-        <dd>{vm.cpuPercent === undefined ? '—' : `${Math.round(vm.cpuPercent)}%`}</dd>
-        <dt>Cluster</dt>
-        <dd data-testid="vm-details-cluster">
-          {vm.membership
-            ? `${vm.membership.cluster} (node ${vm.membership.index}, owner ${vm.membership.owner})`
-            : 'none'}
-        </dd>
-        <dt>UUID</dt>
-        <dd className="mono">{vm.uuid}</dd>
-      </dl>
-      <VmActionError vm={vm} />
+        </Fact>
+        <Fact term="CPU">
+          {vm.cpuPercent === undefined ? '—' : `${Math.round(vm.cpuPercent)}%`}
+        </Fact>
+        <Fact term="Cluster" testId="vm-details-cluster">
+          {m ? `${m.cluster} (node ${m.index}, owner ${ownerNames[m.owner] ?? m.owner})` : 'none'}
+        </Fact>
+        <Fact term="UUID" mono>
+          {vm.uuid}
+        </Fact>
+      </DescriptionList>
+      <VmActionError vm={vm} inline />
       <VmActions vm={vm} />
-      <h3>Disks</h3>
+      <Title headingLevel="h3" size="md">
+        Load
+      </Title>
+      <LoadChart subject={subject} metric="cpu" title={`CPU of ${vm.name}`} testId="vm-chart-cpu" />
+      <LoadChart
+        subject={subject}
+        metric="memory"
+        title={`Memory of ${vm.name}`}
+        maxKiB={vm.maxMemoryKiB}
+        testId="vm-chart-memory"
+      />
+      <Title headingLevel="h3" size="md">
+        Disks
+      </Title>
       {vm.disks.length === 0 ? (
         <p>No disks.</p>
       ) : (
-        <table aria-label={`Disks of ${vm.name}`}>
-          <thead>
-            <tr>
-              <th scope="col">Target</th>
-              <th scope="col">Source</th>
-              <th scope="col">Format</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table aria-label={`Disks of ${vm.name}`} variant="compact" role="table">
+          <Thead>
+            <Tr>
+              <Th>Target</Th>
+              <Th>Source</Th>
+              <Th>Format</Th>
+            </Tr>
+          </Thead>
+          <Tbody>
             {vm.disks.map((d) => (
-              <tr key={d.target}>
-                <td>{d.device && d.device !== 'disk' ? `${d.target} (${d.device})` : d.target}</td>
-                <td className="mono">{d.source ?? '—'}</td>
-                <td>{d.format ?? '—'}</td>
-              </tr>
+              <Tr key={d.target}>
+                <Td dataLabel="Target">
+                  {d.device && d.device !== 'disk' ? `${d.target} (${d.device})` : d.target}
+                </Td>
+                <Td dataLabel="Source" className="mono" modifier="breakWord">
+                  {d.source ?? '—'}
+                </Td>
+                <Td dataLabel="Format">{d.format ?? '—'}</Td>
+              </Tr>
             ))}
-          </tbody>
-        </table>
+          </Tbody>
+        </Table>
       )}
-      <h3>Network</h3>
+      <Title headingLevel="h3" size="md">
+        Network
+      </Title>
       {vm.nics.length === 0 ? (
         <p>No network interfaces.</p>
       ) : (
-        <table aria-label={`Network interfaces of ${vm.name}`}>
-          <thead>
-            <tr>
-              <th scope="col">MAC</th>
-              <th scope="col">Attached to</th>
-              <th scope="col">Model</th>
-              <th scope="col">Addresses</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table aria-label={`Network interfaces of ${vm.name}`} variant="compact" role="table">
+          <Thead>
+            <Tr>
+              <Th>MAC</Th>
+              <Th>Attached to</Th>
+              <Th>Model</Th>
+              <Th>Addresses</Th>
+            </Tr>
+          </Thead>
+          <Tbody>
             {vm.nics.map((n) => (
-              <tr key={n.mac}>
-                <td className="mono">{n.mac}</td>
-                <td>{n.source ?? '—'}</td>
-                <td>{n.model ?? '—'}</td>
-                <td>{n.addresses.length ? n.addresses.join(', ') : 'unknown'}</td>
-              </tr>
+              <Tr key={n.mac}>
+                <Td dataLabel="MAC" className="mono">
+                  {n.mac}
+                </Td>
+                <Td dataLabel="Attached to">{n.source ?? '—'}</Td>
+                <Td dataLabel="Model">{n.model ?? '—'}</Td>
+                <Td dataLabel="Addresses" modifier="breakWord">
+                  {n.addresses.length ? n.addresses.join(', ') : 'unknown'}
+                </Td>
+              </Tr>
             ))}
-          </tbody>
-        </table>
+          </Tbody>
+        </Table>
       )}
-    </aside>
+    </DetailsFrame>
   );
 }

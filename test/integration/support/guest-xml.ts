@@ -1,4 +1,4 @@
-import { el, renderXml as toXml } from '../../../core/xml/xml-element';
+import { el, renderXml as toXml, type XmlElement } from '../../../core/xml/xml-element';
 
 /** What a small TCG test guest needs. */
 export interface GuestSpec {
@@ -8,6 +8,8 @@ export interface GuestSpec {
   memoryMiB?: number;
   /** Optional raw disk image attached as vda. */
   diskPath?: string;
+  /** Optional element for the domain's <metadata> (Corral's membership, for ownership tests). */
+  metadata?: XmlElement;
 }
 
 /**
@@ -36,6 +38,7 @@ export function guestDomainXml(g: GuestSpec): string {
       'domain',
       { type: 'qemu' },
       el('name', {}, g.name),
+      g.metadata && el('metadata', {}, g.metadata),
       el('memory', { unit: 'MiB' }, String(g.memoryMiB ?? 160)),
       el('vcpu', {}, '1'),
       el(
