@@ -11,7 +11,14 @@ export const corralAccess: AccessRules<CorralApi> = {
   // The theme applies before sign-in; changing it needs an account.
   settings: { get: 'public', update: 'signed-in', onChanged: 'public' },
   // How a connection becomes someone, and who it is.
-  accounts: { signUp: 'public', logIn: 'public', logOut: 'public', me: 'public' },
+  accounts: {
+    signUp: 'public',
+    logIn: 'public',
+    logOut: 'public',
+    me: 'public',
+    // The administrator resolves every account's name; a user only their own (core decides).
+    names: 'signed-in',
+  },
   console: { open: 'owner', sessions: 'signed-in' },
   hosts: {
     list: 'signed-in',
@@ -23,7 +30,13 @@ export const corralAccess: AccessRules<CorralApi> = {
     reconnect: 'admin',
     onChanged: 'signed-in',
   },
-  inventory: { snapshot: 'signed-in', onChanged: 'signed-in' },
+  // Filtered per user by core; a VM's load history only for its owner or the administrator.
+  inventory: {
+    snapshot: 'signed-in',
+    onChanged: 'signed-in',
+    history: 'signed-in',
+    onSamples: 'signed-in',
+  },
   vm: { act: 'owner' },
   images: {
     list: 'signed-in',

@@ -104,6 +104,7 @@ describe('contract access: every entry declares who may use it', () => {
           accounts.logIn(c.username, c.password, ctx),
         logOut: (_: unknown, ctx: CallContext) => (accounts.logOut(ctx), {}),
         me: (_: unknown, ctx: CallContext) => accounts.me(ctx),
+        names: () => void reached.push('accounts.names'),
       };
       return root;
     }
