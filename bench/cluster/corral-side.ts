@@ -13,6 +13,7 @@ import {
 } from '../../test/lab/clusters-support';
 import { log } from '../topology/lab-access';
 import { CORRAL_CLUSTER, IMAGES_DIR, corralSpec } from './bench-shape';
+import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 
 /** Bytes a node's files take on its host's disk: its overlay and its seed. */
 export interface NodeStorage {
@@ -137,7 +138,7 @@ export async function deleteCorralCluster(side: CorralSide, state: LabState): Pr
     throw new Error(`corral: left on the hosts after delete: ${left.join(', ')}`);
   // The inventory must forget the nodes too before the next round reuses the name.
   await until('the cluster gone from the inventory', 60_000, () =>
-    core.inventory.snapshot().vms.every((v) => v.membership?.cluster !== CORRAL_CLUSTER),
+    core.inventory.snapshot(CORE_ITSELF).vms.every((v) => v.membership?.cluster !== CORRAL_CLUSTER),
   );
 }
 

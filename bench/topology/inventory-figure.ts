@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { HostsService } from '../../core/hosts/hosts-service';
-import { InventoryService } from '../../core/inventory/inventory-service';
+import { CORE_ITSELF, InventoryService } from '../../core/inventory/inventory-service';
 import { FileKeyCipher } from '../../core/secrets/file-key-cipher';
 import { readFileSync } from 'node:fs';
 import { BENCH_DOMAIN } from './bench-domains';
@@ -46,7 +46,7 @@ export async function corralInventorySeconds(
   try {
     const deadline = t0 + 120_000;
     for (;;) {
-      const snap = inventory.snapshot();
+      const snap = inventory.snapshot(CORE_ITSELF);
       const vms = snap.vms.filter((v) => v.hostId === hostId && BENCH_DOMAIN.test(v.name));
       if (snap.hosts.some((h) => h.hostId === hostId) && vms.length >= count) {
         // XML facts, not only names: every one carries its vCPUs and memory from its XML.

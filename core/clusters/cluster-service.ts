@@ -25,7 +25,7 @@ import {
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
 import { parseDomainXml } from '../inventory/domain-xml';
-import type { InventoryService } from '../inventory/inventory-service';
+import { CORE_ITSELF, type InventoryService } from '../inventory/inventory-service';
 import { OperationJournal } from '../journal/operation-journal';
 import type { ReportDataProblem } from '../persistence/data-problems';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
@@ -165,7 +165,7 @@ export class ClusterService implements Disposable {
   async list(ctx: CallContext): Promise<Cluster[]> {
     const user = this.authorize(ctx);
     const byName = new Map<string, Vm[]>();
-    for (const vm of this.options.inventory.snapshot().vms) {
+    for (const vm of this.options.inventory.snapshot(CORE_ITSELF).vms) {
       const m = vm.membership;
       if (!m || !canAccess(user, m.owner)) continue;
       byName.set(m.cluster, [...(byName.get(m.cluster) ?? []), vm]);
@@ -364,7 +364,9 @@ export class ClusterService implements Disposable {
     const admin = this.options.users.requireAdmin(ctx);
     const group = this.unknownOperation(operation);
     const members = new Map(
-      this.options.inventory.snapshot().vms.flatMap((vm) => (vm.membership ? [[vm.uuid, vm]] : [])),
+      this.options.inventory
+        .snapshot(CORE_ITSELF)
+        .vms.flatMap((vm) => (vm.membership ? [[vm.uuid, vm]] : [])),
     );
     const result: UnknownRemoval = { removed: [], leftAlone: [] };
     await Promise.all(
@@ -393,7 +395,7 @@ export class ClusterService implements Disposable {
 
   private unknownOperations(): UnknownOperation[] {
     const groups = new Map<string, UnknownOperation>();
-    for (const vm of this.options.inventory.snapshot().vms) {
+    for (const vm of this.options.inventory.snapshot(CORE_ITSELF).vms) {
       const m = vm.membership;
       if (!m?.operation || this.known.has(m.operation) || this.ops.has(m.operation)) continue;
       const group = groups.get(m.operation) ?? {
@@ -539,7 +541,7 @@ export class ClusterService implements Disposable {
   ): Promise<Plan> {
     const online = new Set(this.options.hosts.online().map((h) => h.hostId));
     const facts = this.options.inventory
-      .snapshot()
+      .snapshot(CORE_ITSELF)
       .hosts.filter((h) => online.has(h.hostId) && !h.stale)
       .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.hostId.localeCompare(b.hostId));
     const images = new Map<string, NodeImage>();
@@ -605,7 +607,7 @@ export class ClusterService implements Disposable {
     const used = new Set<string>();
     const online = new Set(this.options.hosts.online().map((h) => h.hostId));
     const vms = this.options.inventory
-      .snapshot()
+      .snapshot(CORE_ITSELF)
       .vms.filter((vm) => vm.membership && online.has(vm.hostId));
     await Promise.all(
       vms.map(async (vm) => {
@@ -642,7 +644,9 @@ export class ClusterService implements Disposable {
 
   private checkNameFree(name: string): void {
     const taken =
-      this.options.inventory.snapshot().vms.some((vm) => vm.membership?.cluster === name) ||
+      this.options.inventory
+        .snapshot(CORE_ITSELF)
+        .vms.some((vm) => vm.membership?.cluster === name) ||
       [...this.ops.values()].some(
         (op) =>
           op.cluster === name && (ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted'),
@@ -668,7 +672,7 @@ export class ClusterService implements Disposable {
   /** The cluster's VMs the user may act on (`not-found` otherwise: no libvirt call made). */
   private clusterVms(user: User, cluster: string): Vm[] {
     const vms = this.options.inventory
-      .snapshot()
+      .snapshot(CORE_ITSELF)
       .vms.filter((vm) => vm.membership?.cluster === cluster);
     if (vms.length === 0) throw notFound(`cluster ${cluster}`);
     for (const vm of vms) requireOwnership(user, vm.membership!.owner, `cluster ${cluster}`);
@@ -946,7 +950,8 @@ export class ClusterService implements Disposable {
   /** A host's hostname for messages (its id when the inventory never reached it). */
   private hostLabel(hostId: string): string {
     return (
-      this.options.inventory.snapshot().hosts.find((h) => h.hostId === hostId)?.hostname ?? hostId
+      this.options.inventory.snapshot(CORE_ITSELF).hosts.find((h) => h.hostId === hostId)
+        ?.hostname ?? hostId
     );
   }
 

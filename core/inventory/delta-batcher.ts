@@ -5,7 +5,7 @@ const key = (r: VmRef) => `${r.hostId}/${r.uuid}`;
 
 /**
  * Gathers inventory changes for a short window and hands them out as one delta, so a burst of
- * events over thousands of domains costs one message, not thousands (issue 5). The last word
+ * events over thousands of domains costs one message, not thousands. The last word
  * about a VM wins: an upsert after a removal revives it, a removal after an upsert drops it.
  */
 export class DeltaBatcher implements Disposable {

@@ -25,7 +25,7 @@ export interface InventoryServiceOptions extends Partial<InventoryTimings> {
 }
 
 /**
- * Whether the viewer may see a VM with this owner (issue 6: a user sees the VMs they own, the
+ * Whether the viewer may see a VM with this owner (a user sees the VMs they own, the
  * administrator everything). Asked at every emit, so a session that logs out sees nothing more.
  */
 export interface InventoryViewer {
@@ -36,7 +36,12 @@ export interface InventoryViewer {
   seesHostDetails(): boolean;
 }
 
-const EVERYONE: InventoryViewer = {
+/**
+ * Core's own view, for its planning (placement, address pools, name checks): everything. Never
+ * handed to a contract caller; every caller-facing read passes that caller's viewer. There is no
+ * default viewer, so forgetting one is a type error rather than "everyone".
+ */
+export const CORE_ITSELF: InventoryViewer = {
   signedIn: () => true,
   canSee: () => true,
   seesHostDetails: () => true,
@@ -57,7 +62,7 @@ interface HostEntry {
 }
 
 /**
- * The live inventory of every host (issue 5): node facts and domains, updated by lifecycle
+ * The live inventory of every host: node facts and domains, updated by lifecycle
  * events at once and by one bulk-stats call per host every few seconds. A dropped host's VMs
  * stay, marked stale, until it comes back (then its list is replaced) or is removed.
  */
@@ -109,7 +114,7 @@ export class InventoryService implements Disposable {
   }
 
   /** Everything known now, including what is waiting in the current batch. */
-  snapshot(viewer: InventoryViewer = EVERYONE): { hosts: HostFacts[]; vms: Vm[] } {
+  snapshot(viewer: InventoryViewer): { hosts: HostFacts[]; vms: Vm[] } {
     if (!viewer.signedIn()) return { hosts: [], vms: [] };
     const hosts: HostFacts[] = [];
     const vms: Vm[] = [];
@@ -125,10 +130,7 @@ export class InventoryService implements Disposable {
   }
 
   /** Live changes, batched; only what `viewer` may see (empty deltas are not sent). */
-  onChanged(
-    listener: (delta: InventoryDelta) => void,
-    viewer: InventoryViewer = EVERYONE,
-  ): Disposable {
+  onChanged(listener: (delta: InventoryDelta) => void, viewer: InventoryViewer): Disposable {
     return this.changed.on((d) => {
       if (!viewer.signedIn()) return;
       const seen = (r: VmRef) => viewer.canSee(this.owners.get(vmKey(r)));
@@ -164,10 +166,7 @@ export class InventoryService implements Disposable {
   }
 
   /** Each host's load sample as it is taken, with only the VMs `viewer` may see. */
-  onSamples(
-    listener: (sample: StatsSample) => void,
-    viewer: InventoryViewer = EVERYONE,
-  ): Disposable {
+  onSamples(listener: (sample: StatsSample) => void, viewer: InventoryViewer): Disposable {
     return this.samples.on(({ sample, owners }) => {
       if (!viewer.signedIn()) return;
       // Asked once per owner, not once per VM: a host's VMs mostly share a few owners.
@@ -184,7 +183,7 @@ export class InventoryService implements Disposable {
 
   /**
    * The owner of a VM from its cached membership metadata; undefined when it has none or is not
-   * known (issue 6: ownership checks decide from this, before any libvirt call).
+   * known (ownership checks decide from this, before any libvirt call).
    */
   ownerOf(ref: VmRef): string | undefined {
     return this.owners.get(vmKey(ref));

@@ -22,6 +22,7 @@ import {
   type PoolRef,
 } from '../../native/libvirt';
 import { rejectionOf, waitUntil } from './support/wait';
+import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 
 const HOST = 'local';
 const tag = `corral-pol-${process.pid}`;
@@ -177,7 +178,7 @@ describe('base images and the network policy are enforced in core before any lib
     await admin.accounts.signUp({ username: 'pol-admin', password: 'admin-password' });
     aliceId = (await alice.accounts.signUp({ username: 'alice', password: 'alice-password' })).id;
     await waitUntil('the inventory to read the host', 60_000, () =>
-      core.inventory.snapshot().hosts.some((h) => h.hostId === HOST && h.cpus > 0),
+      core.inventory.snapshot(CORE_ITSELF).hosts.some((h) => h.hostId === HOST && h.cpus > 0),
     );
   }, 120_000);
 
@@ -338,7 +339,7 @@ describe('base images and the network policy are enforced in core before any lib
     });
     node = (await host.client.call('domainDefineXmlFlags', { xml, flags: 0 })).dom;
     await waitUntil('the inventory to see the node', 60_000, () =>
-      core.inventory.snapshot().vms.some((v) => v.membership?.cluster === 'polold'),
+      core.inventory.snapshot(CORE_ITSELF).vms.some((v) => v.membership?.cluster === 'polold'),
     );
     const add = () =>
       alice.clusters.addNodes({ cluster: 'polold', count: 1, placement: { kind: 'first-fit' } });

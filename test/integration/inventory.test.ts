@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { InventoryDelta, StatsSample, Vm } from '../../api/inventory-api';
 import { CorralError } from '../../api/errors';
-import { InventoryService } from '../../core/inventory/inventory-service';
+import { CORE_ITSELF, InventoryService } from '../../core/inventory/inventory-service';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
 import { VmService } from '../../core/vm/vm-service';
 import { el, renderXml } from '../../core/xml/xml-element';
@@ -87,7 +87,7 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
   const log = new DeltaLog();
   let vms: VmService;
   const ctx = { sessionId: 'test' };
-  const byName = (n: string) => inventory.snapshot().vms.find((v) => v.name === n);
+  const byName = (n: string) => inventory.snapshot(CORE_ITSELF).vms.find((v) => v.name === n);
 
   beforeAll(async () => {
     // A separate connection plays "someone else on the host" and checks host truth.
@@ -110,7 +110,7 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
       statsIntervalMs: 3_600_000,
       addressIntervalMs: 3_600_000,
     });
-    inventory.onChanged((d) => log.deltas.push(d));
+    inventory.onChanged((d) => log.deltas.push(d), CORE_ITSELF);
     // The service alone: VM ownership is proven in accounts-ownership.test.ts.
     vms = new VmService({
       hosts: host,
@@ -133,7 +133,7 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
   });
 
   it('lists the host with node facts and the domains with their XML facts', () => {
-    const snap = inventory.snapshot();
+    const snap = inventory.snapshot(CORE_ITSELF);
     const facts = snap.hosts.find((h) => h.hostId === HOST);
     expect(facts?.cpus).toBeGreaterThan(0);
     expect(facts?.memoryKiB).toBeGreaterThan(0);
@@ -198,7 +198,7 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
       addressIntervalMs: 3_600_000,
     });
     const seen: InventoryDelta[] = [];
-    fast.onChanged((d) => seen.push(d));
+    fast.onChanged((d) => seen.push(d), CORE_ITSELF);
     try {
       const vm = await waitUntil('a CPU figure for the guest', 60_000, () =>
         seen
@@ -225,7 +225,7 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
       historyWindowMs: 1_500,
     });
     const samples: StatsSample[] = [];
-    fast.onSamples((s) => samples.push(s));
+    fast.onSamples((s) => samples.push(s), CORE_ITSELF);
     try {
       await waitUntil('ten stats periods', 60_000, () => samples.length >= 10 || undefined);
       const withGuest = samples.filter((s) => s.vms.some((v) => v.uuid === uuid));
@@ -285,7 +285,7 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
     expect(stale.hosts.find((h) => h.hostId === HOST)?.stale).toBe(true);
     expect(
       inventory
-        .snapshot()
+        .snapshot(CORE_ITSELF)
         .vms.filter((v) => v.name.startsWith(prefix))
         .every((v) => v.stale),
     ).toBe(true);

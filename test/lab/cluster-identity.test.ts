@@ -22,6 +22,7 @@ import {
 import { hostVirsh } from './guest';
 import { currentLab } from './lab-fixture';
 import type { LabHost, LabState } from './state';
+import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 
 /**
  * Removal by identity on the lab, host truth read with virsh: a creation interrupted by a crash
@@ -186,7 +187,9 @@ describe('cluster removal by identity on the lab', () => {
     await c2.api.accounts.logIn(CAROL, carol);
     await until('hosts online again', 120_000, () =>
       hostIds.every((id) =>
-        c2.inventory.snapshot().hosts.some((f) => f.hostId === id && !f.stale && f.cpus > 0),
+        c2.inventory
+          .snapshot(CORE_ITSELF)
+          .hosts.some((f) => f.hostId === id && !f.stale && f.cpus > 0),
       ),
     );
     const op = c2.clusters.listOperations(carol).find((o) => o.id === started.id);

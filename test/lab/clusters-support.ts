@@ -12,6 +12,7 @@ import { sleep } from './exec';
 import { hostVirsh } from './guest';
 import type { LabHost, LabState } from './state';
 import { run, shellQuote } from './exec';
+import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 
 /**
  * Shared by the cluster lab tests: lab hosts added to a CorralCore with their keys
@@ -88,7 +89,7 @@ export async function addLabHosts(core: CorralCore, lab: LabState, ctx: CallCont
     }
   }
   await until('lab hosts online with facts', 60_000, () => {
-    const facts = core.inventory.snapshot().hosts;
+    const facts = core.inventory.snapshot(CORE_ITSELF).hosts;
     return ids.every((id) => facts.some((f) => f.hostId === id && !f.stale && f.cpus > 0));
   });
   return ids;

@@ -23,6 +23,7 @@ import { run } from './exec';
 import { currentLab } from './lab-fixture';
 import { labMpirunArgv } from './mpirun-argv';
 import type { LabState } from './state';
+import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 
 /**
  * Issue 6 on the lab, through CorralCore: user A builds a 4-node cluster round robin over two
@@ -226,7 +227,7 @@ describe('clusters on the lab', () => {
     for (const node of cluster.nodes) {
       const vm = await until(`${node.name}'s address in the inventory`, 30_000, () =>
         core.inventory
-          .snapshot()
+          .snapshot(CORE_ITSELF)
           .vms.find((v) => v.name === node.name && v.nics[0]?.addresses.length),
       );
       expect(vm.nics[0]!.addresses).toEqual([`${node.addresses[0]}/24`]);

@@ -20,6 +20,7 @@ import { sleep } from './exec';
 import { hostPath, hostVirsh } from './guest';
 import { currentLab } from './lab-fixture';
 import type { LabHost, LabState } from './state';
+import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 
 /**
  * Faults on a real lab host, watched through CorralCore with its production timings: libvirtd
@@ -42,7 +43,7 @@ const statuses: Array<{ at: number; status: HostStatus }> = [];
 const log = (line: string) => console.error(`host faults: ${line}`);
 const status = () => core.hosts.list().find((h) => h.id === hostId)!.status;
 const vmOf = (name: string): Vm | undefined =>
-  core.inventory.snapshot().vms.find((v) => v.hostId === hostId && v.name === name);
+  core.inventory.snapshot(CORE_ITSELF).vms.find((v) => v.hostId === hostId && v.name === name);
 
 /** A firmware-only TCG domain: it runs (and can crash) without a disk or a boot. */
 function tinyGuestXml(name: string): string {
@@ -87,7 +88,7 @@ async function inventoryMatchesVirsh(): Promise<void> {
   const truth = await virshStates();
   const shown = new Map(
     core.inventory
-      .snapshot()
+      .snapshot(CORE_ITSELF)
       .vms.filter((v) => v.hostId === hostId)
       .map((v) => [v.name, v]),
   );
