@@ -117,13 +117,7 @@ export function RemoveHostDialog({
       titleIcon="warning"
       onCancel={onCancel}
       footer={
-        <ConfirmFooter
-          label="Remove"
-          danger
-          busy={busy}
-          onConfirm={onRemove}
-          onCancel={onCancel}
-        />
+        <ConfirmFooter label="Remove" danger busy={busy} onConfirm={onRemove} onCancel={onCancel} />
       }
       error={error}
     >
@@ -158,7 +152,13 @@ function HostDialog({
       <ModalBody>
         {children}
         {error && (
-          <Alert variant="danger" isInline role="alert" title={error} className="hosts-dialog-error">
+          <Alert
+            variant="danger"
+            isInline
+            role="alert"
+            title={error}
+            className="hosts-dialog-error"
+          >
             Nothing was changed. Check that the host is reachable, then try again.
           </Alert>
         )}
