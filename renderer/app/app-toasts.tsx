@@ -17,7 +17,12 @@ export function AppToasts() {
           title={n.title}
           timeout={n.sticky ? false : AUTO_DISMISS_MS}
           onTimeout={() => dismiss(n.id)}
-          actionClose={<AlertActionCloseButton onClose={() => dismiss(n.id)} />}
+          actionClose={
+            <AlertActionCloseButton
+              aria-label={`Close notification: ${n.title}`}
+              onClose={() => dismiss(n.id)}
+            />
+          }
           data-testid="toast"
         >
           {n.detail}
