@@ -11,7 +11,7 @@ const WHAT: Record<DropKind, string> = {
 
 /** Where each kind can go instead: the next step the message spells out. */
 const WHERE: Record<DropKind, string> = {
-  file: 'To add a base image, open Images and drop one image file on the "Upload a base image" area, or choose it there with Image file.',
+  file: 'Only the "Upload a base image" form in Images takes files: drop one image file there, or choose it with its Image file field.',
   vm: 'Moving a virtual machine by dragging it is not available yet.',
   other: 'Nothing here accepts what was dropped.',
 };

@@ -44,7 +44,7 @@ test('a file dropped on a view that takes none is explained in a toast, which cl
   await dropFiles(title, [{ name: 'disk.qcow2', size: 16 }]);
   const toast = toasts().getByRole('listitem').filter({ hasText: 'Files cannot be dropped here' });
   await expect(toast).toBeVisible();
-  await expect(toast).toContainText('open Images and drop one image file');
+  await expect(toast).toContainText('Only the "Upload a base image" form in Images takes files');
   // The page is still the app, not the dropped file.
   await expect(title).toBeVisible();
   await toast

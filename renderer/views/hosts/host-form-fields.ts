@@ -17,6 +17,14 @@ export interface Fields {
 export interface Issue {
   path: readonly PropertyKey[];
   message: string;
+  code?: string;
+  minimum?: unknown;
+}
+
+/** The schema's words where a person's read better ("Required" for an empty field). */
+function wording(issue: Issue): string {
+  if (issue.code === 'too_small' && Number(issue.minimum) === 1) return 'Required.';
+  return issue.message;
 }
 
 const FIELD_NAMES: ReadonlySet<string> = new Set([
@@ -41,8 +49,8 @@ export function fieldErrors(issues: readonly Issue[]): Partial<Record<keyof Fiel
     const key = (last === undefined ? 'name' : String(last)) as keyof Fields;
     const text =
       last === undefined && issue.path.length > 0
-        ? `${issue.path.join('.')}: ${issue.message}`
-        : issue.message;
+        ? `${issue.path.join('.')}: ${wording(issue)}`
+        : wording(issue);
     out[key] ??= text;
   }
   return out;
