@@ -217,10 +217,10 @@ export function HostsView() {
   );
 }
 
-/** No hosts yet: what comes next, for whoever is looking. */
+/** No host added yet: what comes next, for whoever is looking. */
 function NoHosts({ canManage, onAdd }: { canManage: boolean; onAdd: () => void }) {
   return (
-    <EmptyState headingLevel="h2" titleText="No hosts yet" icon={ServerIcon}>
+    <EmptyState headingLevel="h2" titleText="No host added yet" icon={ServerIcon}>
       <EmptyStateBody>
         {canManage
           ? 'Add a libvirt host reachable over SSH: paste its qemu+ssh:// URI or fill in its address. This computer appears here by itself when its libvirt socket is reachable.'

@@ -10,7 +10,7 @@ import {
   ModalFooter,
   ModalHeader,
 } from '@patternfly/react-core';
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { HostView } from '../../../api/hosts-api';
 import { FingerprintBlock } from './fingerprint-block';
 
@@ -68,7 +68,6 @@ export function ReplaceKeyDialog({
   return (
     <HostDialog
       title={`Replace the host key of ${host.name}?`}
-      titleIcon="warning"
       onCancel={onCancel}
       footer={
         <ConfirmFooter
@@ -114,7 +113,6 @@ export function RemoveHostDialog({
   return (
     <HostDialog
       title={`Remove ${host.name}?`}
-      titleIcon="warning"
       onCancel={onCancel}
       footer={
         <ConfirmFooter label="Remove" danger busy={busy} onConfirm={onRemove} onCancel={onCancel} />
@@ -129,42 +127,57 @@ export function RemoveHostDialog({
   );
 }
 
-/** A PatternFly modal named by its title; Escape and the close button cancel. */
+/**
+ * A PatternFly modal named by its title alone (no status icon, whose hidden text would join the
+ * name); Escape and the close button cancel. It is mounted in place rather than on <body>: a modal
+ * on <body> marks the whole app aria-hidden, and the host's live status under the dialog (the
+ * state the fingerprint is being confirmed for) must stay readable; aria-modal still tells
+ * assistive technology that only the dialog is active.
+ */
 function HostDialog({
   title,
-  titleIcon,
   children,
   footer,
   error,
   onCancel,
 }: {
   title: string;
-  titleIcon?: 'warning';
   children: ReactNode;
   footer: ReactNode;
   error?: string;
   onCancel: () => void;
 }) {
   const titleId = useId();
+  const [place, setPlace] = useState<HTMLDivElement | null>(null);
   return (
-    <Modal isOpen variant="medium" aria-labelledby={titleId} onClose={onCancel}>
-      <ModalHeader title={title} labelId={titleId} titleIconVariant={titleIcon} />
-      <ModalBody>
-        {children}
-        {error && (
-          <Alert
-            variant="danger"
-            isInline
-            role="alert"
-            title={error}
-            className="hosts-dialog-error"
-          >
-            Nothing was changed. Check that the host is reachable, then try again.
-          </Alert>
-        )}
-      </ModalBody>
-      <ModalFooter>{footer}</ModalFooter>
-    </Modal>
+    <div ref={setPlace}>
+      {place && (
+        <Modal
+          isOpen
+          variant="medium"
+          aria-labelledby={titleId}
+          onClose={onCancel}
+          appendTo={place}
+        >
+          <ModalHeader title={title} labelId={titleId} />
+          <ModalBody>
+            {children}
+            {error && (
+              <Alert
+                variant="danger"
+                isInline
+                role="alert"
+                title={error}
+                className="hosts-dialog-error"
+              >
+                Nothing was changed. Check that the host is reachable, then try again.
+              </Alert>
+            )}
+          </ModalBody>
+          <ModalFooter>{footer}</ModalFooter>
+        </Modal>
+      )}
+    </div>
   );
 }
 

@@ -208,7 +208,7 @@ function DownHosts({ groups }: { groups: HostImages[] }) {
 function NoHosts({ isAdmin }: { isAdmin: boolean }) {
   const show = useAppStore((s) => s.show);
   return (
-    <EmptyState headingLevel="h2" titleText="No hosts yet" icon={ServerIcon}>
+    <EmptyState headingLevel="h2" titleText="No host added yet" icon={ServerIcon}>
       <EmptyStateBody>
         {isAdmin
           ? 'Base images live on libvirt hosts. Add a host first; its image volumes appear here.'

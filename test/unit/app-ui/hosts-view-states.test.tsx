@@ -135,18 +135,18 @@ const heading = (name: string) =>
 describe('the Hosts view states', () => {
   it('with no hosts, tells the administrator to add one and offers exactly one Add host', async () => {
     await mount({ role: 'admin', list: () => [] });
-    await until(() => expect(heading('No hosts yet')).toHaveLength(1));
+    await until(() => expect(heading('No host added yet')).toHaveLength(1));
     expect(text()).toContain('Add a libvirt host reachable over SSH');
     expect(buttons('Add host')).toHaveLength(1);
     await act(async () => buttons('Add host')[0]!.click());
     expect(document.querySelector('form[aria-label="Add host"]')).not.toBeNull();
     // The empty state gives way to the form: still one way to add, the form's own button.
-    expect(heading('No hosts yet')).toHaveLength(0);
+    expect(heading('No host added yet')).toHaveLength(0);
   });
 
   it('with no hosts, tells a plain user that only the administrator adds hosts, with no button', async () => {
     await mount({ role: 'user', list: () => [] });
-    await until(() => expect(heading('No hosts yet')).toHaveLength(1));
+    await until(() => expect(heading('No host added yet')).toHaveLength(1));
     expect(text()).toContain('Only the administrator adds, changes and removes hosts.');
     expect(buttons('Add host')).toHaveLength(0);
     expect(document.querySelector('form[aria-label="Network policy"]')).toBeNull();
@@ -243,5 +243,24 @@ describe('the Hosts view states', () => {
     }
     expect(form.querySelector('[role="alert"]')?.textContent).toMatch(/fields? needs? a fix/);
     expect(add).not.toHaveBeenCalled();
+  });
+  it('opens a dialog named by its title that leaves the host status under it readable', async () => {
+    await mount({ role: 'admin', list: () => [alpha] });
+    const article = () => document.querySelector('article[aria-labelledby="host-h1-name"]')!;
+    await until(() => expect(article()).not.toBeNull());
+    const remove = [...article().querySelectorAll('button')].find(
+      (b) => b.textContent === 'Remove',
+    )!;
+    await act(async () => remove.click());
+    const dialog = document.querySelector('[role="dialog"]')!;
+    expect(dialog.getAttribute('aria-modal')).toBe('true');
+    const name = document.getElementById(dialog.getAttribute('aria-labelledby')!)!.textContent;
+    expect(name).toBe('Remove alpha?');
+    // Nothing between the page and the host's card is hidden from the accessibility tree.
+    for (let el: Element | null = article(); el; el = el.parentElement)
+      expect(el.getAttribute('aria-hidden')).toBeNull();
+    const cancel = [...dialog.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!;
+    await act(async () => cancel.click());
+    expect(document.querySelector('[role="dialog"]')).toBeNull();
   });
 });

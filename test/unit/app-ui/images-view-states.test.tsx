@@ -167,7 +167,7 @@ describe('the Images view states', () => {
 
   it('with no hosts at all, says that hosts come first', async () => {
     await mount({ role: 'admin', hosts: [], images: () => [] });
-    await until(() => expect(heading('No hosts yet')).toHaveLength(1));
+    await until(() => expect(heading('No host added yet')).toHaveLength(1));
     expect(button('Open the Hosts view')).toBeTruthy();
   });
 
