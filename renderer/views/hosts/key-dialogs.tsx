@@ -10,7 +10,8 @@ import {
   ModalFooter,
   ModalHeader,
 } from '@patternfly/react-core';
-import { useId, useState, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
+import { dialogLayer } from '../../app/dialog-layer';
 import type { HostView } from '../../../api/hosts-api';
 import { FingerprintBlock } from './fingerprint-block';
 
@@ -129,10 +130,8 @@ export function RemoveHostDialog({
 
 /**
  * A PatternFly modal named by its title alone (no status icon, whose hidden text would join the
- * name); Escape and the close button cancel. It is mounted in place rather than on <body>: a modal
- * on <body> marks the whole app aria-hidden, and the host's live status under the dialog (the
- * state the fingerprint is being confirmed for) must stay readable; aria-modal still tells
- * assistive technology that only the dialog is active.
+ * name); Escape and the close button cancel. Mounted in the dialog layer, so the host's live
+ * status under it stays readable (see dialogLayer).
  */
 function HostDialog({
   title,
@@ -148,36 +147,31 @@ function HostDialog({
   onCancel: () => void;
 }) {
   const titleId = useId();
-  const [place, setPlace] = useState<HTMLDivElement | null>(null);
   return (
-    <div ref={setPlace}>
-      {place && (
-        <Modal
-          isOpen
-          variant="medium"
-          aria-labelledby={titleId}
-          onClose={onCancel}
-          appendTo={place}
-        >
-          <ModalHeader title={title} labelId={titleId} />
-          <ModalBody>
-            {children}
-            {error && (
-              <Alert
-                variant="danger"
-                isInline
-                role="alert"
-                title={error}
-                className="hosts-dialog-error"
-              >
-                Nothing was changed. Check that the host is reachable, then try again.
-              </Alert>
-            )}
-          </ModalBody>
-          <ModalFooter>{footer}</ModalFooter>
-        </Modal>
-      )}
-    </div>
+    <Modal
+      isOpen
+      variant="medium"
+      aria-labelledby={titleId}
+      onClose={onCancel}
+      appendTo={dialogLayer}
+    >
+      <ModalHeader title={title} labelId={titleId} />
+      <ModalBody>
+        {children}
+        {error && (
+          <Alert
+            variant="danger"
+            isInline
+            role="alert"
+            title={error}
+            className="hosts-dialog-error"
+          >
+            Nothing was changed. Check that the host is reachable, then try again.
+          </Alert>
+        )}
+      </ModalBody>
+      <ModalFooter>{footer}</ModalFooter>
+    </Modal>
   );
 }
 
