@@ -25,7 +25,8 @@ export function ImagesTable({
 }) {
   const [confirming, setConfirming] = useState<string>();
   return (
-    <Table aria-label={`Base images on ${host}`} variant="compact">
+    // A plain data table (PatternFly's default role is an interactive grid, which this is not).
+    <Table aria-label={`Base images on ${host}`} variant="compact" role="table">
       <Thead>
         <Tr>
           <Th>Name</Th>

@@ -180,6 +180,9 @@ describe('the Images view states', () => {
     await until(() => expect(document.querySelectorAll('table')).toHaveLength(2));
     const tables = [...document.querySelectorAll('table')].map((t) => t.getAttribute('aria-label'));
     expect(tables).toEqual(['Base images on alpha', 'Base images on beta']);
+    // Read as a data table (cells), not as an interactive grid (gridcells).
+    for (const t of document.querySelectorAll('table'))
+      expect(t.getAttribute('role')).toBe('table');
     const row = document.querySelector('[data-testid="image-alpha-a.qcow2"]')!;
     expect(row.querySelector('[data-testid="image-marked"]')!.textContent).toBe('Marked');
     expect(text()).toContain('gamma is not connected: its images are not listed');
