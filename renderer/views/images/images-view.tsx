@@ -19,7 +19,7 @@ import { useClient } from '../../app/client-context';
 import { errorMessage, notify } from '../../app/notifications';
 import { useIsAdmin } from '../../app/user-context';
 import { useAppStore } from '../../state/app-store';
-import { LoadingState, RequestFailedState } from '../view-states';
+import { isSignedOut, LoadingState, RequestFailedState } from '../view-states';
 import { imagesByHost, type HostImages } from './images-by-host';
 import { ImagesTable } from './images-table';
 import { UploadForm } from './upload-form';
@@ -97,9 +97,21 @@ export function ImagesView() {
             </FlexItem>
           </Flex>
         </StackItem>
-        {loadError !== undefined && (
+        {loadError !== undefined && (!images || isSignedOut(loadError)) && (
           <StackItem>
             <RequestFailedState what="the images" error={loadError} onRetry={reload} />
+          </StackItem>
+        )}
+        {loadError !== undefined && images && !isSignedOut(loadError) && (
+          <StackItem>
+            <Alert
+              variant="danger"
+              isInline
+              title="Could not refresh the images"
+              actionLinks={<AlertActionLink onClick={reload}>Try again</AlertActionLink>}
+            >
+              {errorMessage(loadError)}. The list below may be out of date.
+            </Alert>
           </StackItem>
         )}
         {!images && loadError === undefined && (

@@ -246,4 +246,36 @@ describe('the Images view states', () => {
     expect(form().textContent).toContain('lab disk.qcow2, 2 KiB');
     expect(notices()).toHaveLength(1);
   });
+  it('keeps the list when a refresh fails, saying so with a way to try again', async () => {
+    let calls = 0;
+    await mount({
+      role: 'admin',
+      hosts: [host('h1', 'alpha', true)],
+      images: () => {
+        calls += 1;
+        if (calls === 2) throw new CorralError('unavailable', 'alpha is busy');
+        return [image('h1', 'a.qcow2', true)];
+      },
+    });
+    await until(() => expect(document.querySelectorAll('table')).toHaveLength(1));
+    await act(async () => button('Refresh').click());
+    await until(() => expect(text()).toContain('Could not refresh the images'));
+    expect(text()).toContain('alpha is busy. The list below may be out of date.');
+    expect(document.querySelectorAll('table')).toHaveLength(1);
+    await act(async () => button('Try again').click());
+    await until(() => expect(text()).not.toContain('Could not refresh the images'));
+    expect(document.querySelectorAll('table')).toHaveLength(1);
+  });
+
+  it('shows a signed-out session instead of the list, with Sign in again', async () => {
+    await mount({
+      role: 'admin',
+      hosts: [host('h1', 'alpha', true)],
+      images: () => {
+        throw new CorralError('unauthenticated', 'sign in first');
+      },
+    });
+    await until(() => expect(heading('You are signed out')).toHaveLength(1));
+    expect(button('Sign in again')).toBeTruthy();
+  });
 });
