@@ -1,12 +1,14 @@
 import { Bullseye, Page, Spinner } from '@patternfly/react-core';
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
 import { PlaceholderView } from '../views/placeholder-view';
 import { AppDock } from './app-dock';
+import { AppToasts } from './app-toasts';
 import { AppMasthead } from './app-masthead';
 import { AppNav } from './app-nav';
 import { ClientContext } from './client-context';
+import { installDropGuard } from './drop-guard';
 import { AboutView, ClustersView, HostsView, ImagesView, TopologyView } from './lazy-views';
 import { useTheme } from './use-theme';
 import { SessionContext, type Session } from './user-context';
@@ -27,6 +29,8 @@ export function App({ client, session }: { client: CorralClient; session: Sessio
 
 function Frame() {
   useTheme();
+  // A file dropped where nothing takes it gets a message instead of replacing the app.
+  useEffect(() => installDropGuard(), []);
   const view = useAppStore((s) => s.view);
   return (
     <Page
@@ -53,6 +57,7 @@ function Frame() {
           )}
         </Suspense>
       </AppDock>
+      <AppToasts />
     </Page>
   );
 }

@@ -1,19 +1,25 @@
+import {
+  ActionGroup,
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardTitle,
+  Form,
+  FormGroup,
+  FormHelperText,
+  HelperText,
+  HelperTextItem,
+  InputGroup,
+  InputGroupItem,
+  Radio,
+  TextInput,
+  Title,
+} from '@patternfly/react-core';
 import { useId, useState, type FormEvent } from 'react';
 import { parseHostUri } from '../../../api/host-uri';
 import { HostInput, type HostView } from '../../../api/hosts-api';
-
-type AuthKind = 'agent' | 'key' | 'password';
-
-interface Fields {
-  name: string;
-  address: string;
-  port: string;
-  user: string;
-  auth: AuthKind;
-  keyPath: string;
-  passphrase: string;
-  password: string;
-}
+import { fieldErrors, type Fields } from './host-form-fields';
 
 function initialFields(host?: HostView): Fields {
   return {
@@ -49,10 +55,17 @@ function toInput(f: Fields): HostInput {
   };
 }
 
+const AUTH_KINDS = [
+  ['agent', 'SSH agent'],
+  ['key', 'Key file'],
+  ['password', 'Password'],
+] as const;
+
 /**
  * Add or edit a host: labelled fields, SSH agent / key file / password, and a box to paste a
  * libvirt URI (`qemu+ssh://user@host:port/system`) that fills the form. Validated with the
- * contract's own schema before anything is sent; secrets are write-only.
+ * contract's own schema before anything is sent, each problem shown under its field; secrets are
+ * write-only.
  */
 export function HostForm({
   host,
@@ -70,9 +83,17 @@ export function HostForm({
   const [f, setF] = useState<Fields>(() => initialFields(host));
   const [uri, setUri] = useState('');
   const [uriNote, setUriNote] = useState<{ error: boolean; text: string }>();
-  const [invalid, setInvalid] = useState<string>();
+  const [invalid, setInvalid] = useState<Partial<Record<keyof Fields, string>>>({});
   const id = useId();
-  const set = (patch: Partial<Fields>) => setF((old) => ({ ...old, ...patch }));
+  const set = (patch: Partial<Fields>) => {
+    setF((old) => ({ ...old, ...patch }));
+    // A field the person changes is no longer known to be wrong.
+    setInvalid((old) => {
+      const next = { ...old };
+      for (const k of Object.keys(patch)) delete next[k as keyof Fields];
+      return next;
+    });
+  };
   const title = host ? `Edit ${host.name}` : 'Add host';
   const keepHint = host?.hasSecret ? 'Leave empty to keep the stored one' : undefined;
 
@@ -105,105 +126,157 @@ export function HostForm({
     const input = toInput(f);
     const parsed = HostInput.safeParse(input);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      setInvalid(`${issue?.path.join('.') || 'form'}: ${issue?.message ?? 'invalid'}`);
+      setInvalid(fieldErrors(parsed.error.issues));
       return;
     }
-    setInvalid(undefined);
+    setInvalid({});
     onSubmit(input);
   };
 
-  const field = (name: keyof Fields, label: string, props: Record<string, unknown> = {}) => (
-    <label className="hosts-field">
-      <span>{label}</span>
-      <input
-        value={f[name]}
-        onChange={(e) => set({ [name]: e.target.value } as Partial<Fields>)}
-        {...props}
-      />
-    </label>
-  );
+  const field = (
+    name: keyof Fields,
+    label: string,
+    props: {
+      type?: 'text' | 'number' | 'password';
+      placeholder?: string;
+      required?: boolean;
+      hint?: string;
+    } = {},
+  ) => {
+    const fieldId = `${id}-${name}`;
+    const problem = invalid[name];
+    const help = problem ?? props.hint;
+    return (
+      <FormGroup label={label} fieldId={fieldId} isRequired={props.required}>
+        <TextInput
+          id={fieldId}
+          type={props.type ?? 'text'}
+          value={f[name]}
+          placeholder={props.placeholder}
+          isRequired={props.required}
+          autoComplete="off"
+          validated={problem ? 'error' : 'default'}
+          aria-describedby={help ? `${fieldId}-help` : undefined}
+          onChange={(_e, value) => set({ [name]: value } as Partial<Fields>)}
+        />
+        {help && (
+          <FormHelperText>
+            <HelperText id={`${fieldId}-help`}>
+              <HelperTextItem variant={problem ? 'error' : 'default'}>{help}</HelperTextItem>
+            </HelperText>
+          </FormHelperText>
+        )}
+      </FormGroup>
+    );
+  };
 
+  const uriId = `${id}-uri`;
+  const problems = Object.keys(invalid).length;
   return (
-    <form className="hosts-form" aria-label={title} onSubmit={submit} noValidate>
-      <h2>{title}</h2>
-      <div className="hosts-uri">
-        <label className="hosts-field">
-          <span>libvirt URI</span>
-          <input
-            value={uri}
-            placeholder="qemu+ssh://user@host:22/system"
-            onChange={(e) => setUri(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                fill();
+    <Card className="hosts-form-card">
+      <CardTitle>
+        <Title headingLevel="h2">{title}</Title>
+      </CardTitle>
+      <CardBody>
+        <Form aria-label={title} onSubmit={submit} noValidate isWidthLimited>
+          <FormGroup label="libvirt URI" fieldId={uriId}>
+            <InputGroup>
+              <InputGroupItem isFill>
+                <TextInput
+                  id={uriId}
+                  value={uri}
+                  placeholder="qemu+ssh://user@host:22/system"
+                  validated={uriNote?.error ? 'error' : 'default'}
+                  aria-describedby={`${uriId}-help`}
+                  onChange={(_e, value) => setUri(value)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') {
+                      e.preventDefault();
+                      fill();
+                    }
+                  }}
+                />
+              </InputGroupItem>
+              <InputGroupItem>
+                <Button variant="control" onClick={fill}>
+                  Fill
+                </Button>
+              </InputGroupItem>
+            </InputGroup>
+            <FormHelperText>
+              <HelperText id={`${uriId}-help`}>
+                {uriNote ? (
+                  <HelperTextItem
+                    variant={uriNote.error ? 'error' : 'success'}
+                    role={uriNote.error ? 'alert' : 'status'}
+                  >
+                    {uriNote.text}
+                  </HelperTextItem>
+                ) : (
+                  <HelperTextItem>Paste a URI and Fill to fill the fields below.</HelperTextItem>
+                )}
+              </HelperText>
+            </FormHelperText>
+          </FormGroup>
+          {field('name', 'Name', { required: true })}
+          {field('address', 'Address', { required: true })}
+          {field('port', 'Port', { type: 'number', required: true })}
+          {field('user', 'User', { required: true })}
+          <FormGroup role="radiogroup" isInline fieldId={`${id}-auth`} label="Authentication">
+            {AUTH_KINDS.map(([kind, label]) => (
+              <Radio
+                key={kind}
+                id={`${id}-auth-${kind}`}
+                name={`${id}-auth`}
+                label={label}
+                isChecked={f.auth === kind}
+                onChange={() => set({ auth: kind })}
+              />
+            ))}
+          </FormGroup>
+          {f.auth === 'key' && (
+            <>
+              {field('keyPath', 'Key file path', {
+                placeholder: '~/.ssh/id_ed25519',
+                required: true,
+                hint: 'A private key on the computer running Corral; it never leaves it.',
+              })}
+              {field('passphrase', 'Passphrase', {
+                type: 'password',
+                placeholder: keepHint ?? 'Only if the key is encrypted',
+              })}
+            </>
+          )}
+          {f.auth === 'password' &&
+            field('password', 'Password', { type: 'password', placeholder: keepHint })}
+          {problems > 0 && (
+            <Alert
+              variant="danger"
+              isInline
+              isPlain
+              role="alert"
+              title={
+                problems === 1
+                  ? 'One field needs a fix before the host can be saved.'
+                  : `${problems} fields need a fix before the host can be saved.`
               }
-            }}
-          />
-        </label>
-        <button type="button" onClick={fill}>
-          Fill
-        </button>
-      </div>
-      {uriNote && (
-        <p role={uriNote.error ? 'alert' : 'status'} className={uriNote.error ? 'error' : 'muted'}>
-          {uriNote.text}
-        </p>
-      )}
-      {field('name', 'Name', { required: true })}
-      {field('address', 'Address', { required: true, autoComplete: 'off' })}
-      {field('port', 'Port', { type: 'number', min: 1, max: 65535, required: true })}
-      {field('user', 'User', { required: true, autoComplete: 'off' })}
-      <fieldset className="hosts-auth">
-        <legend>Authentication</legend>
-        {(
-          [
-            ['agent', 'SSH agent'],
-            ['key', 'Key file'],
-            ['password', 'Password'],
-          ] as const
-        ).map(([kind, label]) => (
-          <label key={kind}>
-            <input
-              type="radio"
-              name={`${id}-auth`}
-              checked={f.auth === kind}
-              onChange={() => set({ auth: kind })}
-            />{' '}
-            {label}
-          </label>
-        ))}
-      </fieldset>
-      {f.auth === 'key' && (
-        <>
-          {field('keyPath', 'Key file path', { placeholder: '~/.ssh/id_ed25519', required: true })}
-          {field('passphrase', 'Passphrase', {
-            type: 'password',
-            autoComplete: 'off',
-            placeholder: keepHint ?? 'Only if the key is encrypted',
-          })}
-        </>
-      )}
-      {f.auth === 'password' &&
-        field('password', 'Password', {
-          type: 'password',
-          autoComplete: 'off',
-          placeholder: keepHint,
-        })}
-      {(invalid ?? error) && (
-        <p role="alert" className="error">
-          {invalid ?? error}
-        </p>
-      )}
-      <div className="hosts-actions">
-        <button type="submit" disabled={busy}>
-          {host ? 'Save' : 'Add host'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+            />
+          )}
+          {error && problems === 0 && (
+            <Alert variant="danger" isInline role="alert" title={error}>
+              Nothing was saved. Correct the fields above and try again.
+            </Alert>
+          )}
+          <ActionGroup>
+            <Button type="submit" variant="primary" isDisabled={busy} isLoading={busy}>
+              {host ? 'Save' : 'Add host'}
+            </Button>
+            <Button variant="link" onClick={onCancel}>
+              Cancel
+            </Button>
+          </ActionGroup>
+        </Form>
+      </CardBody>
+    </Card>
   );
 }

@@ -11,7 +11,7 @@ export function clockTime(iso: string): string {
 export type StatusTone = 'ok' | 'busy' | 'warn' | 'error';
 
 /**
- * A host's status as one line of text (issue 5: states shown as text, not only colour), e.g.
+ * A host's status as one line of text (a state is always said in words, never only by colour), e.g.
  * "Online", "Unreachable since 14:05 — connect ECONNREFUSED", "Host key changed".
  */
 export function hostStatusText(

@@ -1,11 +1,28 @@
+import {
+  Button,
+  EmptyState,
+  EmptyStateActions,
+  EmptyStateBody,
+  EmptyStateFooter,
+  Flex,
+  FlexItem,
+  PageSection,
+  Stack,
+  StackItem,
+  Title,
+} from '@patternfly/react-core';
+import { ServerIcon } from '@patternfly/react-icons';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { HostInput, HostView } from '../../../api/hosts-api';
+import type { HostInput } from '../../../api/hosts-api';
 import { useClient } from '../../app/client-context';
+import { errorMessage, notify } from '../../app/notifications';
 import { useIsAdmin } from '../../app/user-context';
+import { LoadingState, RequestFailedState } from '../view-states';
+import { HostCard } from './host-card';
 import { HostForm } from './host-form';
-import { hostStatusText } from './host-status-text';
 import { RemoveHostDialog, ReplaceKeyDialog, TrustKeyDialog } from './key-dialogs';
 import { NetworkPolicyForm } from './network-policy-form';
+import { useHosts } from './use-hosts';
 import './hosts-view.css';
 
 type Modal =
@@ -15,35 +32,12 @@ type Modal =
   | { kind: 'replace'; id: string }
   | { kind: 'remove'; id: string };
 
-/** The live host list, as core pushes it (`hosts.onChanged`), with the first `list` as a start. */
-function useHosts(): { hosts: HostView[] | undefined; loadError?: string } {
-  const client = useClient();
-  const [hosts, setHosts] = useState<HostView[]>();
-  const [loadError, setLoadError] = useState<string>();
-  useEffect(() => {
-    let pushed = false;
-    const sub = client.hosts.onChanged((list) => {
-      pushed = true;
-      setHosts(list);
-    });
-    client.hosts.list({}).then(
-      (list) => {
-        // A push that arrived first is newer than this answer.
-        if (!pushed) setHosts(list);
-      },
-      (err: Error) => setLoadError(err.message),
-    );
-    return () => sub.dispose();
-  }, [client]);
-  return { hosts, loadError };
-}
-
-/** Hosts (issue 5): add, edit, remove, trust keys, and each host's live status as text. */
+/** Hosts: add, edit, remove, trust keys, and each host's live status as text. */
 export function HostsView() {
   const client = useClient();
-  // Issue 6: only the administrator manages hosts (core refuses others anyway).
+  // Only the administrator manages hosts; core refuses everyone else anyway.
   const canManage = useIsAdmin();
-  const { hosts, loadError } = useHosts();
+  const { hosts, loadError, retry } = useHosts();
   const [modal, setModal] = useState<Modal>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -55,15 +49,16 @@ export function HostsView() {
     setError(undefined);
   }, []);
 
-  const run = async (action: () => Promise<unknown>, after?: () => void) => {
+  /** Runs a dialog's or form's action: its error stays in the dialog, beside what to fix. */
+  const run = async (action: () => Promise<unknown>, done?: string) => {
     setBusy(true);
     setError(undefined);
     try {
       await action();
-      if (after) after();
-      else close();
+      if (done) notify({ variant: 'success', title: done });
+      close();
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -81,63 +76,104 @@ export function HostsView() {
   const byId = (id: string) => hosts?.find((h) => h.id === id);
   const modalHost = modal && modal.kind !== 'add' ? byId(modal.id) : undefined;
 
-  const submitForm = (input: HostInput) =>
-    run(async () => {
-      if (modal?.kind === 'edit') {
-        const view = await client.hosts.update({ id: modal.id, host: input });
+  const submitForm = (input: HostInput) => {
+    const editing = modal?.kind === 'edit' ? modal.id : undefined;
+    return run(
+      async () => {
+        const view = editing
+          ? await client.hosts.update({ id: editing, host: input })
+          : await client.hosts.add(input);
         awaitingKey.current = view.id;
-      } else {
-        const view = await client.hosts.add(input);
-        awaitingKey.current = view.id;
-      }
-    });
+      },
+      editing ? `Host ${input.name} saved` : `Host ${input.name} added`,
+    );
+  };
 
+  const reconnect = (id: string, name: string) =>
+    void client.hosts.reconnect({ id }).catch((err: unknown) =>
+      notify({
+        variant: 'danger',
+        title: `Could not reconnect to ${name}`,
+        detail: `${errorMessage(err)}. Check the host's address and that it is running, then try again.`,
+      }),
+    );
+
+  const adding = modal?.kind === 'add';
+  const empty = hosts?.length === 0;
   return (
-    <section aria-labelledby="view-title" className="hosts-view">
-      <header className="hosts-header">
-        <h1 id="view-title">Hosts</h1>
-        {canManage && modal?.kind !== 'add' && (
-          <button type="button" onClick={() => setModal({ kind: 'add' })}>
-            Add host
-          </button>
+    <PageSection aria-labelledby="view-title" className="hosts-view">
+      <Stack hasGutter>
+        <StackItem>
+          <Flex alignItems={{ default: 'alignItemsCenter' }} gap={{ default: 'gapMd' }}>
+            <FlexItem>
+              <Title headingLevel="h1" id="view-title">
+                Hosts
+              </Title>
+            </FlexItem>
+            {canManage && !adding && hosts && !empty && (
+              <FlexItem>
+                <Button variant="primary" onClick={() => setModal({ kind: 'add' })}>
+                  Add host
+                </Button>
+              </FlexItem>
+            )}
+          </Flex>
+          {!canManage && (
+            <p className="hosts-muted">Only the administrator adds, changes and removes hosts.</p>
+          )}
+        </StackItem>
+        {(adding || (modal?.kind === 'edit' && modalHost)) && (
+          <StackItem>
+            <HostForm
+              key={modal.kind === 'edit' ? modal.id : 'add'}
+              host={modal.kind === 'edit' ? modalHost : undefined}
+              busy={busy}
+              error={error}
+              onSubmit={(input) => void submitForm(input)}
+              onCancel={close}
+            />
+          </StackItem>
         )}
-      </header>
-      {!canManage && (
-        <p className="muted">Only the administrator adds, changes and removes hosts.</p>
-      )}
-      {loadError && <p role="alert">Could not load the hosts: {loadError}</p>}
-      {!hosts && !loadError && <p>Loading…</p>}
-      {hosts?.length === 0 && (
-        <p className="muted">
-          No hosts yet. Add a libvirt host reachable over SSH; this computer appears here by itself
-          when its libvirt socket is reachable.
-        </p>
-      )}
-      {(modal?.kind === 'add' || (modal?.kind === 'edit' && modalHost)) && (
-        <HostForm
-          key={modal.kind === 'edit' ? modal.id : 'add'}
-          host={modal.kind === 'edit' ? modalHost : undefined}
-          busy={busy}
-          error={error}
-          onSubmit={(input) => void submitForm(input)}
-          onCancel={close}
-        />
-      )}
-      <ul className="hosts-list" aria-label="Hosts">
-        {hosts?.map((host) => (
-          <HostRow
-            key={host.id}
-            host={host}
-            canManage={canManage}
-            onEdit={() => setModal({ kind: 'edit', id: host.id })}
-            onRemove={() => setModal({ kind: 'remove', id: host.id })}
-            onTrust={() => setModal({ kind: 'trust', id: host.id })}
-            onReplace={() => setModal({ kind: 'replace', id: host.id })}
-            onReconnect={() => void client.hosts.reconnect({ id: host.id }).catch(() => undefined)}
-          />
-        ))}
-      </ul>
-      {canManage && <NetworkPolicyForm />}
+        {loadError !== undefined && (
+          <StackItem>
+            <RequestFailedState what="the hosts" error={loadError} onRetry={retry} />
+          </StackItem>
+        )}
+        {!hosts && loadError === undefined && (
+          <StackItem>
+            <LoadingState what="the hosts" />
+          </StackItem>
+        )}
+        {empty && !adding && (
+          <StackItem>
+            <NoHosts canManage={canManage} onAdd={() => setModal({ kind: 'add' })} />
+          </StackItem>
+        )}
+        {hosts && !empty && (
+          <StackItem>
+            <ul className="hosts-list" aria-label="Hosts">
+              {hosts.map((host) => (
+                <li key={host.id}>
+                  <HostCard
+                    host={host}
+                    canManage={canManage}
+                    onEdit={() => setModal({ kind: 'edit', id: host.id })}
+                    onRemove={() => setModal({ kind: 'remove', id: host.id })}
+                    onTrust={() => setModal({ kind: 'trust', id: host.id })}
+                    onReplace={() => setModal({ kind: 'replace', id: host.id })}
+                    onReconnect={() => reconnect(host.id, host.name)}
+                  />
+                </li>
+              ))}
+            </ul>
+          </StackItem>
+        )}
+        {canManage && (
+          <StackItem>
+            <NetworkPolicyForm />
+          </StackItem>
+        )}
+      </Stack>
       {modal?.kind === 'trust' && modalHost && (
         <TrustKeyDialog
           host={modalHost}
@@ -145,7 +181,10 @@ export function HostsView() {
           error={error}
           onCancel={close}
           onTrust={(fingerprint) =>
-            void run(() => client.hosts.trustKey({ id: modalHost.id, fingerprint }))
+            void run(
+              () => client.hosts.trustKey({ id: modalHost.id, fingerprint }),
+              `Trusted the host key of ${modalHost.name}`,
+            )
           }
         />
       )}
@@ -156,7 +195,10 @@ export function HostsView() {
           error={error}
           onCancel={close}
           onReplace={(fingerprint) =>
-            void run(() => client.hosts.replaceKey({ id: modalHost.id, fingerprint }))
+            void run(
+              () => client.hosts.replaceKey({ id: modalHost.id, fingerprint }),
+              `Replaced the host key of ${modalHost.name}`,
+            )
           }
         />
       )}
@@ -166,88 +208,33 @@ export function HostsView() {
           busy={busy}
           error={error}
           onCancel={close}
-          onRemove={() => void run(() => client.hosts.remove({ id: modalHost.id }))}
+          onRemove={() =>
+            void run(() => client.hosts.remove({ id: modalHost.id }), `Removed ${modalHost.name}`)
+          }
         />
       )}
-    </section>
+    </PageSection>
   );
 }
 
-function HostRow({
-  host,
-  canManage,
-  onEdit,
-  onRemove,
-  onTrust,
-  onReplace,
-  onReconnect,
-}: {
-  host: HostView;
-  /** The administrator's controls (trust, replace, reconnect, edit, remove). */
-  canManage: boolean;
-  onEdit: () => void;
-  onRemove: () => void;
-  onTrust: () => void;
-  onReplace: () => void;
-  onReconnect: () => void;
-}) {
-  const { text, tone } = hostStatusText(host.status);
-  const titleId = `host-${host.id}-name`;
-  const s = host.status;
+/** No host added yet: what comes next, for whoever is looking. */
+function NoHosts({ canManage, onAdd }: { canManage: boolean; onAdd: () => void }) {
   return (
-    <li className="hosts-row">
-      <article aria-labelledby={titleId}>
-        <div className="hosts-row-main">
-          <h2 id={titleId} className="hosts-name">
-            {host.name}
-          </h2>
-          <span className="muted">
-            {host.local ? host.address : `${host.user}@${host.address}:${host.port}`}
-          </span>
-        </div>
-        <p className={`hosts-status tone-${tone}`} data-testid="host-status" data-state={s.state}>
-          <span className="hosts-dot" aria-hidden="true" />
-          {text}
-        </p>
-        {s.state === 'unreachable' && s.retryAt && (
-          <p className="muted hosts-note">Retrying automatically.</p>
-        )}
-        {s.state === 'key-mismatch' && (
-          <p className="hosts-note" data-testid="key-mismatch-explanation">
-            {host.name} presented a different {s.keyType} host key ({s.presented}) than the one you
-            trusted ({s.expected}). Corral refused the connection before sending any credential. If
-            the host was reinstalled or its keys regenerated, replace the key; otherwise someone may
-            be intercepting the connection.
-          </p>
-        )}
-        {canManage && (
-          <div className="hosts-actions">
-            {s.state === 'key-unknown' && (
-              <button type="button" onClick={onTrust}>
-                Review host key…
-              </button>
-            )}
-            {s.state === 'key-mismatch' && (
-              <button type="button" onClick={onReplace}>
-                Replace key…
-              </button>
-            )}
-            <button type="button" onClick={onReconnect}>
-              Reconnect
-            </button>
-            {!host.local && (
-              <>
-                <button type="button" onClick={onEdit}>
-                  Edit
-                </button>
-                <button type="button" onClick={onRemove}>
-                  Remove
-                </button>
-              </>
-            )}
-          </div>
-        )}
-      </article>
-    </li>
+    <EmptyState headingLevel="h2" titleText="No host added yet" icon={ServerIcon}>
+      <EmptyStateBody>
+        {canManage
+          ? 'Add a libvirt host reachable over SSH: paste its qemu+ssh:// URI or fill in its address. This computer appears here by itself when its libvirt socket is reachable.'
+          : 'Clusters run on hosts the administrator adds. Ask them to add one; it appears here as soon as it is connected.'}
+      </EmptyStateBody>
+      {canManage && (
+        <EmptyStateFooter>
+          <EmptyStateActions>
+            <Button variant="primary" onClick={onAdd}>
+              Add host
+            </Button>
+          </EmptyStateActions>
+        </EmptyStateFooter>
+      )}
+    </EmptyState>
   );
 }

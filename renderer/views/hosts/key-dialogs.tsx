@@ -1,5 +1,19 @@
+import {
+  Alert,
+  Button,
+  DescriptionList,
+  DescriptionListDescription,
+  DescriptionListGroup,
+  DescriptionListTerm,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+} from '@patternfly/react-core';
+import { useId, type ReactNode } from 'react';
+import { dialogLayer } from '../../app/dialog-layer';
 import type { HostView } from '../../../api/hosts-api';
-import { ModalDialog } from '../../app/modal-dialog';
+import { FingerprintBlock } from './fingerprint-block';
 
 type Busy = { busy: boolean; error?: string };
 
@@ -14,30 +28,31 @@ export function TrustKeyDialog({
   if (host.status.state !== 'key-unknown') return null;
   const { fingerprint, keyType } = host.status;
   return (
-    <ModalDialog title={`Trust the host key of ${host.name}?`} onCancel={onCancel}>
+    <HostDialog
+      title={`Trust the host key of ${host.name}?`}
+      onCancel={onCancel}
+      footer={
+        <ConfirmFooter
+          label="Trust and connect"
+          busy={busy}
+          onConfirm={() => onTrust(fingerprint)}
+          onCancel={onCancel}
+        />
+      }
+      error={error}
+    >
       <p>
         This is the first connection to {host.user}@{host.address}:{host.port}. It presented this{' '}
         {keyType} key:
       </p>
-      <p>
-        <code className="hosts-fingerprint" data-testid="presented-fingerprint">
-          {fingerprint}
-        </code>
-      </p>
-      <p className="muted">
+      <FingerprintBlock fingerprint={fingerprint} testId="presented-fingerprint" />
+      <p className="hosts-muted">
         Compare it with what the host itself prints, e.g.{' '}
         <code>ssh-keygen -lf /etc/ssh/ssh_host_{keyType.replace(/^ssh-/, '')}_key.pub</code>.
         Nothing has been sent to the host yet; your credentials are sent only after you trust its
         key.
       </p>
-      <ConfirmFooter
-        label="Trust and connect"
-        busy={busy}
-        error={error}
-        onConfirm={() => onTrust(fingerprint)}
-        onCancel={onCancel}
-      />
-    </ModalDialog>
+    </HostDialog>
   );
 }
 
@@ -52,29 +67,39 @@ export function ReplaceKeyDialog({
   if (host.status.state !== 'key-mismatch') return null;
   const { expected, presented, keyType } = host.status;
   return (
-    <ModalDialog title={`Replace the host key of ${host.name}?`} onCancel={onCancel}>
+    <HostDialog
+      title={`Replace the host key of ${host.name}?`}
+      onCancel={onCancel}
+      footer={
+        <ConfirmFooter
+          label="Replace key"
+          danger
+          busy={busy}
+          onConfirm={() => onReplace(presented)}
+          onCancel={onCancel}
+        />
+      }
+      error={error}
+    >
       <p>
         Only do this if you know why the key changed (the host was reinstalled, or its keys were
         regenerated). Otherwise someone may be intercepting the connection.
       </p>
-      <dl className="facts">
-        <dt>Trusted key</dt>
-        <dd>
-          <code data-testid="expected-fingerprint">{expected}</code>
-        </dd>
-        <dt>Presented now ({keyType})</dt>
-        <dd>
-          <code data-testid="presented-fingerprint">{presented}</code>
-        </dd>
-      </dl>
-      <ConfirmFooter
-        label="Replace key"
-        busy={busy}
-        error={error}
-        onConfirm={() => onReplace(presented)}
-        onCancel={onCancel}
-      />
-    </ModalDialog>
+      <DescriptionList>
+        <DescriptionListGroup>
+          <DescriptionListTerm>Trusted key</DescriptionListTerm>
+          <DescriptionListDescription>
+            <FingerprintBlock fingerprint={expected} testId="expected-fingerprint" />
+          </DescriptionListDescription>
+        </DescriptionListGroup>
+        <DescriptionListGroup>
+          <DescriptionListTerm>Presented now ({keyType})</DescriptionListTerm>
+          <DescriptionListDescription>
+            <FingerprintBlock fingerprint={presented} testId="presented-fingerprint" />
+          </DescriptionListDescription>
+        </DescriptionListGroup>
+      </DescriptionList>
+    </HostDialog>
   );
 }
 
@@ -87,52 +112,96 @@ export function RemoveHostDialog({
   onCancel,
 }: Busy & { host: HostView; onRemove: () => void; onCancel: () => void }) {
   return (
-    <ModalDialog title={`Remove ${host.name}?`} onCancel={onCancel}>
+    <HostDialog
+      title={`Remove ${host.name}?`}
+      onCancel={onCancel}
+      footer={
+        <ConfirmFooter label="Remove" danger busy={busy} onConfirm={onRemove} onCancel={onCancel} />
+      }
+      error={error}
+    >
       <p>
         Corral forgets this host, its trusted key and any stored secret. Its virtual machines keep
         running on the host.
       </p>
-      <ConfirmFooter
-        label="Remove"
-        danger
-        busy={busy}
-        error={error}
-        onConfirm={onRemove}
-        onCancel={onCancel}
-      />
-    </ModalDialog>
+    </HostDialog>
   );
 }
 
-/** A dialog's error line, its one action and Cancel (focused, so Enter never confirms by accident). */
+/**
+ * A PatternFly modal named by its title alone (no status icon, whose hidden text would join the
+ * name); Escape and the close button cancel. Mounted in the dialog layer, so the host's live
+ * status under it stays readable (see dialogLayer).
+ */
+function HostDialog({
+  title,
+  children,
+  footer,
+  error,
+  onCancel,
+}: {
+  title: string;
+  children: ReactNode;
+  footer: ReactNode;
+  error?: string;
+  onCancel: () => void;
+}) {
+  const titleId = useId();
+  return (
+    <Modal
+      isOpen
+      variant="medium"
+      aria-labelledby={titleId}
+      onClose={onCancel}
+      appendTo={dialogLayer}
+    >
+      <ModalHeader title={title} labelId={titleId} />
+      <ModalBody>
+        {children}
+        {error && (
+          <Alert
+            variant="danger"
+            isInline
+            role="alert"
+            title={error}
+            className="hosts-dialog-error"
+          >
+            Nothing was changed. Check that the host is reachable, then try again.
+          </Alert>
+        )}
+      </ModalBody>
+      <ModalFooter>{footer}</ModalFooter>
+    </Modal>
+  );
+}
+
+/** The dialog's one action and Cancel (focused, so Enter never confirms by accident). */
 function ConfirmFooter({
   label,
   danger,
   busy,
-  error,
   onConfirm,
   onCancel,
-}: Busy & { label: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }) {
+}: {
+  label: string;
+  danger?: boolean;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   return (
     <>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <div className="hosts-actions">
-        <button
-          type="button"
-          className={danger ? 'danger' : undefined}
-          disabled={busy}
-          onClick={onConfirm}
-        >
-          {label}
-        </button>
-        <button type="button" autoFocus onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <Button
+        variant={danger ? 'danger' : 'primary'}
+        isDisabled={busy}
+        isLoading={busy}
+        onClick={onConfirm}
+      >
+        {label}
+      </Button>
+      <Button variant="link" autoFocus onClick={onCancel}>
+        Cancel
+      </Button>
     </>
   );
 }

@@ -1,7 +1,26 @@
-import { useEffect, useState } from 'react';
+import {
+  ActionGroup,
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardTitle,
+  Content,
+  Form,
+  FormGroup,
+  FormHelperText,
+  HelperText,
+  HelperTextItem,
+  TextInput,
+  Title,
+} from '@patternfly/react-core';
+import { useEffect, useId, useState } from 'react';
 import type { NetworkPolicy } from '../../../api/networks-api';
 import { useClient } from '../../app/client-context';
+import { errorMessage, notify } from '../../app/notifications';
 import { policyFields, policySummary, splitList } from './network-policy-text';
+
+type PolicyFields = Record<keyof NetworkPolicy, string>;
 
 /**
  * The administrator's network policy: which bridges, libvirt networks and static address ranges
@@ -9,9 +28,15 @@ import { policyFields, policySummary, splitList } from './network-policy-text';
  */
 export function NetworkPolicyForm() {
   const client = useClient();
+  const id = useId();
   const [saved, setSaved] = useState<NetworkPolicy>();
-  const [fields, setFields] = useState({ bridges: '', networks: '', addressRanges: '' });
+  const [fields, setFields] = useState<PolicyFields>({
+    bridges: '',
+    networks: '',
+    addressRanges: '',
+  });
   const [busy, setBusy] = useState(false);
+  const [loadError, setLoadError] = useState<string>();
   const [error, setError] = useState<string>();
 
   useEffect(() => {
@@ -22,7 +47,7 @@ export function NetworkPolicyForm() {
         setSaved(p);
         setFields(policyFields(p));
       },
-      (err: Error) => live && setError(err.message),
+      (err: unknown) => live && setLoadError(errorMessage(err)),
     );
     return () => {
       live = false;
@@ -40,55 +65,86 @@ export function NetworkPolicyForm() {
       });
       setSaved(p);
       setFields(policyFields(p));
+      notify({ variant: 'success', title: 'Network policy saved', detail: policySummary(p) });
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
   };
 
-  const field = (key: keyof typeof fields, label: string, placeholder: string) => (
-    <label>
-      {label}
-      <input
-        value={fields[key]}
-        placeholder={placeholder}
-        disabled={busy}
-        onChange={(e) => setFields((f) => ({ ...f, [key]: e.target.value }))}
-      />
-    </label>
-  );
+  const field = (key: keyof PolicyFields, label: string, placeholder: string, hint: string) => {
+    const fieldId = `${id}-${key}`;
+    return (
+      <FormGroup label={label} fieldId={fieldId}>
+        <TextInput
+          id={fieldId}
+          value={fields[key]}
+          placeholder={placeholder}
+          isDisabled={busy}
+          aria-describedby={`${fieldId}-help`}
+          onChange={(_e, value) => setFields((f) => ({ ...f, [key]: value }))}
+        />
+        <FormHelperText>
+          <HelperText id={`${fieldId}-help`}>
+            <HelperTextItem>{hint}</HelperTextItem>
+          </HelperText>
+        </FormHelperText>
+      </FormGroup>
+    );
+  };
 
   return (
-    <section aria-labelledby="networks-title" className="network-policy">
-      <h2 id="networks-title">Networks</h2>
-      <p className="muted">
-        Plain users may attach cluster nodes only to the bridges and libvirt networks named here,
-        with static addresses inside these ranges. Empty allows nothing; the administrator is not
-        restricted. Separate names with commas or spaces.
-      </p>
-      <form
-        aria-label="Network policy"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <div className="network-policy-fields">
-          {field('bridges', 'Allowed bridges', 'br0')}
-          {field('networks', 'Allowed libvirt networks', 'default')}
-          {field('addressRanges', 'Allowed address ranges (CIDR)', '10.213.0.128/25')}
-        </div>
-        <button type="submit" disabled={busy || !saved}>
-          Save network policy
-        </button>
-      </form>
-      {saved && (
-        <p role="status" data-testid="network-policy-state">
-          {policySummary(saved)}
-        </p>
-      )}
-      {error && <p role="alert">Could not save the network policy: {error}</p>}
-    </section>
+    <Card component="section" aria-labelledby="networks-title" className="network-policy">
+      <CardTitle>
+        <Title headingLevel="h2" id="networks-title">
+          Networks
+        </Title>
+      </CardTitle>
+      <CardBody>
+        <Content component="p" className="hosts-muted">
+          Plain users may attach cluster nodes only to the bridges and libvirt networks named here,
+          with static addresses inside these ranges. Empty allows nothing; the administrator is not
+          restricted. Separate names with commas or spaces.
+        </Content>
+        <Form
+          aria-label="Network policy"
+          isWidthLimited
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          {field('bridges', 'Allowed bridges', 'br0', 'Host bridges, e.g. br0.')}
+          {field('networks', 'Allowed libvirt networks', 'default', 'e.g. default.')}
+          {field(
+            'addressRanges',
+            'Allowed address ranges (CIDR)',
+            '10.213.0.128/25',
+            'Static node addresses must fall inside one of these.',
+          )}
+          {error && (
+            <Alert variant="danger" isInline role="alert" title="Could not save the network policy">
+              {error}. The saved policy is unchanged; correct the fields and save again.
+            </Alert>
+          )}
+          {loadError && (
+            <Alert variant="danger" isInline role="alert" title="Could not load the network policy">
+              {loadError}. Reload the view to try again.
+            </Alert>
+          )}
+          <ActionGroup>
+            <Button type="submit" variant="primary" isDisabled={busy || !saved} isLoading={busy}>
+              Save network policy
+            </Button>
+          </ActionGroup>
+        </Form>
+        {saved && (
+          <Content component="p" role="status" data-testid="network-policy-state">
+            {policySummary(saved)}
+          </Content>
+        )}
+      </CardBody>
+    </Card>
   );
 }

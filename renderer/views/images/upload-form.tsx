@@ -1,13 +1,46 @@
-import { useId, useRef, useState } from 'react';
+import {
+  ActionGroup,
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardTitle,
+  Checkbox,
+  Form,
+  FormGroup,
+  FormHelperText,
+  FormSelect,
+  FormSelectOption,
+  Grid,
+  GridItem,
+  HelperText,
+  HelperTextItem,
+  Progress,
+  TextInput,
+  Title,
+} from '@patternfly/react-core';
+import { useId, useRef, useState, type DragEvent } from 'react';
 import type { HostView } from '../../../api/hosts-api';
 import type { StoragePool } from '../../../api/images-api';
 import { useClient } from '../../app/client-context';
+import { notifyDropNotAccepted } from '../../app/drop-guard';
+import { errorMessage, notify } from '../../app/notifications';
+import { uploadDropProblem } from './upload-drop';
 import { uploadFile, type UploadHandle } from './upload-file';
-import { formatFor, progressPercent, progressText, volumeNameFor } from './upload-progress';
+import {
+  formatBytes,
+  formatFor,
+  progressPercent,
+  progressText,
+  volumeNameFor,
+} from './upload-progress';
+
+const carriesFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
 
 /**
  * Uploads a file from this computer as a new base image on one host: host, pool, name, format,
- * the file; then a progress bar with the figures as text and a way to cancel.
+ * the file (chosen or dropped on the form); then a progress bar with the figures as text and a
+ * way to cancel.
  */
 export function UploadForm(props: {
   hosts: HostView[];
@@ -24,13 +57,16 @@ export function UploadForm(props: {
   const [format, setFormat] = useState<'qcow2' | 'raw'>('qcow2');
   const [markAsBase, setMarkAsBase] = useState(false);
   const [file, setFile] = useState<File>();
+  const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<{ uploaded: number; total: number }>();
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   const running = useRef<UploadHandle | undefined>(undefined);
-  const poolsId = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const id = useId();
 
   const hostPools = props.pools.filter((p) => p.hostId === hostId).map((p) => p.name);
+  const busy = progress !== undefined;
 
   const chooseFile = (f: File | undefined) => {
     setFile(f);
@@ -39,6 +75,25 @@ export function UploadForm(props: {
       setName(volumeNameFor(f.name));
       setFormat(formatFor(f.name));
     }
+  };
+
+  const onDrop = (e: DragEvent<HTMLFormElement>) => {
+    // Taken here either way, so the window's guard does not report it a second time.
+    e.preventDefault();
+    setDragging(false);
+    const item = e.dataTransfer.items?.[0];
+    const problem = uploadDropProblem({
+      files: e.dataTransfer.files.length,
+      isDirectory: item?.webkitGetAsEntry?.()?.isDirectory ?? false,
+      busy,
+    });
+    if (problem) {
+      notifyDropNotAccepted(e.dataTransfer.files.length > 0 ? 'file' : 'other', problem);
+      return;
+    }
+    // Show the dropped file in the file field too, as if it had been chosen there.
+    if (fileInput.current) fileInput.current.files = e.dataTransfer.files;
+    chooseFile(e.dataTransfer.files[0]);
   };
 
   const start = async () => {
@@ -53,123 +108,179 @@ export function UploadForm(props: {
       (uploaded) => setProgress({ uploaded, total: file.size }),
     );
     running.current = handle;
+    const host = online.find((h) => h.id === hostId)?.name ?? hostId;
     try {
       await handle.done;
       setDone(`Uploaded ${name}.`);
+      notify({
+        variant: 'success',
+        title: `Uploaded ${name} to ${host}`,
+        detail: markAsBase ? 'It is marked as a base image.' : undefined,
+      });
       props.onUploaded();
     } catch (err) {
-      setError((err as Error).message);
+      const message = errorMessage(err);
+      setError(message);
+      // The user's own cancel needs no second message; a failure does, wherever they are now.
+      if ((err as { code?: string }).code !== 'cancelled')
+        notify({
+          variant: 'danger',
+          title: `Upload of ${name} to ${host} failed`,
+          detail: `${message}. Nothing was kept on the host; check the pool and the free space, then upload again.`,
+        });
     } finally {
       running.current = undefined;
       setProgress(undefined);
     }
   };
 
-  const busy = progress !== undefined;
+  const f = (name: string) => `${id}-${name}`;
   return (
-    <form
-      aria-label="Upload a base image"
-      className="images-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void start();
-      }}
-    >
-      <h2>Upload a base image</h2>
-      <div className="images-fields">
-        <label>
-          Host
-          <select value={hostId} onChange={(e) => setHostId(e.target.value)} disabled={busy}>
-            {online.length === 0 && <option value="">No host online</option>}
-            {online.map((h) => (
-              <option key={h.id} value={h.id}>
-                {h.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Pool
-          <input
-            value={pool}
-            list={poolsId}
-            onChange={(e) => setPool(e.target.value)}
-            disabled={busy}
-            required
-          />
-          <datalist id={poolsId}>
-            {hostPools.map((p) => (
-              <option key={p} value={p} />
-            ))}
-          </datalist>
-        </label>
-        <label>
-          Image file
-          <input
-            type="file"
-            onChange={(e) => chooseFile(e.target.files?.[0])}
-            disabled={busy}
-            required
-          />
-        </label>
-        <label>
-          Volume name
-          <input value={name} onChange={(e) => setName(e.target.value)} disabled={busy} required />
-        </label>
-        <label>
-          Format
-          <select
-            value={format}
-            onChange={(e) => setFormat(e.target.value as 'qcow2' | 'raw')}
-            disabled={busy}
-          >
-            <option value="qcow2">qcow2</option>
-            <option value="raw">raw</option>
-          </select>
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={markAsBase}
-            onChange={(e) => setMarkAsBase(e.target.checked)}
-            disabled={busy}
-          />
-          Mark as base image once uploaded
-        </label>
-      </div>
-      <div className="images-actions">
-        <button type="submit" disabled={busy || !file || !hostId}>
-          Upload
-        </button>
-        {busy && (
-          <button type="button" onClick={() => running.current?.cancel()}>
-            Cancel upload
-          </button>
-        )}
-      </div>
-      {progress && (
-        <div className="images-progress">
-          <div
-            className="images-progress-track"
-            role="progressbar"
-            aria-label={`Uploading ${name}`}
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={progressPercent(progress.uploaded, progress.total)}
-            aria-valuetext={progressText(progress.uploaded, progress.total)}
-          >
-            <div
-              className="images-progress-fill"
-              style={{ width: `${progressPercent(progress.uploaded, progress.total)}%` }}
+    <Card className="images-upload">
+      <CardTitle>
+        <Title headingLevel="h2">Upload a base image</Title>
+      </CardTitle>
+      <CardBody>
+        <Form
+          aria-label="Upload a base image"
+          className={dragging ? 'images-form images-dropping' : 'images-form'}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void start();
+          }}
+          onDragOver={(e) => {
+            if (!carriesFiles(e)) return;
+            e.preventDefault();
+            e.dataTransfer.dropEffect = busy ? 'none' : 'copy';
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          <Grid hasGutter md={6}>
+            <GridItem>
+              <FormGroup label="Host" fieldId={f('host')}>
+                <FormSelect
+                  id={f('host')}
+                  value={hostId}
+                  onChange={(_e, v) => setHostId(v)}
+                  isDisabled={busy}
+                >
+                  {online.length === 0 && <FormSelectOption value="" label="No host online" />}
+                  {online.map((h) => (
+                    <FormSelectOption key={h.id} value={h.id} label={h.name} />
+                  ))}
+                </FormSelect>
+              </FormGroup>
+            </GridItem>
+            <GridItem>
+              <FormGroup label="Pool" fieldId={f('pool')} isRequired>
+                <TextInput
+                  id={f('pool')}
+                  value={pool}
+                  list={f('pools')}
+                  onChange={(_e, v) => setPool(v)}
+                  isDisabled={busy}
+                  isRequired
+                />
+                <datalist id={f('pools')}>
+                  {hostPools.map((p) => (
+                    <option key={p} value={p} />
+                  ))}
+                </datalist>
+              </FormGroup>
+            </GridItem>
+            <GridItem span={12}>
+              <FormGroup label="Image file" fieldId={f('file')} isRequired>
+                <div className="images-dropzone">
+                  <input
+                    ref={fileInput}
+                    id={f('file')}
+                    type="file"
+                    onChange={(e) => chooseFile(e.target.files?.[0])}
+                    disabled={busy}
+                    required
+                    aria-describedby={f('file-help')}
+                  />
+                  <FormHelperText>
+                    <HelperText id={f('file-help')}>
+                      <HelperTextItem>
+                        {file
+                          ? `${file.name}, ${formatBytes(file.size)}`
+                          : 'Choose a qcow2 or raw disk image, or drop one onto this form.'}
+                      </HelperTextItem>
+                    </HelperText>
+                  </FormHelperText>
+                </div>
+              </FormGroup>
+            </GridItem>
+            <GridItem>
+              <FormGroup label="Volume name" fieldId={f('name')} isRequired>
+                <TextInput
+                  id={f('name')}
+                  value={name}
+                  onChange={(_e, v) => setName(v)}
+                  isDisabled={busy}
+                  isRequired
+                />
+              </FormGroup>
+            </GridItem>
+            <GridItem>
+              <FormGroup label="Format" fieldId={f('format')}>
+                <FormSelect
+                  id={f('format')}
+                  value={format}
+                  onChange={(_e, v) => setFormat(v as 'qcow2' | 'raw')}
+                  isDisabled={busy}
+                >
+                  <FormSelectOption value="qcow2" label="qcow2" />
+                  <FormSelectOption value="raw" label="raw" />
+                </FormSelect>
+              </FormGroup>
+            </GridItem>
+            <GridItem span={12}>
+              <Checkbox
+                id={f('mark')}
+                label="Mark as base image once uploaded"
+                isChecked={markAsBase}
+                onChange={(_e, checked) => setMarkAsBase(checked)}
+                isDisabled={busy}
+              />
+            </GridItem>
+          </Grid>
+          {progress && (
+            <Progress
+              aria-label={`Uploading ${name}`}
+              value={progressPercent(progress.uploaded, progress.total)}
+              valueText={progressText(progress.uploaded, progress.total)}
+              measureLocation="outside"
+              label={
+                <span data-testid="upload-progress-text">
+                  {progressText(progress.uploaded, progress.total)}
+                </span>
+              }
             />
-          </div>
-          <span data-testid="upload-progress-text">
-            {progressText(progress.uploaded, progress.total)}
-          </span>
-        </div>
-      )}
-      {error && <p role="alert">Upload failed: {error}</p>}
-      {done && <p role="status">{done}</p>}
-    </form>
+          )}
+          {error && (
+            <Alert variant="danger" isInline role="alert" title={`Upload failed: ${error}`} />
+          )}
+          {done && (
+            <p role="status" className="images-done">
+              {done}
+            </p>
+          )}
+          <ActionGroup>
+            <Button type="submit" variant="primary" isDisabled={busy || !file || !hostId}>
+              Upload
+            </Button>
+            {busy && (
+              <Button variant="secondary" onClick={() => running.current?.cancel()}>
+                Cancel upload
+              </Button>
+            )}
+          </ActionGroup>
+        </Form>
+      </CardBody>
+    </Card>
   );
 }

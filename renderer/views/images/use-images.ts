@@ -8,7 +8,8 @@ export interface ImagesData {
   images: BaseImage[] | undefined;
   pools: StoragePool[];
   hosts: HostView[];
-  loadError: string | undefined;
+  /** Why the last load failed (kept as thrown, so a signed-out session can be told apart). */
+  loadError: unknown;
   reload(): void;
 }
 
@@ -18,7 +19,7 @@ export function useImages(): ImagesData {
   const [images, setImages] = useState<BaseImage[]>();
   const [pools, setPools] = useState<StoragePool[]>([]);
   const [hosts, setHosts] = useState<HostView[]>([]);
-  const [loadError, setLoadError] = useState<string>();
+  const [loadError, setLoadError] = useState<unknown>();
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
@@ -31,7 +32,7 @@ export function useImages(): ImagesData {
         setHosts(h);
         setLoadError(undefined);
       },
-      (err: Error) => live && setLoadError(err.message),
+      (err: unknown) => live && setLoadError(err),
     );
     return () => {
       live = false;
