@@ -49,7 +49,12 @@ function Frame() {
           ) : view === 'images' ? (
             <ImagesView />
           ) : (
-            <PlaceholderView title="Jobs" text="MPI jobs and their output will appear here." />
+            <PlaceholderView
+              title="Jobs"
+              emptyTitle="No jobs yet"
+              text="MPI jobs will run here: you drop a program on a cluster, Corral builds it on the nodes and runs it with mpirun, and each rank's output gets its own pane in the dock."
+              next="Until then, open a node's console from Topology or Clusters to run programs by hand."
+            />
           )}
         </Suspense>
       </AppDock>
