@@ -1,4 +1,4 @@
-import { MessageChannelMain, type BrowserWindow } from 'electron';
+import { MessageChannelMain, type BrowserWindow, type WebContents } from 'electron';
 import { corralApi } from '../api/corral-api';
 import { serve } from '../api/dispatcher';
 import { toDisposable, type Disposable } from '../api/disposable';
@@ -6,6 +6,29 @@ import type { CorralCore } from '../core/corral-core';
 import { isAppUrl, type AppEntry } from './app-entry';
 import { DESKTOP_PORT_CHANNEL } from './desktop-port-channel';
 import { MessagePortMainTransport } from './message-port-main-transport';
+
+/** A window's connection: its current sign-in session can be lent to a window it opens. */
+export interface WindowConnection extends Disposable {
+  /** The session of the page loaded now (undefined between loads). */
+  sessionId(): string | undefined;
+}
+
+/** Each connected page's connection, so a window it opens can borrow its sign-in. */
+const connections = new WeakMap<WebContents, WindowConnection>();
+
+/** The sign-in session of the page in `contents`, if Corral serves it. */
+export function sessionOfContents(contents: WebContents): string | undefined {
+  return connections.get(contents)?.sessionId();
+}
+
+export interface ConnectWindowOptions {
+  /**
+   * A console popped out of the main window signs in as the main window did: the opener's
+   * session, read at each load. Such a window never ends the session it borrowed (the opener's
+   * reload or logout does); without one (the opener is gone) it gets its own.
+   */
+  borrowSession?: () => string | undefined;
+}
 
 /**
  * Serves the contract to one window over a MessagePort. Every page load (first load, reload)
@@ -16,14 +39,17 @@ export function connectWindow(
   window: BrowserWindow,
   core: Pick<CorralCore, 'api'> & Partial<Pick<CorralCore, 'accounts'>>,
   entry: AppEntry,
-): Disposable {
+  options: ConnectWindowOptions = {},
+): WindowConnection {
   const contents = window.webContents;
   let current: Disposable | undefined;
+  let currentSession: string | undefined;
   let loads = 0;
 
   const disconnect = () => {
     current?.dispose();
     current = undefined;
+    currentSession = undefined;
   };
 
   const connect = () => {
@@ -36,7 +62,8 @@ export function connectWindow(
     }
     const { port1, port2 } = new MessageChannelMain();
     const transport = new MessagePortMainTransport(port1);
-    const sessionId = `window-${window.id}-load-${++loads}`;
+    const borrowed = options.borrowSession?.();
+    const sessionId = borrowed ?? `window-${window.id}-load-${++loads}`;
     const served = serve({
       contract: corralApi,
       impl: core.api,
@@ -47,18 +74,29 @@ export function connectWindow(
     current = toDisposable(() => {
       served.dispose();
       transport.close();
-      // A reload or a closed window ends this load's sign-in (issue 6: logout reloads the page).
-      core.accounts?.endSession(sessionId);
+      // A reload or a closed window ends this load's sign-in (logout reloads the page); a
+      // borrowed sign-in belongs to the window that lent it.
+      if (!borrowed) core.accounts?.endSession(sessionId);
     });
+    currentSession = sessionId;
     frame.postMessage(DESKTOP_PORT_CHANNEL, null, [port2]);
   };
 
   contents.on('did-finish-load', connect);
   // A crashed renderer holds no port any more; drop its subscriptions and streams now.
   contents.on('render-process-gone', disconnect);
-  return toDisposable(() => {
+  const disposable = toDisposable(() => {
     contents.off('did-finish-load', connect);
     contents.off('render-process-gone', disconnect);
     disconnect();
   });
+  const connection = {
+    dispose: () => {
+      connections.delete(contents);
+      disposable.dispose();
+    },
+    sessionId: () => currentSession,
+  };
+  connections.set(contents, connection);
+  return connection;
 }
