@@ -11,6 +11,7 @@ import {
   TextInput,
 } from '@patternfly/react-core';
 import { useState, type FormEvent } from 'react';
+import { ABOUT_CORRAL } from './about-corral';
 import { Credentials, Password, Username, type User } from '../../api/accounts-api';
 
 /** Core's answer to any failed log-in (unknown user or wrong password alike). */
@@ -87,7 +88,7 @@ export function SignIn(props: {
   };
 
   return (
-    <LoginPage loginTitle={TITLES[mode]} loginSubtitle={SUBTITLES[mode]}>
+    <LoginPage textContent={ABOUT_CORRAL} loginTitle={TITLES[mode]} loginSubtitle={SUBTITLES[mode]}>
       <Form onSubmit={(e) => void submit(e)} aria-label={TITLES[mode]} noValidate>
         <FormGroup label="User name" isRequired fieldId="sign-in-username">
           <TextInput

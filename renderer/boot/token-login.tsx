@@ -8,6 +8,7 @@ import {
   TextInput,
 } from '@patternfly/react-core';
 import { useState, type FormEvent } from 'react';
+import { ABOUT_CORRAL } from './about-corral';
 
 /** Server mode's access gate: the token printed when `npm run web` started. */
 export function TokenLogin(props: { onSubmit: (token: string) => Promise<void>; error?: string }) {
@@ -30,6 +31,7 @@ export function TokenLogin(props: { onSubmit: (token: string) => Promise<void>; 
 
   return (
     <LoginPage
+      textContent={ABOUT_CORRAL}
       loginTitle="Corral"
       loginSubtitle="Enter the access token that the Corral server printed when it started."
     >

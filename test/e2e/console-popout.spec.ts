@@ -29,13 +29,19 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await server?.stop();
-  if (libvirt) {
-    const found = await libvirt.call('domainLookupByName', { name }).catch(() => undefined);
+  await libvirt?.close().catch(() => {});
+  // A connection of its own: the one above may have dropped with the daemon during the test.
+  const cleanup = await LibvirtClient.connect(() => connectUnixSocket(LOCAL_LIBVIRT_SOCKET), {
+    uri: 'qemu:///system',
+  });
+  try {
+    const found = await cleanup.call('domainLookupByName', { name }).catch(() => undefined);
     if (found) {
-      await libvirt.call('domainDestroyFlags', { dom: found.dom, flags: 0 }).catch(() => {});
-      await libvirt.call('domainUndefineFlags', { dom: found.dom, flags: 0 }).catch(() => {});
+      await cleanup.call('domainDestroyFlags', { dom: found.dom, flags: 0 }).catch(() => {});
+      await cleanup.call('domainUndefineFlags', { dom: found.dom, flags: 0 }).catch(() => {});
     }
-    await libvirt.close();
+  } finally {
+    await cleanup.close();
   }
 });
 
