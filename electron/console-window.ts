@@ -45,8 +45,14 @@ export function openConsoleWindow(options: ConsoleWindowOptions): BrowserWindow 
     borrowSession: () => (opener.isDestroyed() ? undefined : sessionOfContents(opener)),
   });
   window.once('ready-to-show', () => window.show());
+  // It lives on the main window's sign-in: when that window goes, so does the console window.
+  const closeWithOpener = () => {
+    if (!window.isDestroyed()) window.close();
+  };
+  opener.once('destroyed', closeWithOpener);
   window.on('closed', () => {
     connection.dispose();
+    if (!opener.isDestroyed()) opener.off('destroyed', closeWithOpener);
     if (open.get(hash) === window) open.delete(hash);
   });
   window.loadURL(consoleWindowUrl(entry, hash)).catch((err: unknown) => {
