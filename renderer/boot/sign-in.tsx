@@ -11,6 +11,7 @@ import {
   TextInput,
 } from '@patternfly/react-core';
 import { useState, type FormEvent } from 'react';
+import appIcon from '../../resources/icons/corral.svg';
 import { ABOUT_CORRAL } from './about-corral';
 import { Credentials, Password, Username, type User } from '../../api/accounts-api';
 
@@ -88,7 +89,13 @@ export function SignIn(props: {
   };
 
   return (
-    <LoginPage textContent={ABOUT_CORRAL} loginTitle={TITLES[mode]} loginSubtitle={SUBTITLES[mode]}>
+    <LoginPage
+      brandImgSrc={appIcon}
+      brandImgAlt="Corral"
+      textContent={ABOUT_CORRAL}
+      loginTitle={TITLES[mode]}
+      loginSubtitle={SUBTITLES[mode]}
+    >
       <Form onSubmit={(e) => void submit(e)} aria-label={TITLES[mode]} noValidate>
         <FormGroup label="User name" isRequired fieldId="sign-in-username">
           <TextInput

@@ -8,6 +8,7 @@ import {
   TextInput,
 } from '@patternfly/react-core';
 import { useState, type FormEvent } from 'react';
+import appIcon from '../../resources/icons/corral.svg';
 import { ABOUT_CORRAL } from './about-corral';
 
 /** Server mode's access gate: the token printed when `npm run web` started. */
@@ -31,6 +32,8 @@ export function TokenLogin(props: { onSubmit: (token: string) => Promise<void>; 
 
   return (
     <LoginPage
+      brandImgSrc={appIcon}
+      brandImgAlt="Corral"
       textContent={ABOUT_CORRAL}
       loginTitle="Corral"
       loginSubtitle="Enter the access token that the Corral server printed when it started."

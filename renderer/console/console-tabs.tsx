@@ -1,3 +1,4 @@
+import { EmptyState, EmptyStateBody } from '@patternfly/react-core';
 import { useEffect } from 'react';
 import { useClient } from '../app/client-context';
 import { ConsolePane } from './console-pane';
@@ -12,7 +13,16 @@ export function ConsoleTabs() {
   const out = usePopoutStore((s) => s.out);
   const active = tabs.find((t) => t.key === activeKey) ?? tabs[0];
 
-  if (!active) return <p className="muted">No consoles open.</p>;
+  if (!active) {
+    return (
+      <EmptyState variant="xs" titleText="No consoles open." headingLevel="h3">
+        <EmptyStateBody>
+          Open a VM&apos;s console from Topology or Clusters; it shows here, and can pop out into a
+          window of its own.
+        </EmptyStateBody>
+      </EmptyState>
+    );
+  }
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     const index = tabs.findIndex((t) => t.key === active.key);

@@ -7,10 +7,11 @@ import { ADMIN } from './support/sign-in';
 
 /**
  * Where the screenshots of every main view (light and dark) go, for a reviewer who looks without
- * running anything: CORRAL_SCREENSHOTS_DIR, or test-results/screenshots under the repository.
+ * running anything: CORRAL_SCREENSHOTS_DIR, or docs/screenshots in the repository (committed with
+ * the views they show). Not under test-results/: Playwright empties that folder on every run.
  */
 const SCREENSHOTS = resolve(
-  process.env.CORRAL_SCREENSHOTS_DIR ?? join(import.meta.dirname, '../../test-results/screenshots'),
+  process.env.CORRAL_SCREENSHOTS_DIR ?? join(import.meta.dirname, '../../docs/screenshots'),
 );
 
 /** The sections of the navigation and the heading each shows. */
