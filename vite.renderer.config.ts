@@ -1,5 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from './core/security/content-security-policy';
+import { META_CONTENT_SECURITY_POLICY } from './core/security/meta-content-security-policy';
 
 /** Puts the CSP into index.html as well, so it holds even where no header can be set (file://). */
 function contentSecurityPolicy(): Plugin {
@@ -8,7 +8,7 @@ function contentSecurityPolicy(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY },
         injectTo: 'head-prepend',
       },
     ],

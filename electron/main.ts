@@ -1,9 +1,11 @@
 // The desktop shell's entry (bundled to .vite/build/main.js as an ES module).
 import { join } from 'node:path';
-import { app, BrowserWindow, Menu, session } from 'electron';
+import { app, BrowserWindow, Menu, session, type WebContents } from 'electron';
 import { CorralCore } from '../core/corral-core';
 import { buildMenuTemplate } from './app-menu';
-import { resolveAppEntry } from './app-entry';
+import { isAppUrl, resolveAppEntry } from './app-entry';
+import { openConsoleWindow } from './console-window';
+import { consoleWindowTargetOf } from './console-window-url';
 import { SafeStorageCipher } from './safe-storage-cipher';
 import { createMainWindow } from './main-window';
 import { openExternal } from './open-external';
@@ -33,8 +35,22 @@ async function main(): Promise<void> {
     join(buildDir, '..', 'renderer', MAIN_WINDOW_VITE_NAME, 'index.html'),
   );
 
+  const preloadPath = join(buildDir, 'preload.cjs');
+  // Set once the app is ready; the guards below go on before that.
+  const running: { core?: CorralCore } = {};
+  // The one window a page may ask for: a console popped out of the dock, at exactly its address.
+  const openAppWindow = (url: string, opener: WebContents): boolean => {
+    const target = consoleWindowTargetOf(url, entry);
+    const core = running.core;
+    if (!target || !core || !isAppUrl(opener.getURL(), entry)) return false;
+    openConsoleWindow({ core, entry, preloadPath, target, opener });
+    return true;
+  };
+
   // Guards go on before any WebContents exists, so none is ever unguarded.
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, openExternal));
+  app.on('web-contents-created', (_event, contents) =>
+    guardWebContents(contents, openExternal, openAppWindow),
+  );
 
   await app.whenReady();
   hardenSession(session.defaultSession);
@@ -46,8 +62,8 @@ async function main(): Promise<void> {
     shell: 'desktop',
     cipher: new SafeStorageCipher(),
   });
-  const open = () =>
-    createMainWindow({ core, entry, preloadPath: join(buildDir, 'preload.cjs'), stateDir });
+  running.core = core;
+  const open = () => createMainWindow({ core, entry, preloadPath, stateDir });
   let window = open();
 
   app.on('second-instance', () => {

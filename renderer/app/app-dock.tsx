@@ -32,8 +32,12 @@ export function AppDock({ children }: { children: ReactNode }) {
 
   const panel = (
     <DrawerPanelContent
+      role="region"
+      aria-labelledby="dock-title"
       isResizable
       resizeAriaLabel="Resize the dock"
+      // Arrow keys on the handle move it by this many pixels; Enter keeps the size.
+      increment={24}
       defaultSize={height}
       minSize="120px"
       maxSize="80%"
@@ -44,7 +48,7 @@ export function AppDock({ children }: { children: ReactNode }) {
       }}
     >
       <DrawerHead>
-        <Title headingLevel="h2" size="md">
+        <Title headingLevel="h2" size="md" id="dock-title">
           Consoles and jobs
         </Title>
         <DrawerActions>
@@ -52,9 +56,9 @@ export function AppDock({ children }: { children: ReactNode }) {
         </DrawerActions>
       </DrawerHead>
       <DrawerPanelBody className="corral-dock-body">
-        <section aria-label="Consoles and jobs" className="corral-dock-section">
+        <div className="corral-dock-section">
           <ConsoleTabs />
-        </section>
+        </div>
       </DrawerPanelBody>
     </DrawerPanelContent>
   );
@@ -62,7 +66,7 @@ export function AppDock({ children }: { children: ReactNode }) {
   return (
     <div className="corral-workspace">
       <Drawer isExpanded={open} isInline position="bottom" className="corral-dock-drawer">
-        <DrawerContent panelContent={panel}>
+        <DrawerContent panelContent={panel} role="region" aria-label="Main view">
           <DrawerContentBody hasPadding className="corral-view">
             {children}
           </DrawerContentBody>

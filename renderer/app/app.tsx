@@ -1,5 +1,6 @@
 import { Bullseye, Page, Spinner } from '@patternfly/react-core';
 import { Suspense, useEffect } from 'react';
+import { parseConsoleWindowHash } from '../../api/console-window-route';
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
 import { PlaceholderView } from '../views/placeholder-view';
@@ -9,19 +10,35 @@ import { AppMasthead } from './app-masthead';
 import { AppNav } from './app-nav';
 import { ClientContext } from './client-context';
 import { installDropGuard } from './drop-guard';
-import { AboutView, ClustersView, HostsView, ImagesView, TopologyView } from './lazy-views';
+import {
+  AboutView,
+  ClustersView,
+  ConsoleWindow,
+  HostsView,
+  ImagesView,
+  TopologyView,
+} from './lazy-views';
 import { useTheme } from './use-theme';
 import { SessionContext, type Session } from './user-context';
 
 /**
  * The frame people live in: masthead, navigation, the main view, and the dock for consoles and
- * jobs. Shown only to a signed-in session.
+ * jobs; or, at a console's own address (a console popped out of the dock), that console alone.
+ * Shown only to a signed-in session.
  */
 export function App({ client, session }: { client: CorralClient; session: Session }) {
+  // Read once: a page is either the frame or one console for its whole life.
+  const consoleTarget = parseConsoleWindowHash(location.hash);
   return (
     <ClientContext.Provider value={client}>
       <SessionContext.Provider value={session}>
-        <Frame />
+        {consoleTarget ? (
+          <Suspense fallback={<ViewLoading />}>
+            <ConsoleWindow target={consoleTarget} />
+          </Suspense>
+        ) : (
+          <Frame />
+        )}
       </SessionContext.Provider>
     </ClientContext.Provider>
   );
@@ -53,7 +70,12 @@ function Frame() {
           ) : view === 'images' ? (
             <ImagesView />
           ) : (
-            <PlaceholderView title="Jobs" text="MPI jobs and their output will appear here." />
+            <PlaceholderView
+              title="Jobs"
+              emptyTitle="No jobs yet"
+              text="MPI jobs will run here: you drop a program on a cluster, Corral builds it on the nodes and runs it with mpirun, and each rank's output gets its own pane in the dock."
+              next="Until then, open a node's console from Topology or Clusters to run programs by hand."
+            />
           )}
         </Suspense>
       </AppDock>

@@ -17,3 +17,6 @@ export const ClustersView = lazy(() =>
 export const ImagesView = lazy(() =>
   import('../views/images/images-view').then((m) => ({ default: m.ImagesView })),
 );
+export const ConsoleWindow = lazy(() =>
+  import('../console/console-window').then((m) => ({ default: m.ConsoleWindow })),
+);

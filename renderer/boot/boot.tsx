@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { AccountGate } from './account-gate';
+import { BootDisconnected, BootWaiting } from './boot-screens';
 import { connectCorral, type CorralConnection } from './corral-client';
 import { isDesktopShell, receiveDesktopPort } from './electron-port';
 import { TokenLogin } from './token-login';
@@ -61,7 +62,7 @@ export function Boot() {
 
   switch (state.phase) {
     case 'starting':
-      return <p className="boot-status">Connecting…</p>;
+      return <BootWaiting text="Connecting…" />;
     case 'login':
       return (
         <TokenLogin
@@ -73,13 +74,9 @@ export function Boot() {
         />
       );
     case 'disconnected':
-      return (
-        <p className="boot-status" role="alert">
-          Disconnected from Corral: {state.reason}. Reload to reconnect.
-        </p>
-      );
+      return <BootDisconnected reason={state.reason} />;
     case 'logging-out':
-      return <p className="boot-status">Logging out…</p>;
+      return <BootWaiting text="Logging out…" />;
     case 'ready':
       return (
         <AccountGate

@@ -1,4 +1,15 @@
+import {
+  ActionGroup,
+  Alert,
+  Button,
+  Form,
+  FormGroup,
+  LoginPage,
+  TextInput,
+} from '@patternfly/react-core';
 import { useState, type FormEvent } from 'react';
+import appIcon from '../../resources/icons/corral.svg';
+import { ABOUT_CORRAL } from './about-corral';
 
 /** Server mode's access gate: the token printed when `npm run web` started. */
 export function TokenLogin(props: { onSubmit: (token: string) => Promise<void>; error?: string }) {
@@ -20,28 +31,37 @@ export function TokenLogin(props: { onSubmit: (token: string) => Promise<void>; 
   };
 
   return (
-    <main className="login">
-      <form className="login-card" onSubmit={(e) => void submit(e)} aria-label="Server access">
-        <h1>Corral</h1>
-        <p>Enter the access token that the Corral server printed when it started.</p>
-        <label htmlFor="access-token">Access token</label>
-        <input
-          id="access-token"
-          type="password"
-          autoComplete="off"
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-          required
-        />
-        <button type="submit" disabled={busy || token.trim() === ''}>
-          {busy ? 'Checking…' : 'Continue'}
-        </button>
+    <LoginPage
+      brandImgSrc={appIcon}
+      brandImgAlt="Corral"
+      textContent={ABOUT_CORRAL}
+      loginTitle="Corral"
+      loginSubtitle="Enter the access token that the Corral server printed when it started."
+    >
+      <Form onSubmit={(e) => void submit(e)} aria-label="Server access">
+        <FormGroup label="Access token" isRequired fieldId="access-token">
+          <TextInput
+            id="access-token"
+            type="password"
+            autoComplete="off"
+            value={token}
+            onChange={(_e, value) => setToken(value)}
+            isRequired
+          />
+        </FormGroup>
         {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
+          // No variant label: the alert reads exactly what the server answered.
+          <Alert variant="danger" isInline variantLabel="" title={error} role="alert">
+            Copy the token again from the line “Access token: …” that the server printed, or open
+            the full address it printed.
+          </Alert>
         )}
-      </form>
-    </main>
+        <ActionGroup>
+          <Button type="submit" isBlock isDisabled={busy || token.trim() === ''} isLoading={busy}>
+            {busy ? 'Checking…' : 'Continue'}
+          </Button>
+        </ActionGroup>
+      </Form>
+    </LoginPage>
   );
 }

@@ -3,8 +3,11 @@ import './console.css';
 import { useEffect, useRef, useState } from 'react';
 import { reconnectConsole, consoleTerminal, type ConsoleTab } from './console-store';
 
-/** One console: its terminal, its status in words, and what you can do with it. */
-export function ConsolePane({ tab }: { tab: ConsoleTab }) {
+/**
+ * One console: its terminal, its status in words, and what you can do with it. With `onPopOut`
+ * (the dock's panes) it can also move to a window of its own.
+ */
+export function ConsolePane({ tab, onPopOut }: { tab: ConsoleTab; onPopOut?: () => void }) {
   const paneRef = useRef<HTMLDivElement>(null);
   const screenRef = useRef<HTMLDivElement>(null);
   const [notice, setNotice] = useState<string>();
@@ -76,6 +79,11 @@ export function ConsolePane({ tab }: { tab: ConsoleTab }) {
         <button type="button" aria-pressed={fullScreen} onClick={toggleFullScreen}>
           {fullScreen ? 'Exit full screen' : 'Full screen'}
         </button>
+        {onPopOut && (
+          <button type="button" onClick={onPopOut} title="Show this console in its own window">
+            Pop out
+          </button>
+        )}
         {notice && (
           <span className="muted" role="status">
             {notice}

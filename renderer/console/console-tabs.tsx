@@ -1,16 +1,28 @@
+import { EmptyState, EmptyStateBody } from '@patternfly/react-core';
 import { useEffect } from 'react';
 import { useClient } from '../app/client-context';
 import { ConsolePane } from './console-pane';
-import { bindConsoleClient, closeConsole, useConsoleStore } from './console-store';
+import { bringBack, followPopouts, popOut, usePopoutStore } from './console-popout';
+import { bindConsoleClient, closeConsole, useConsoleStore, type ConsoleTab } from './console-store';
 
 /** The console tabs of the bottom panel (WAI-ARIA tabs: tablist, tab, tabpanel). */
 export function ConsoleTabs() {
   const tabs = useConsoleStore((s) => s.tabs);
   const activeKey = useConsoleStore((s) => s.activeKey);
   const select = useConsoleStore((s) => s.select);
+  const out = usePopoutStore((s) => s.out);
   const active = tabs.find((t) => t.key === activeKey) ?? tabs[0];
 
-  if (!active) return <p className="muted">No consoles open.</p>;
+  if (!active) {
+    return (
+      <EmptyState variant="xs" titleText="No consoles open." headingLevel="h3">
+        <EmptyStateBody>
+          Open a VM&apos;s console from Topology or Clusters; it shows here, and can pop out into a
+          window of its own.
+        </EmptyStateBody>
+      </EmptyState>
+    );
+  }
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     const index = tabs.findIndex((t) => t.key === active.key);
@@ -36,6 +48,7 @@ export function ConsoleTabs() {
             >
               {t.name}
               {t.status.state === 'closed' ? ' (closed)' : ''}
+              {out.has(t.key) ? ' (in another window)' : ''}
             </button>
             <button
               type="button"
@@ -55,14 +68,38 @@ export function ConsoleTabs() {
         aria-labelledby={`console-tab-${active.key}`}
         className="console-tabpanel"
       >
-        <ConsolePane key={active.key} tab={active} />
+        {out.has(active.key) ? (
+          <PoppedOut tab={active} />
+        ) : (
+          <ConsolePane key={active.key} tab={active} onPopOut={() => popOut(active)} />
+        )}
       </div>
     </div>
   );
 }
 
-/** Gives the consoles the contract client while the app is connected. */
+/** In the dock, a console shown in its own window: where it is, and how to get it back. */
+function PoppedOut({ tab }: { tab: ConsoleTab }) {
+  return (
+    <div
+      className="console-popped-out"
+      role="status"
+      data-testid={`console-${tab.name}-popped-out`}
+    >
+      <span>Open in another window</span>
+      <button type="button" onClick={() => bringBack(tab.key)}>
+        Bring back
+      </button>
+    </div>
+  );
+}
+
+/**
+ * Gives the consoles the contract client while the app is connected, and follows consoles that
+ * pop out into other windows and come back.
+ */
 export function useConsoleClient(): void {
   const client = useClient();
   useEffect(() => bindConsoleClient(client), [client]);
+  useEffect(() => followPopouts(), []);
 }

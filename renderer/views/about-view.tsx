@@ -1,3 +1,15 @@
+import {
+  Alert,
+  DescriptionList,
+  DescriptionListDescription,
+  DescriptionListGroup,
+  DescriptionListTerm,
+  List,
+  ListItem,
+  PageSection,
+  Skeleton,
+  Title,
+} from '@patternfly/react-core';
 import { useEffect, useState } from 'react';
 import type { AdminNotice, SystemInfo } from '../../api/corral-api';
 import { useClient } from '../app/client-context';
@@ -17,12 +29,22 @@ export function AboutView() {
   }, [client]);
 
   return (
-    <section aria-labelledby="view-title">
-      <h1 id="view-title">About Corral</h1>
-      {error && <p role="alert">Could not read system information: {error}</p>}
-      {!info && !error && <p>Loading…</p>}
+    <PageSection
+      aria-labelledby="view-title"
+      component="section"
+      padding={{ default: 'noPadding' }}
+    >
+      <Title headingLevel="h1" id="view-title">
+        About Corral
+      </Title>
+      {error && (
+        <Alert variant="danger" isInline title="Could not read system information" role="alert">
+          {error}. Reload the page; if it persists, the Corral process may have stopped.
+        </Alert>
+      )}
+      {!info && !error && <Skeleton width="60%" screenreaderText="Loading system information" />}
       {info && (
-        <dl className="facts">
+        <DescriptionList isHorizontal className="corral-about-facts">
           <Fact id="corral-version" label="Corral version" value={info.corralVersion} />
           <Fact id="node-version" label="Node.js" value={info.nodeVersion} />
           <Fact id="platform" label="Platform" value={`${info.platform} (${info.arch})`} />
@@ -36,31 +58,33 @@ export function AboutView() {
                 : `not reachable at ${info.localLibvirt.socketPath} (${info.localLibvirt.error ?? 'unknown'})`
             }
           />
-        </dl>
+        </DescriptionList>
       )}
       {notices.length > 0 && (
-        <section aria-labelledby="about-notices-title">
-          <h2 id="about-notices-title">What Corral did on its own</h2>
-          <ul data-testid="about-notices">
+        <section aria-labelledby="about-notices-title" className="corral-about-notices">
+          <Title headingLevel="h2" id="about-notices-title">
+            What Corral did on its own
+          </Title>
+          <List data-testid="about-notices">
             {notices.map((n, i) => (
-              <li key={i}>
+              <ListItem key={i}>
                 <TimeAgo when={n.at} />: {n.message}
-              </li>
+              </ListItem>
             ))}
-          </ul>
+          </List>
         </section>
       )}
-    </section>
+    </PageSection>
   );
 }
 
 function Fact({ id, label, value }: { id: string; label: string; value: string }) {
   return (
-    <>
-      <dt id={`about-${id}-label`}>{label}</dt>
-      <dd aria-labelledby={`about-${id}-label`} data-testid={`about-${id}`}>
+    <DescriptionListGroup>
+      <DescriptionListTerm id={`about-${id}-label`}>{label}</DescriptionListTerm>
+      <DescriptionListDescription aria-labelledby={`about-${id}-label`} data-testid={`about-${id}`}>
         {value}
-      </dd>
-    </>
+      </DescriptionListDescription>
+    </DescriptionListGroup>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../../core/security/content-security-policy';
+import { META_CONTENT_SECURITY_POLICY } from '../../../core/security/meta-content-security-policy';
 
 const directives = new Map(
   CONTENT_SECURITY_POLICY.split(';').map((d) => {
@@ -19,5 +20,14 @@ describe('content security policy', () => {
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
+  });
+
+  it('puts every directive a <meta> tag can carry into the meta policy, unchanged', () => {
+    const meta = META_CONTENT_SECURITY_POLICY.split('; ');
+    const header = CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim());
+    expect(meta).toEqual(header.filter((d) => !d.startsWith('frame-ancestors')));
+    expect(meta).toContain("script-src 'self'");
+    expect(meta).toContain("style-src 'self'");
+    expect(META_CONTENT_SECURITY_POLICY).not.toMatch(/frame-ancestors|unsafe-/);
   });
 });

@@ -38,7 +38,7 @@ describe('desktop connection (main side of the MessagePort transport)', () => {
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
     cleanup.push(() => core.dispose());
     cleanup.push(() => connection.dispose());
-    return { window, connection };
+    return { window, connection, core, entry };
   };
 
   const clientFor = (post: FakeWindow['posted'][number] | undefined) => {
@@ -103,5 +103,40 @@ describe('desktop connection (main side of the MessagePort transport)', () => {
     await expect(closed).resolves.toBeTypeOf('string');
     window.load('http://localhost:5173/');
     expect(window.posted).toHaveLength(1);
+  });
+
+  it("lets a console window borrow the opener's sign-in without ending it when it closes", async () => {
+    const { window, connection, core, entry } = setup();
+    window.load('http://localhost:5173/');
+    const main = clientFor(window.posted[0]);
+    const user = await main.api.accounts.signUp({
+      username: 'admin',
+      password: 'admin-password-unit',
+    });
+    const popped = new FakeWindow();
+    const consoleConnection = connectWindow(popped as unknown as BrowserWindow, core, entry, {
+      borrowSession: () => connection.sessionId(),
+    });
+    cleanup.push(() => consoleConnection.dispose());
+    popped.load('http://localhost:5173/#/console/local/x/y');
+    const popout = clientFor(popped.posted[0]);
+    await expect(popout.api.accounts.me({})).resolves.toMatchObject({ user: { id: user.id } });
+    expect(consoleConnection.sessionId()).toBe(connection.sessionId());
+
+    consoleConnection.dispose();
+    await expect(main.api.accounts.me({})).resolves.toMatchObject({ user: { id: user.id } });
+  });
+
+  it('gives a console window its own signed-out session when the opener has none', async () => {
+    const { core, entry } = setup();
+    const popped = new FakeWindow();
+    const consoleConnection = connectWindow(popped as unknown as BrowserWindow, core, entry, {
+      borrowSession: () => undefined,
+    });
+    cleanup.push(() => consoleConnection.dispose());
+    popped.load('http://localhost:5173/#/console/local/x/y');
+    const popout = clientFor(popped.posted[0]);
+    await expect(popout.api.accounts.me({})).resolves.toMatchObject({ user: null });
+    expect(consoleConnection.sessionId()).toMatch(/^window-/);
   });
 });
