@@ -1,5 +1,3 @@
-// First: zod is told not to probe for eval before any schema is built (see the module).
-import '../api/strict-csp';
 import { createRoot } from 'react-dom/client';
 import '@patternfly/react-core/dist/styles/base.css';
 import './styles.css';
