@@ -2,7 +2,8 @@
  * Files baked into the guest image. Full cloud-init (Python, ~40 MB, 20-40 s of start-up under
  * TCG) would double a guest's boot time, so the image carries a small first-boot script that reads
  * the same NoCloud seed (a `cidata` disk) for the subset Corral writes: hostname, root's
- * authorized keys, SSH host key, write_files and network-config v2 static addresses. Real cloud
+ * authorized keys, SSH host key, write_files, network-config v2 static addresses and the serial
+ * console sign-in (a password hash, or automatic sign-in). Real cloud
  * images read the same seed with cloud-init, so Corral has one provisioning path.
  */
 
@@ -128,6 +129,19 @@ if [ -n "$dev" ] && mount -o ro "$dev" "$seed"; then
       [ -n "$ns" ] && for s in $ns; do echo "nameserver $s"; done > /etc/resolv.conf
     done
   fi
+  # Serial console sign-in, as the seed asks. A password arrives as its hash (cloud-init's
+  # chpasswd users, type hash); automatic sign-in as the systemd getty drop-in that bootcmd writes,
+  # whose --autologin user this image's getty wrapper (no systemd here) reads from /run.
+  i=0
+  while u=$(yget "$ud" "chpasswd.users.$i.name"); do
+    if [ "$(yget "$ud" "chpasswd.users.$i.type")" = hash ] && h=$(yget "$ud" "chpasswd.users.$i.password"); then
+      printf '%s:%s\n' "$u" "$h" | chpasswd -e && say "console password set for $u"
+    fi
+    i=$((i + 1))
+  done
+  auto=$(yflat "$ud" | awk -F '\t' '$1 ~ /^bootcmd\.[0-9]+$/ && index($2, "serial-getty@ttyS0.service.d/") { print $2 }' |
+    sed -n 's/.*--autologin \([a-z_][a-z0-9_-]*\) .*/\1/p' | head -n 1)
+  [ -n "$auto" ] && echo "$auto" > /run/corral-console-autologin
   umount "$seed"
 else
   say "no cidata seed found"
@@ -139,11 +153,22 @@ mkdir -p /run/sshd
 echo "${READY_MARKER} $(hostname)" > /dev/ttyS0
 `;
 
-const INITTAB = `# busybox init: the first-boot script, then a login prompt on the serial console.
+const INITTAB = `# busybox init: the first-boot script, then the serial console's getty (signs in as the seed asks).
 ::sysinit:/usr/local/sbin/corral-boot
-ttyS0::respawn:/sbin/agetty -L 115200 ttyS0 vt100
+ttyS0::respawn:/usr/local/sbin/corral-getty
 ::ctrlaltdel:/bin/busybox reboot
 ::shutdown:/bin/busybox sync
+`;
+
+// busybox init reads inittab before the first-boot script runs, so the choice the script read
+// from the seed is taken here, each time the getty respawns.
+const GETTY_SCRIPT = String.raw`#!/bin/sh
+# Corral guest serial console: automatic sign-in when the seed asked for it, else a login prompt.
+user=$(cat /run/corral-console-autologin 2>/dev/null)
+if [ -n "$user" ]; then
+  exec /sbin/agetty --autologin "$user" -L 115200 ttyS0 vt100
+fi
+exec /sbin/agetty -L 115200 ttyS0 vt100
 `;
 
 const SSHD_CONFIG = `# Corral lab guest: keys only.
@@ -158,6 +183,7 @@ UseDNS no
 export const GUEST_FILES: Readonly<Record<string, GuestFile>> = {
   '/usr/local/sbin/corral-boot': { content: BOOT_SCRIPT, mode: 0o755 },
   '/usr/local/lib/corral/yaml.awk': { content: YAML_AWK, mode: 0o644 },
+  '/usr/local/sbin/corral-getty': { content: GETTY_SCRIPT, mode: 0o755 },
   '/etc/inittab': { content: INITTAB, mode: 0o644 },
   '/etc/ssh/sshd_config.d/corral.conf': { content: SSHD_CONFIG, mode: 0o644 },
   '/etc/fstab': { content: '# root is mounted by the initramfs\n', mode: 0o644 },
