@@ -7,6 +7,7 @@ import {
   Flex,
   PageSection,
   Spinner,
+  Stack,
   Title,
 } from '@patternfly/react-core';
 import { CubesIcon, SyncAltIcon } from '@patternfly/react-icons';
@@ -76,141 +77,143 @@ export function ClustersView() {
 
   return (
     <PageSection aria-labelledby="view-title" className="clusters-view">
-      <Flex
-        className="clusters-header"
-        alignItems={{ default: 'alignItemsCenter' }}
-        justifyContent={{ default: 'justifyContentSpaceBetween' }}
-      >
-        <Title headingLevel="h1" id="view-title">
-          Clusters
-        </Title>
-        <Flex>
-          <Button variant="primary" isDisabled={creating} onClick={() => setCreating(true)}>
-            New cluster
-          </Button>
-          <Button
-            variant="secondary"
-            icon={<SyncAltIcon />}
-            onClick={() => {
-              refresh();
-              setRefreshes((n) => n + 1);
-            }}
-          >
-            Refresh
-          </Button>
-        </Flex>
-      </Flex>
-
-      {interrupted.length > 0 && (
-        <section className="clusters-interrupted" aria-labelledby="clusters-interrupted-title">
-          <Title headingLevel="h2" id="clusters-interrupted-title">
-            Interrupted operations
+      <Stack hasGutter>
+        <Flex
+          className="clusters-header"
+          alignItems={{ default: 'alignItemsCenter' }}
+          justifyContent={{ default: 'justifyContentSpaceBetween' }}
+        >
+          <Title headingLevel="h1" id="view-title">
+            Clusters
           </Title>
-          <Content component="p">
-            Corral stopped while these ran. Resume each from its journal, or roll it back to remove
-            what it created.
-          </Content>
-          {interrupted.map((op) => (
+          <Flex>
+            <Button variant="primary" isDisabled={creating} onClick={() => setCreating(true)}>
+              New cluster
+            </Button>
+            <Button
+              variant="secondary"
+              icon={<SyncAltIcon />}
+              onClick={() => {
+                refresh();
+                setRefreshes((n) => n + 1);
+              }}
+            >
+              Refresh
+            </Button>
+          </Flex>
+        </Flex>
+
+        {interrupted.length > 0 && (
+          <section className="clusters-interrupted" aria-labelledby="clusters-interrupted-title">
+            <Title headingLevel="h2" id="clusters-interrupted-title">
+              Interrupted operations
+            </Title>
+            <Content component="p">
+              Corral stopped while these ran. Resume each from its journal, or roll it back to
+              remove what it created.
+            </Content>
+            {interrupted.map((op) => (
+              <OperationCard key={op.id} op={op} hostNames={hosts.names} actions={actions} />
+            ))}
+          </section>
+        )}
+
+        {isAdmin && (
+          <UnknownOperations
+            client={client}
+            hostNames={hosts.names}
+            version={`${version}#${refreshes}`}
+            onChanged={refresh}
+          />
+        )}
+
+        {creating && (
+          <CreateClusterWizard
+            client={client}
+            images={options}
+            imagesError={images.error}
+            hostNames={hosts.names}
+            onCreated={(op) => {
+              put(op);
+              setCreating(false);
+            }}
+            onCancel={() => setCreating(false)}
+          />
+        )}
+
+        <section aria-labelledby="clusters-ops-title" className="clusters-ops">
+          <Title headingLevel="h2" id="clusters-ops-title">
+            Operations
+          </Title>
+          {opsError && (
+            <Alert isInline variant="danger" role="alert" title="Could not load the operations">
+              {opsError}. Check that you are still signed in, then choose Refresh.
+            </Alert>
+          )}
+          {shown.length === 0 && !opsError && (
+            <Content component="p" className="clusters-muted">
+              No operations yet.
+            </Content>
+          )}
+          {shown.map((op) => (
             <OperationCard key={op.id} op={op} hostNames={hosts.names} actions={actions} />
           ))}
         </section>
-      )}
 
-      {isAdmin && (
-        <UnknownOperations
-          client={client}
-          hostNames={hosts.names}
-          version={`${version}#${refreshes}`}
-          onChanged={refresh}
-        />
-      )}
+        <section aria-labelledby="clusters-list-title">
+          <Title headingLevel="h2" id="clusters-list-title">
+            Your clusters
+          </Title>
+          {clustersError && (
+            <Alert isInline variant="danger" role="alert" title="Could not load the clusters">
+              {clustersError}. Check under Hosts that your hosts are online, then choose Refresh.
+            </Alert>
+          )}
+          {!clusters && !clustersError && (
+            <Flex alignItems={{ default: 'alignItemsCenter' }}>
+              <Spinner size="md" aria-label="Loading clusters" />
+              <Content component="p">Loading the clusters from your hosts…</Content>
+            </Flex>
+          )}
+          {clusters?.length === 0 && (
+            <EmptyState titleText="No clusters yet" headingLevel="h3" icon={CubesIcon}>
+              <EmptyStateBody>
+                Choose “New cluster” above: name the cluster, pick a base image and the network its
+                nodes join, preview where the nodes land across your hosts, then create it.
+              </EmptyStateBody>
+            </EmptyState>
+          )}
+          {clusters && clusters.length > 0 && (
+            <ClustersList
+              clusters={clusters}
+              hostNames={hosts.names}
+              showOwner={showOwner}
+              busyClusters={busyClusters}
+              onAddNodes={(c: Cluster) => setModal({ kind: 'add', cluster: c.name })}
+              onDelete={(c: Cluster) => setModal({ kind: 'delete', cluster: c.name })}
+            />
+          )}
+        </section>
 
-      {creating && (
-        <CreateClusterWizard
-          client={client}
-          images={options}
-          imagesError={images.error}
-          hostNames={hosts.names}
-          onCreated={(op) => {
-            put(op);
-            setCreating(false);
-          }}
-          onCancel={() => setCreating(false)}
-        />
-      )}
-
-      <section aria-labelledby="clusters-ops-title" className="clusters-ops">
-        <Title headingLevel="h2" id="clusters-ops-title">
-          Operations
-        </Title>
-        {opsError && (
-          <Alert isInline variant="danger" role="alert" title="Could not load the operations">
-            {opsError}. Check that you are still signed in, then choose Refresh.
-          </Alert>
-        )}
-        {shown.length === 0 && !opsError && (
-          <Content component="p" className="clusters-muted">
-            No operations yet.
-          </Content>
-        )}
-        {shown.map((op) => (
-          <OperationCard key={op.id} op={op} hostNames={hosts.names} actions={actions} />
-        ))}
-      </section>
-
-      <section aria-labelledby="clusters-list-title">
-        <Title headingLevel="h2" id="clusters-list-title">
-          Your clusters
-        </Title>
-        {clustersError && (
-          <Alert isInline variant="danger" role="alert" title="Could not load the clusters">
-            {clustersError}. Check under Hosts that your hosts are online, then choose Refresh.
-          </Alert>
-        )}
-        {!clusters && !clustersError && (
-          <Flex alignItems={{ default: 'alignItemsCenter' }}>
-            <Spinner size="md" aria-label="Loading clusters" />
-            <Content component="p">Loading the clusters from your hosts…</Content>
-          </Flex>
-        )}
-        {clusters?.length === 0 && (
-          <EmptyState titleText="No clusters yet" headingLevel="h3" icon={CubesIcon}>
-            <EmptyStateBody>
-              Choose “New cluster” above: name the cluster, pick a base image and the network its
-              nodes join, preview where the nodes land across your hosts, then create it.
-            </EmptyStateBody>
-          </EmptyState>
-        )}
-        {clusters && clusters.length > 0 && (
-          <ClustersList
-            clusters={clusters}
+        {modal?.kind === 'add' && modalCluster && (
+          <AddNodesDialog
+            client={client}
+            cluster={modalCluster}
             hostNames={hosts.names}
-            showOwner={showOwner}
-            busyClusters={busyClusters}
-            onAddNodes={(c: Cluster) => setModal({ kind: 'add', cluster: c.name })}
-            onDelete={(c: Cluster) => setModal({ kind: 'delete', cluster: c.name })}
+            onStarted={started}
+            onCancel={() => setModal(undefined)}
           />
         )}
-      </section>
-
-      {modal?.kind === 'add' && modalCluster && (
-        <AddNodesDialog
-          client={client}
-          cluster={modalCluster}
-          hostNames={hosts.names}
-          onStarted={started}
-          onCancel={() => setModal(undefined)}
-        />
-      )}
-      {modal?.kind === 'delete' && modalCluster && (
-        <DeleteClusterDialog
-          client={client}
-          cluster={modalCluster}
-          hostNames={hosts.names}
-          onStarted={started}
-          onCancel={() => setModal(undefined)}
-        />
-      )}
+        {modal?.kind === 'delete' && modalCluster && (
+          <DeleteClusterDialog
+            client={client}
+            cluster={modalCluster}
+            hostNames={hosts.names}
+            onStarted={started}
+            onCancel={() => setModal(undefined)}
+          />
+        )}
+      </Stack>
     </PageSection>
   );
 }
