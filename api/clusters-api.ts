@@ -49,6 +49,9 @@ export type PlacementChoice = z.infer<typeof PlacementChoice>;
 /** A SHA-512 crypt hash (`$6$[rounds=N$]salt$hash`): what `chpasswd -e` and cloud-init accept. */
 export const Sha512CryptHash = z
   .string()
+  // `$6$` + optional `rounds=N$` + a 1-16 character salt + `$` + 86 characters of hash.
+  .min(91)
+  .max(123)
   .regex(
     /^\$6\$(rounds=[1-9][0-9]{3,8}\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}$/,
     'not a SHA-512 crypt hash',
