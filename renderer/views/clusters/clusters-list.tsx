@@ -61,7 +61,7 @@ export function ClustersList({
                 </Flex>
               </CardHeader>
               <CardBody>
-                <Table variant="compact" aria-label={`Nodes of ${c.name}`}>
+                <Table role="table" variant="compact" aria-label={`Nodes of ${c.name}`}>
                   <Thead>
                     <Tr>
                       <Th>Node</Th>

@@ -93,7 +93,7 @@ export function OperationCard({
           measureLocation={ProgressMeasureLocation.outside}
           variant={op.status === 'failed' ? 'danger' : undefined}
         />
-        <Table variant="compact" aria-label={`Nodes of operation ${title}`}>
+        <Table role="table" variant="compact" aria-label={`Nodes of operation ${title}`}>
           <Thead>
             <Tr>
               <Th>Node</Th>

@@ -32,7 +32,7 @@ export function PreviewTable({
   return (
     <section className="clusters-preview" aria-label="Placement preview">
       <Title headingLevel="h3">Placement preview</Title>
-      <Table variant="compact" aria-label="Nodes in the preview">
+      <Table role="table" variant="compact" aria-label="Nodes in the preview">
         <Thead>
           <Tr>
             <Th>Node</Th>
@@ -52,7 +52,7 @@ export function PreviewTable({
           ))}
         </Tbody>
       </Table>
-      <Table variant="compact" aria-label="Host capacity in the preview">
+      <Table role="table" variant="compact" aria-label="Host capacity in the preview">
         <Thead>
           <Tr>
             <Th>Host</Th>

@@ -83,7 +83,7 @@ export function UnknownOperations({ client, hostNames, version, onChanged }: Pro
         </Alert>
       )}
       {groups.length > 0 && (
-        <Table variant="compact" aria-label="Domains of unknown operations">
+        <Table role="table" variant="compact" aria-label="Domains of unknown operations">
           <Thead>
             <Tr>
               <Th>Cluster</Th>

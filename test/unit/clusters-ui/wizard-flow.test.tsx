@@ -319,9 +319,12 @@ describe('ClustersView wizard flow', () => {
     await until(() =>
       expect(document.body.querySelector('[data-testid="preview-node-demo-3"]')).not.toBeNull(),
     );
-    const rows = [...document.body.querySelectorAll('[data-testid^="preview-node-"]')].map((r) =>
-      [...r.children].map((c) => c.textContent),
-    );
+    // A table to assistive technology (PatternFly's default role is an interactive grid).
+    const rows = [
+      ...document.body.querySelectorAll(
+        '[role="table"][aria-label="Nodes in the preview"] [data-testid^="preview-node-"]',
+      ),
+    ].map((r) => [...r.children].map((c) => c.textContent));
     expect(rows).toEqual([
       ['demo-0', 'alpha', '10.213.0.150'],
       ['demo-1', 'beta', '10.213.0.151'],
