@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
@@ -259,6 +259,15 @@ test('A previews and creates a 4-node cluster with round robin; nodes alternate 
   );
 });
 
+/** Every file under a folder, as one text (to look for what must not be there). */
+function folderText(dir: string): string {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => readFileSync(f, 'latin1'))
+    .join('\n');
+}
+
 /** A command whose answer differs from its echo (and from the prompt, which holds the name). */
 const WHO = 'echo "shell=$(id -un) uname=$(uname -n)"';
 
@@ -395,6 +404,22 @@ test('on a second cluster, the console asks for the password set in the wizard a
   });
 
   const node = `${pwCluster}-0`;
+  // Host truth: the node's seed volume and its domain metadata hold the password's hash, and
+  // neither they nor anything in Corral's data folder holds the password itself.
+  const { domains, volumes } = await onHosts();
+  const host = [h1, h2].find((h) => domains.includes(`${h.name}:${node}`))!;
+  const seedVolume = volumes
+    .map((v) => v.slice(host.name.length + 1))
+    .find((v) => v.startsWith(`${node}-`) && v.endsWith('-seed.iso'))!;
+  const seed = readFileSync(join(host.dir, 'var-lib-libvirt', 'images', seedVolume), 'latin1');
+  const hash = /\$6\$[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}/.exec(seed)?.[0];
+  expect(hash).toBeDefined();
+  const xml = (await hostVirsh(host, ['dumpxml', node])).stdout;
+  expect(xml).toContain(hash);
+  for (const text of [seed, xml, folderText(server.dataDir)]) {
+    expect(text).not.toContain(CONSOLE_PASSWORD);
+  }
+
   const screen = await openNodeConsole(a, node);
   const row = (text: string | RegExp) => screen.getByRole('listitem').filter({ hasText: text });
   // No automatic sign-in this time: the getty asks who is there.
