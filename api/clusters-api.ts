@@ -46,6 +46,41 @@ export const PlacementChoice = z.discriminatedUnion('kind', [
 ]);
 export type PlacementChoice = z.infer<typeof PlacementChoice>;
 
+/** A SHA-512 crypt hash (`$6$[rounds=N$]salt$hash`): what `chpasswd -e` and cloud-init accept. */
+export const Sha512CryptHash = z
+  .string()
+  // `$6$` + optional `rounds=N$` + a 1-16 character salt + `$` + 86 characters of hash.
+  .min(91)
+  .max(123)
+  .regex(
+    /^\$6\$(rounds=[1-9][0-9]{3,8}\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}$/,
+    'not a SHA-512 crypt hash',
+  );
+
+/**
+ * How the owner signs in on a node's serial console. Core turns a typed password into its hash
+ * before anything is stored or sent to a host, so nodes and journals only ever hold the hash.
+ */
+export const ConsoleSignIn = z.discriminatedUnion('kind', [
+  /**
+   * root is signed in automatically: the console is reachable only by the owner through Corral
+   * and by the host's own administrators.
+   */
+  z.object({ kind: z.literal('autologin') }),
+  /** root's console password as typed (SSH stays key-only). */
+  z.object({
+    kind: z.literal('password'),
+    password: z
+      .string()
+      .min(8, 'at least 8 characters')
+      .max(128, 'at most 128 characters')
+      .regex(/^[^\p{Cc}]*$/u, 'no control characters or line breaks'),
+  }),
+  /** root's console password as its SHA-512 crypt hash (how a node records it). */
+  z.object({ kind: z.literal('password-hash'), hash: Sha512CryptHash }),
+]);
+export type ConsoleSignIn = z.input<typeof ConsoleSignIn>;
+
 /** Everything the wizard asks. */
 export const ClusterSpec = z.object({
   name: ClusterName,
@@ -66,6 +101,8 @@ export const ClusterSpec = z.object({
     .array(z.string().max(16 * 1024))
     .max(16)
     .default([]),
+  /** Serial console sign-in; clusters recorded before it existed sign root in automatically. */
+  console: ConsoleSignIn.default({ kind: 'autologin' }),
 });
 export type ClusterSpec = z.input<typeof ClusterSpec>;
 

@@ -50,5 +50,6 @@ export function corralSpec(userKey: string): z.output<typeof ClusterSpec> {
     image: LAB_BASE_VOLUME,
     placement: { kind: 'round-robin' },
     sshAuthorizedKeys: [userKey],
+    console: { kind: 'autologin' },
   };
 }

@@ -60,6 +60,7 @@ import {
   type ParsedClusterSpec,
 } from './operation-record';
 import { SlotLimiter } from './slot-limiter';
+import { sealConsoleSignIn } from './console-sign-in';
 
 /** What the cluster service needs from the rest of the core. */
 export interface ClusterServiceOptions {
@@ -223,7 +224,8 @@ export class ClusterService implements Disposable {
   /** Starts creating a cluster; returns its operation at once (progress: onChanged). */
   async create(input: unknown, ctx: CallContext): Promise<Operation> {
     const user = this.authorize(ctx);
-    const spec = parseSpec(input);
+    // A typed console password becomes its hash here, before the journal or any host sees it.
+    const spec = sealConsoleSignIn(parseSpec(input));
     // A taken name first: one answer whoever holds it, whatever else is wrong with the spec.
     this.checkNameFree(spec.name);
     this.checkPolicy(user, spec);

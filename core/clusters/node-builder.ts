@@ -22,6 +22,7 @@ import {
   volumePath,
 } from './node-resources';
 import { nodeSeedIso, type PeerNode } from './node-seed';
+import { sealedConsole } from './console-sign-in';
 import { connectNode, waitForSshBanner, type NodeEndpoint } from './node-ssh';
 import type { NodeRecord, OperationRecord } from './operation-record';
 
@@ -118,6 +119,7 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
       clusterKey: ctx.clusterKey,
       hostKey: { privateKey: ctx.hostPrivateKey(node), publicKey: node.hostKey.publicKey },
       peers: ctx.peers,
+      console: sealedConsole(spec),
     });
     node.touched.seed = true;
     ctx.save();

@@ -2,6 +2,7 @@ import type { NicSpec } from '../../api/clusters-api';
 import { iso9660Image } from '../provisioning/iso9660-writer';
 import { buildNoCloudSeed, type SeedFile } from '../provisioning/nocloud-seed';
 import { prefixLength } from './address-pool';
+import type { SealedConsoleSignIn } from './console-sign-in';
 import { HOSTFILE_PATH } from './cluster-naming';
 
 /** One node as every other node must know it. */
@@ -48,15 +49,17 @@ export interface NodeSeedSpec {
   clusterKey: { privateKey: string; publicKey: string };
   hostKey: { privateKey: string; publicKey: string };
   peers: readonly PeerNode[];
+  /** How root signs in on the serial console (only ever a hash, never the typed password). */
+  console: SealedConsoleSignIn;
 }
 
 /**
  * The node's NoCloud `cidata` seed as ISO bytes: hostname, authorized keys (the user's and the
  * cluster's), its pre-generated host key, the cluster's private key as root's id_ed25519 (so
  * nodes reach each other without passwords), the cluster files, static addresses per NIC
- * (matched by MAC), and root signed in on the serial console (the console pane is only reachable
- * by whoever may operate the node, so it opens on a shell rather than a password prompt that
- * key-only nodes could never answer).
+ * (matched by MAC), and the owner's choice of serial console sign-in: root signed in automatically
+ * (the console pane is only reachable by whoever may operate the node and by the host's
+ * administrators, so it opens on a shell) or root's password, as its hash.
  */
 export function nodeSeedIso(spec: NodeSeedSpec): Uint8Array {
   const files = buildNoCloudSeed({
@@ -83,7 +86,9 @@ export function nodeSeedIso(spec: NodeSeedSpec): Uint8Array {
       addresses: [`${nic.address}/${prefixLength(nic.spec.addresses.cidr)}`],
       gateway: nic.spec.addresses.gateway,
     })),
-    consoleAutologin: 'root',
+    ...(spec.console.kind === 'autologin'
+      ? { consoleAutologin: 'root' }
+      : { consolePassword: { user: 'root', hash: spec.console.hash } }),
   });
   return iso9660Image({
     volumeId: 'cidata',

@@ -42,6 +42,12 @@ export interface SeedSpec {
    * serial-getty@ttyS0 drop-in), so the console pane opens on a shell. Keys still guard SSH.
    */
   consoleAutologin?: string;
+  /**
+   * Sets this user's password from its SHA-512 crypt hash (cloud-init's `chpasswd` with
+   * `type: hash`), so the serial console accepts it; SSH stays key-only (`ssh_pwauth: false`).
+   * Only ever a hash: the seed is a plain disk any host administrator can read.
+   */
+  consolePassword?: { user: string; hash: string };
 }
 
 /** The three files of a NoCloud seed, by their names on the `cidata` volume. */
@@ -58,6 +64,7 @@ const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const MODE = /^0?[0-7]{3,4}$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+const SHA512_CRYPT = /^\$6\$(rounds=[1-9][0-9]{3,8}\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}$/;
 
 /** The serial console's getty drop-in (systemd reads drop-ins beside the template instance). */
 export const CONSOLE_AUTOLOGIN_DROPIN =
@@ -97,6 +104,12 @@ export function buildNoCloudSeed(spec: SeedSpec): SeedFiles {
     const argv = ['sh', '-c', WRITE_DROPIN_AND_RELOAD, 'corral-console'];
     argv.push(CONSOLE_AUTOLOGIN_DROPIN, consoleAutologinDropin(spec.consoleAutologin));
     user.push('bootcmd:', `  - [${argv.map(yamlString).join(', ')}]`);
+  }
+  if (spec.consolePassword !== undefined) {
+    const { user: name, hash } = spec.consolePassword;
+    user.push('chpasswd:', '  expire: false', '  users:');
+    user.push(`    - name: ${yamlString(name)}`, `      password: ${yamlString(hash)}`);
+    user.push(`      type: ${yamlString('hash')}`);
   }
   if (spec.writeFiles && spec.writeFiles.length > 0) {
     user.push('write_files:');
@@ -167,6 +180,16 @@ function validate(spec: SeedSpec): void {
   }
   if (spec.consoleAutologin !== undefined && !USER.test(spec.consoleAutologin)) {
     throw new Error(`seed: invalid console user ${JSON.stringify(spec.consoleAutologin)}`);
+  }
+  if (spec.consolePassword !== undefined) {
+    if (spec.consoleAutologin !== undefined) {
+      throw new Error('seed: choose either console autologin or a console password');
+    }
+    if (!USER.test(spec.consolePassword.user))
+      throw new Error(`seed: invalid console user ${JSON.stringify(spec.consolePassword.user)}`);
+    // Never echo it: a plain password passed here by mistake must not land in a log.
+    if (!SHA512_CRYPT.test(spec.consolePassword.hash))
+      throw new Error('seed: the console password must be a SHA-512 crypt hash ($6$…)');
   }
   for (const f of spec.writeFiles ?? []) {
     if (!f.path.startsWith('/') || /[\0\r\n]/.test(f.path))

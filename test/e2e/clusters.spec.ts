@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
@@ -13,6 +13,7 @@ import { readLabState, type LabHost, type LabState } from '../lab/state';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
 import { openContractSocket } from './support/contract-socket';
 import { markLabImageInUi } from './support/base-images';
+import { typeUntil } from './support/console-typing';
 import { addLabHosts } from './support/lab-hosts';
 import { enterAsAdmin, signUp } from './support/sign-in';
 
@@ -21,15 +22,21 @@ import { enterAsAdmin, signUp } from './support/sign-in';
  * with round robin through the wizard and sees the nodes alternate hosts in the preview and the
  * list; user B sees none of it and is refused when calling A's clusters.remove through the
  * contract; A adds a node with first fit, then deletes the cluster through the dialog. Host truth
- * (domains, volumes) is checked with virsh inside the hosts' namespaces.
+ * (domains, volumes) is checked with virsh inside the hosts' namespaces. A node's serial console
+ * opens on root's shell (automatic sign-in, the default); a second, 1-node cluster made with a
+ * console password asks for it at the login prompt and accepts it.
  */
 test.describe.configure({ mode: 'serial' });
 
 const cluster = `h11ui-${process.pid % 100_000}`;
+/** The second, 1-node cluster whose console asks for the password set in the wizard. */
+const pwCluster = `${cluster}-pw`;
+const CONSOLE_PASSWORD = 'corral console 42';
 const nodeNames = (n: number) => Array.from({ length: n }, (_, i) => `${cluster}-${i}`);
 // A slice of the lab segment nothing else hands out (lab guests start at .100).
 // (.160-.199 belong to the cluster lab and crash tests, which may run at the same time.)
-const POOL = { first: `${LAB.subnetPrefix}.150`, last: `${LAB.subnetPrefix}.159` };
+const POOL = { first: `${LAB.subnetPrefix}.150`, last: `${LAB.subnetPrefix}.154` };
+const PW_POOL = { first: `${LAB.subnetPrefix}.155`, last: `${LAB.subnetPrefix}.159` };
 const BOB = { username: 'bob', password: 'bob-password-e2e' };
 
 let server: ServerProcess;
@@ -252,6 +259,36 @@ test('A previews and creates a 4-node cluster with round robin; nodes alternate 
   );
 });
 
+/** Every file under a folder, as one text (to look for what must not be there). */
+function folderText(dir: string): string {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => readFileSync(f, 'latin1'))
+    .join('\n');
+}
+
+/** A command whose answer differs from its echo (and from the prompt, which holds the name). */
+const WHO = 'echo "shell=$(id -un) uname=$(uname -n)"';
+
+/** Opens a node's serial console from the clusters list and waits until it is connected. */
+async function openNodeConsole(page: Page, node: string) {
+  await page.getByRole('button', { name: `Open console of ${node}` }).click();
+  await expect(page.getByTestId(`console-${node}-status`)).toHaveText('Connected', {
+    timeout: 30_000,
+  });
+  return page.getByRole('region', { name: `Console of ${node}` });
+}
+
+test('a node’s console signs root in automatically and answers uname -n with the node’s name', async () => {
+  test.setTimeout(180_000);
+  const node = `${cluster}-0`;
+  await openNodeConsole(a, node);
+  // No login prompt to answer: the first thing typed already runs in root's shell.
+  await typeUntil(a, node, WHO, `shell=root uname=${node}`);
+  await a.getByRole('button', { name: `Close console ${node}` }).click();
+});
+
 test('B sees none of it and is refused when calling remove through the contract', async () => {
   await clustersNav(b).click();
   await expect(b.getByText('No clusters yet')).toBeVisible();
@@ -331,4 +368,69 @@ test('A deletes the cluster through the dialog; nothing of it is left on either 
   });
   await expect(a.getByTestId(`cluster-${cluster}`)).toHaveCount(0);
   expect(await onHosts()).toEqual({ domains: [], volumes: [] });
+});
+
+test('on a second cluster, the console asks for the password set in the wizard and accepts it', async () => {
+  test.setTimeout(600_000);
+  await a.getByRole('button', { name: 'New cluster' }).click();
+  const wizard = a.getByRole('form', { name: 'New cluster' });
+  await wizard.getByLabel('Name', { exact: true }).fill(pwCluster);
+  await wizard.getByLabel('Nodes', { exact: true }).fill('1');
+  await wizard.getByLabel('vCPUs per node').fill('1');
+  await wizard.getByLabel('Memory (MiB)').fill(String(LAB.guestMemoryMiB));
+  await wizard.getByLabel('Disk (GiB)').fill('2');
+  await wizard.getByLabel('Base image').selectOption(LAB_BASE_VOLUME);
+  const nic = wizard.getByRole('group', { name: 'Interface 1' });
+  await nic.getByLabel('Bridge name').fill(LAB.hostBridge);
+  await nic.getByLabel('Address pool (CIDR)').fill(`${LAB.subnetPrefix}.0/${LAB.prefixLength}`);
+  await nic.getByLabel('First address').fill(PW_POOL.first);
+  await nic.getByLabel('Last address').fill(PW_POOL.last);
+  // Automatic sign-in is the default; this owner sets a console password instead.
+  await expect(wizard.getByRole('radio', { name: 'Sign in as root automatically' })).toBeChecked();
+  await wizard.getByRole('radio', { name: 'Set a console password' }).check();
+  await wizard.getByLabel('Console password', { exact: true }).fill(CONSOLE_PASSWORD);
+  await wizard.getByLabel('Repeat the console password').fill(`${CONSOLE_PASSWORD}!`);
+  await wizard.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(wizard.getByText('the two passwords differ')).toBeVisible();
+  await wizard.getByLabel('Repeat the console password').fill(CONSOLE_PASSWORD);
+  await wizard.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(a.getByTestId(`preview-node-${pwCluster}-0`)).toContainText(PW_POOL.first);
+  await waitForRoom(1);
+  await wizard.getByRole('button', { name: 'Create cluster' }).click();
+  await expect(wizard).toBeHidden();
+  const op = a.getByRole('article', { name: `Operation: Create ${pwCluster}` });
+  await expect(op.locator('[data-testid$="-status"]')).toHaveText('succeeded', {
+    timeout: 480_000,
+  });
+
+  const node = `${pwCluster}-0`;
+  // Host truth: the node's seed volume and its domain metadata hold the password's hash, and
+  // neither they nor anything in Corral's data folder holds the password itself.
+  const { domains, volumes } = await onHosts();
+  const host = [h1, h2].find((h) => domains.includes(`${h.name}:${node}`))!;
+  const seedVolume = volumes
+    .map((v) => v.slice(host.name.length + 1))
+    .find((v) => v.startsWith(`${node}-`) && v.endsWith('-seed.iso'))!;
+  const seed = readFileSync(join(host.dir, 'var-lib-libvirt', 'images', seedVolume), 'latin1');
+  const hash = /\$6\$[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}/.exec(seed)?.[0];
+  expect(hash).toBeDefined();
+  const xml = (await hostVirsh(host, ['dumpxml', node])).stdout;
+  expect(xml).toContain(hash);
+  for (const text of [seed, xml, folderText(server.dataDir)]) {
+    expect(text).not.toContain(CONSOLE_PASSWORD);
+  }
+
+  const screen = await openNodeConsole(a, node);
+  const row = (text: string | RegExp) => screen.getByRole('listitem').filter({ hasText: text });
+  // No automatic sign-in this time: the getty asks who is there.
+  await expect(async () => {
+    await screen.click();
+    await a.keyboard.press('Enter');
+    await expect(row(/login:/).last()).toBeAttached({ timeout: 2_000 });
+  }).toPass({ timeout: 90_000 });
+  await a.keyboard.type('root\n');
+  await expect(row(/Password:/).last()).toBeAttached({ timeout: 30_000 });
+  await a.keyboard.type(`${CONSOLE_PASSWORD}\n`);
+  await typeUntil(a, node, WHO, `shell=root uname=${node}`);
+  await a.getByRole('button', { name: `Close console ${node}` }).click();
 });

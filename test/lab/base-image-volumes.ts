@@ -65,7 +65,11 @@ export async function linkIntoDefaultPool(
 
 function sameFile(a: string, b: string): boolean {
   const [sa, sb] = [statSync(a), statSync(b)];
-  return (sa.ino === sb.ino && sa.dev === sb.dev) || sa.size === sb.size;
+  // A copy (the fallback) is the same file when it is as large and newer than its source; a
+  // size match alone would keep an older recipe's image of the same compressed size.
+  return (
+    (sa.ino === sb.ino && sa.dev === sb.dev) || (sa.size === sb.size && sb.mtimeMs >= sa.mtimeMs)
+  );
 }
 
 /** libvirt sees new files in a dir pool only after a refresh (refused while an upload runs). */

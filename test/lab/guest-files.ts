@@ -2,8 +2,9 @@
  * Files baked into the guest image. Full cloud-init (Python, ~40 MB, 20-40 s of start-up under
  * TCG) would double a guest's boot time, so the image carries a small first-boot script that reads
  * the same NoCloud seed (a `cidata` disk) for the subset Corral writes: hostname, root's
- * authorized keys, SSH host key, write_files and network-config v2 static addresses. Real cloud
- * images read the same seed with cloud-init, so Corral has one provisioning path.
+ * authorized keys, SSH host key, write_files, network-config v2 static addresses and the serial
+ * console sign-in (a password hash, or automatic sign-in). Real cloud images read the same seed
+ * with cloud-init, so Corral has one provisioning path.
  */
 
 /** A file to place in the guest root filesystem. */
@@ -128,6 +129,7 @@ if [ -n "$dev" ] && mount -o ro "$dev" "$seed"; then
       [ -n "$ns" ] && for s in $ns; do echo "nameserver $s"; done > /etc/resolv.conf
     done
   fi
+  /usr/local/sbin/corral-console-signin "$ud" /run/corral-console-autologin > /dev/ttyS0 2>&1
   umount "$seed"
 else
   say "no cidata seed found"
@@ -139,11 +141,50 @@ mkdir -p /run/sshd
 echo "${READY_MARKER} $(hostname)" > /dev/ttyS0
 `;
 
-const INITTAB = `# busybox init: the first-boot script, then a login prompt on the serial console.
+const INITTAB = `# busybox init: the first-boot script, then the serial console's getty (signs in as the seed asks).
 ::sysinit:/usr/local/sbin/corral-boot
-ttyS0::respawn:/sbin/agetty -L 115200 ttyS0 vt100
+ttyS0::respawn:/usr/local/sbin/corral-getty
 ::ctrlaltdel:/bin/busybox reboot
 ::shutdown:/bin/busybox sync
+`;
+
+// The seed's serial console sign-in, applied as cloud-init and the systemd getty drop-in would on
+// an image with systemd. Its own file so it can be checked against real seeds off the guest.
+const CONSOLE_SIGNIN_SCRIPT = String.raw`#!/bin/sh
+# Applies the seed's serial console sign-in: root's password from its hash (cloud-init's chpasswd
+# users, type hash), or the user the console signs in by itself, named by the getty drop-in the
+# seed's bootcmd writes. This image has no systemd: corral-getty reads that user from OUT.
+# Usage: corral-console-signin USER-DATA OUT [ROOT]   (ROOT: apply to another tree than /)
+ud=$1 out=$2 root=$3
+yaml="$(dirname "$0")/../lib/corral/yaml.awk"
+yget() { awk -v get="$1" -f "$yaml" "$ud"; }
+setpw() { if [ -n "$root" ]; then chpasswd -e -R "$root"; else chpasswd -e; fi; }
+rm -f "$out"
+i=0
+while user=$(yget "chpasswd.users.$i.name"); do
+  if [ "$(yget "chpasswd.users.$i.type")" = hash ] && hash=$(yget "chpasswd.users.$i.password"); then
+    printf '%s:%s\n' "$user" "$hash" | setpw && echo "corral-boot: console password set for $user"
+  fi
+  i=$((i + 1))
+done
+auto=$(awk -f "$yaml" "$ud" |
+  awk -F '\t' '$1 ~ /^bootcmd\.[0-9]+$/ && index($2, "serial-getty@ttyS0.service.d/") { print $2 }' |
+  sed -n 's/.*--autologin \([a-z_][a-z0-9_-]*\) .*/\1/p' | head -n 1)
+if [ -n "$auto" ]; then
+  echo "$auto" > "$out"
+  echo "corral-boot: the serial console signs $auto in"
+fi
+`;
+
+// busybox init reads inittab before the first-boot script runs, so the choice the script read
+// from the seed is taken here, each time the getty respawns.
+const GETTY_SCRIPT = String.raw`#!/bin/sh
+# Corral guest serial console: automatic sign-in when the seed asked for it, else a login prompt.
+user=$(cat /run/corral-console-autologin 2>/dev/null)
+if [ -n "$user" ]; then
+  exec /sbin/agetty --autologin "$user" -L 115200 ttyS0 vt100
+fi
+exec /sbin/agetty -L 115200 ttyS0 vt100
 `;
 
 const SSHD_CONFIG = `# Corral lab guest: keys only.
@@ -158,6 +199,8 @@ UseDNS no
 export const GUEST_FILES: Readonly<Record<string, GuestFile>> = {
   '/usr/local/sbin/corral-boot': { content: BOOT_SCRIPT, mode: 0o755 },
   '/usr/local/lib/corral/yaml.awk': { content: YAML_AWK, mode: 0o644 },
+  '/usr/local/sbin/corral-getty': { content: GETTY_SCRIPT, mode: 0o755 },
+  '/usr/local/sbin/corral-console-signin': { content: CONSOLE_SIGNIN_SCRIPT, mode: 0o755 },
   '/etc/inittab': { content: INITTAB, mode: 0o644 },
   '/etc/ssh/sshd_config.d/corral.conf': { content: SSHD_CONFIG, mode: 0o644 },
   '/etc/fstab': { content: '# root is mounted by the initramfs\n', mode: 0o644 },

@@ -17,6 +17,7 @@ import { debianMirror } from './debian-mirror';
 import { run } from './exec';
 import { GUEST_FILES } from './guest-files';
 import { buildInitramfs, INITRAMFS_INIT, INITRAMFS_MODULES } from './initramfs';
+import { readLabState } from './state';
 
 /** Bump when the recipe changes in a way the hash below cannot see. */
 const RECIPE_VERSION = 1;
@@ -128,9 +129,17 @@ export async function ensureGuestImage(
     rmSync(work, { recursive: true, force: true });
     throw err;
   }
-  // Old recipes' images are dead weight (~200 MiB each).
+  // Old recipes' images are dead weight (~200 MiB each), except the one the running lab uses:
+  // worktrees on different recipes share the lab, and removing it would make each of them
+  // rebuild (and break guests being booted from it).
+  const inUse = readLabState()?.image.key;
   for (const e of readdirSync(cacheDir)) {
-    if (e.startsWith('guest-image-') && e !== `guest-image-${key}` && !e.includes('.tmp-')) {
+    if (
+      e.startsWith('guest-image-') &&
+      e !== `guest-image-${key}` &&
+      e !== `guest-image-${inUse}` &&
+      !e.includes('.tmp-')
+    ) {
       rmSync(join(cacheDir, e), { recursive: true, force: true });
     }
   }

@@ -53,10 +53,15 @@ export async function labUp(opts: UpOptions = {}): Promise<LabState> {
 async function upLocked(n: number, log: (line: string) => void): Promise<LabState> {
   const existing = readLabState();
   if (existing && existing.hosts.length === n && (await labHealthy(existing))) {
-    // A lab started before the base-image volumes existed gets them now (idempotent).
-    for (const h of existing.hosts) await registerBaseImage(h, existing.image);
+    // A lab outlives changes to the image recipe: it moves to the current recipe's image (a
+    // rebuild removes older images from the cache, so the recorded one may be gone), and a lab
+    // started before the base-image volumes existed gets them now (idempotent).
+    const image = await ensureGuestImage(log);
+    const state = image.key === existing.image.key ? existing : { ...existing, image };
+    if (state !== existing) writeLabState(state);
+    for (const h of state.hosts) await registerBaseImage(h, state.image);
     log('lab already up');
-    return existing;
+    return state;
   }
   if (existing || (await labNetnsList()).length > 0) {
     const others = otherLeases();

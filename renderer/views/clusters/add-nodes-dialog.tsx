@@ -1,11 +1,20 @@
-import { useState } from 'react';
+import {
+  Alert,
+  Button,
+  Content,
+  Form,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+} from '@patternfly/react-core';
+import { useId, useState } from 'react';
 import {
   clustersApi,
   type Cluster,
   type ClusterPreview,
   type Operation,
 } from '../../../api/clusters-api';
-import { ModalDialog } from '../../app/modal-dialog';
 import { errorKey } from './cluster-form';
 import type { ClustersViewClient } from './clusters-client';
 import {
@@ -22,7 +31,8 @@ const AddNodesInput = clustersApi.addNodes.input;
 
 /**
  * Grow a cluster: how many nodes and how to place them, a preview, then "Add nodes". Changing an
- * input drops the preview, so what is added is what was previewed.
+ * input drops the preview, so what is added is what was previewed. New nodes sign in on their
+ * console the way the cluster's first nodes do (core reads that from the nodes' own record).
  */
 export function AddNodesDialog({
   client,
@@ -44,6 +54,7 @@ export function AddNodesDialog({
   const [previewed, setPreviewed] = useState<{ key: string; preview: ClusterPreview }>();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string>();
+  const titleId = useId();
 
   const key = JSON.stringify({ count, placement });
   const preview = previewed?.key === key ? previewed.preview : undefined;
@@ -101,46 +112,57 @@ export function AddNodesDialog({
   };
 
   return (
-    <ModalDialog wide title={`Add nodes to ${cluster.name}`} onCancel={onCancel}>
-      <p className="muted">
-        New nodes get the cluster&apos;s shape and image; /etc/hosts, the MPI hostfile and
-        known_hosts are rewritten on every node.
-      </p>
-      <TextField
-        numeric
-        label="Nodes to add"
-        value={count}
-        error={errors.count}
-        onChange={(v) => {
-          setCount(v);
-          invalidate();
-        }}
-      />
-      <PlacementInputs
-        value={placement}
-        errors={errors}
-        onChange={(v) => {
-          setPlacement(v);
-          invalidate();
-        }}
-      />
-      {failure && (
-        <p role="alert" className="clusters-failure">
-          {failure}
-        </p>
-      )}
-      <div className="clusters-actions">
-        <button type="button" disabled={busy} onClick={doPreview}>
+    <Modal isOpen variant="large" aria-labelledby={titleId} onClose={onCancel}>
+      <ModalHeader title={`Add nodes to ${cluster.name}`} labelId={titleId} />
+      <ModalBody>
+        <Form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            doPreview();
+          }}
+        >
+          <Content component="p">
+            New nodes get the cluster&apos;s shape, image and console sign-in; /etc/hosts, the MPI
+            hostfile and known_hosts are rewritten on every node.
+          </Content>
+          <TextField
+            numeric
+            label="Nodes to add"
+            value={count}
+            error={errors.count}
+            onChange={(v) => {
+              setCount(v);
+              invalidate();
+            }}
+          />
+          <PlacementInputs
+            value={placement}
+            errors={errors}
+            onChange={(v) => {
+              setPlacement(v);
+              invalidate();
+            }}
+          />
+          {failure && (
+            <Alert isInline variant="danger" role="alert" title="The request failed">
+              {failure}
+            </Alert>
+          )}
+          {preview && <PreviewTable preview={preview} hostNames={hostNames} />}
+        </Form>
+      </ModalBody>
+      <ModalFooter>
+        <Button variant="secondary" isDisabled={busy} onClick={doPreview}>
           Preview
-        </button>
-        <button type="button" disabled={busy || !preview} onClick={doAdd}>
+        </Button>
+        <Button variant="primary" isDisabled={busy || !preview} onClick={doAdd}>
           Add nodes
-        </button>
-        <button type="button" onClick={onCancel}>
+        </Button>
+        <Button variant="link" onClick={onCancel}>
           Cancel
-        </button>
-      </div>
-      {preview && <PreviewTable preview={preview} hostNames={hostNames} />}
-    </ModalDialog>
+        </Button>
+      </ModalFooter>
+    </Modal>
   );
 }

@@ -28,7 +28,17 @@ export interface ClusterFields {
   nics: NicFields[];
   placement: PlacementFields;
   sshKeys: string;
+  /** How root signs in on the serial console; the password is typed twice. */
+  console: ConsoleFields;
 }
+
+export interface ConsoleFields {
+  kind: 'autologin' | 'password';
+  password: string;
+  repeat: string;
+}
+
+export const initialConsole: ConsoleFields = { kind: 'autologin', password: '', repeat: '' };
 
 export const emptyNic: NicFields = {
   kind: 'bridge',
@@ -49,6 +59,7 @@ export const initialClusterFields: ClusterFields = {
   nics: [emptyNic],
   placement: initialPlacement,
   sshKeys: '',
+  console: initialConsole,
 };
 
 /**
@@ -67,6 +78,7 @@ export function errorKey(path: ReadonlyArray<PropertyKey>): string {
   const [head, i, part, leaf] = path;
   if (typeof head === 'string' && TOP_FIELDS.has(head)) return head;
   if (head === 'sshAuthorizedKeys') return 'sshKeys';
+  if (head === 'console') return 'console.password';
   if (head === 'placement') {
     return i === 'maxCpuPercent' || i === 'maxMemoryPercent' ? `placement.${i}` : 'form';
   }
@@ -125,15 +137,27 @@ export function toClusterSpec(f: ClusterFields): SpecResult {
     image: f.image,
     placement: placementChoice(f.placement),
     sshAuthorizedKeys: sshKeyLines(f.sshKeys),
+    console: consoleChoice(f.console),
   };
   const parsed = ClusterSpec.safeParse(candidate);
-  if (parsed.success) return { ok: true, spec: parsed.data };
   const errors: FieldErrors = {};
+  // The repeat never leaves the form: it only guards against a typo the user could not see.
+  if (f.console.kind === 'password' && f.console.repeat !== f.console.password) {
+    errors['console.repeat'] = 'the two passwords differ';
+  }
+  if (parsed.success) {
+    return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, spec: parsed.data };
+  }
   for (const issue of parsed.error.issues) {
     const key = errorKey(issue.path);
     errors[key] ??= issueText(key, issue.message, f);
   }
   return { ok: false, errors };
+}
+
+/** The console choice as the contract takes it (core keeps only the password's hash). */
+function consoleChoice(c: ConsoleFields): ClusterSpec['console'] {
+  return c.kind === 'password' ? { kind: 'password', password: c.password } : { kind: 'autologin' };
 }
 
 /** What was typed in the input a key names ('' when nothing). */
@@ -145,6 +169,7 @@ function rawValue(key: string, f: ClusterFields): string {
     return leaf === 'source' ? nic.source : String(nic[leaf as keyof NicFields] ?? '');
   }
   if (head === 'name') return f.name;
+  if (head === 'console') return f.console.password;
   return 'x';
 }
 
@@ -154,6 +179,9 @@ function issueText(key: string, message: string, f: ClusterFields): string {
     return key.startsWith('placement.') ? 'enter a number from 0 to 100' : 'enter a whole number';
   }
   if (key === 'image' && !f.image) return 'choose a base image';
+  if (key === 'console.password' && f.console.password === '') {
+    return 'enter a console password of at least 8 characters';
+  }
   if (rawValue(key, f).trim() === '') {
     if (key.endsWith('.source')) {
       const kind = f.nics[Number(key.split('.')[1])]?.kind ?? 'bridge';

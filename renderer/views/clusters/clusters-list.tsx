@@ -1,8 +1,21 @@
+import {
+  Button,
+  Card,
+  CardBody,
+  CardFooter,
+  CardHeader,
+  CardTitle,
+  Content,
+  Flex,
+  Label,
+} from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { Cluster } from '../../../api/clusters-api';
+import { openConsole } from '../../console/console-store';
 
 /**
- * Every cluster the caller may see with its nodes (name, host, address, state as text); the owner
- * for the administrator, who sees everyone's.
+ * Every cluster the caller may see with its nodes (name, host, address, state as text, and a way
+ * into each node's serial console); the owner for the administrator, who sees everyone's.
  */
 export function ClustersList({
   clusters,
@@ -26,57 +39,83 @@ export function ClustersList({
         const busy = busyClusters.has(c.name);
         return (
           <li key={c.name}>
-            <article aria-labelledby={`cluster-${c.name}-title`} data-testid={`cluster-${c.name}`}>
-              <header className="clusters-card-head">
-                <h3 id={`cluster-${c.name}-title`}>{c.name}</h3>
-                <span className="muted">
-                  {c.nodes.length} {c.nodes.length === 1 ? 'node' : 'nodes'}
-                </span>
-                {showOwner && (
-                  <span data-testid={`cluster-${c.name}-owner`}>
-                    Owner: {c.ownerName ?? c.ownerId}
-                  </span>
-                )}
-                {busy && <span className="muted">operation under way</span>}
-              </header>
-              <table className="clusters-table" aria-label={`Nodes of ${c.name}`}>
-                <thead>
-                  <tr>
-                    <th scope="col">Node</th>
-                    <th scope="col">Host</th>
-                    <th scope="col">Address</th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...c.nodes]
-                    .sort((a, b) => a.index - b.index)
-                    .map((n) => (
-                      <tr key={n.name} data-testid={`node-${n.name}`}>
-                        <th scope="row">{n.name}</th>
-                        <td data-testid={`node-${n.name}-host`}>
-                          {hostNames.get(n.hostId) ?? n.hostId}
-                        </td>
-                        <td>{n.addresses.join(', ')}</td>
-                        <td data-testid={`node-${n.name}-state`}>{n.state}</td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
-              <div className="clusters-actions">
-                <button type="button" disabled={busy} onClick={() => onAddNodes(c)}>
-                  Add nodes to {c.name}
-                </button>
-                <button
-                  type="button"
-                  className="danger"
-                  disabled={busy}
-                  onClick={() => onDelete(c)}
-                >
-                  Delete {c.name}
-                </button>
-              </div>
-            </article>
+            <Card
+              component="article"
+              aria-labelledby={`cluster-${c.name}-title`}
+              data-testid={`cluster-${c.name}`}
+            >
+              <CardHeader>
+                <Flex alignItems={{ default: 'alignItemsCenter' }}>
+                  <CardTitle component="h3" id={`cluster-${c.name}-title`}>
+                    {c.name}
+                  </CardTitle>
+                  <Content component="small">
+                    {c.nodes.length} {c.nodes.length === 1 ? 'node' : 'nodes'}
+                  </Content>
+                  {showOwner && (
+                    <span data-testid={`cluster-${c.name}-owner`}>
+                      Owner: {c.ownerName ?? c.ownerId}
+                    </span>
+                  )}
+                  {busy && <Label color="blue">operation under way</Label>}
+                </Flex>
+              </CardHeader>
+              <CardBody>
+                <Table role="table" variant="compact" aria-label={`Nodes of ${c.name}`}>
+                  <Thead>
+                    <Tr>
+                      <Th>Node</Th>
+                      <Th>Host</Th>
+                      <Th>Address</Th>
+                      <Th>State</Th>
+                      <Th screenReaderText="Console" />
+                    </Tr>
+                  </Thead>
+                  <Tbody>
+                    {[...c.nodes]
+                      .sort((a, b) => a.index - b.index)
+                      .map((n) => (
+                        <Tr key={n.name} data-testid={`node-${n.name}`}>
+                          <Th scope="row" dataLabel="Node">
+                            {n.name}
+                          </Th>
+                          <Td dataLabel="Host" data-testid={`node-${n.name}-host`}>
+                            {hostNames.get(n.hostId) ?? n.hostId}
+                          </Td>
+                          <Td dataLabel="Address">{n.addresses.join(', ')}</Td>
+                          <Td dataLabel="State" data-testid={`node-${n.name}-state`}>
+                            {n.state}
+                          </Td>
+                          <Td dataLabel="Console" isActionCell>
+                            {n.uuid && (
+                              <Button
+                                variant="link"
+                                isInline
+                                aria-label={`Open console of ${n.name}`}
+                                onClick={() =>
+                                  openConsole({ hostId: n.hostId, uuid: n.uuid!, name: n.name })
+                                }
+                              >
+                                Console
+                              </Button>
+                            )}
+                          </Td>
+                        </Tr>
+                      ))}
+                  </Tbody>
+                </Table>
+              </CardBody>
+              <CardFooter>
+                <Flex>
+                  <Button variant="secondary" isDisabled={busy} onClick={() => onAddNodes(c)}>
+                    Add nodes to {c.name}
+                  </Button>
+                  <Button variant="danger" isDisabled={busy} onClick={() => onDelete(c)}>
+                    Delete {c.name}
+                  </Button>
+                </Flex>
+              </CardFooter>
+            </Card>
           </li>
         );
       })}

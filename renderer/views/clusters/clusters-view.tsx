@@ -1,3 +1,16 @@
+import {
+  Alert,
+  Button,
+  Content,
+  EmptyState,
+  EmptyStateBody,
+  Flex,
+  PageSection,
+  Spinner,
+  Stack,
+  Title,
+} from '@patternfly/react-core';
+import { CubesIcon, SyncAltIcon } from '@patternfly/react-icons';
 import { useMemo, useState } from 'react';
 import type { Cluster, Operation } from '../../../api/clusters-api';
 import { AddNodesDialog } from './add-nodes-dialog';
@@ -24,7 +37,7 @@ type Modal = { kind: 'add'; cluster: string } | { kind: 'delete'; cluster: strin
 const FINISHED_SHOWN = 8;
 
 /**
- * Clusters (issue 6): interrupted operations first (resume or roll back), the "New cluster" wizard
+ * Clusters: interrupted operations first (resume or roll back), the "New cluster" wizard
  * with its placement preview, operations with per-node progress and Cancel, and the clusters with
  * their nodes, "Add nodes" and "Delete".
  */
@@ -63,107 +76,144 @@ export function ClustersView() {
   const showOwner = isAdmin ?? (clusters ?? []).some((c) => c.ownerName !== undefined);
 
   return (
-    <section aria-labelledby="view-title" className="clusters-view">
-      <header className="clusters-header">
-        <h1 id="view-title">Clusters</h1>
-        {!creating && (
-          <button type="button" onClick={() => setCreating(true)}>
-            New cluster
-          </button>
-        )}
-        <button
-          type="button"
-          onClick={() => {
-            refresh();
-            setRefreshes((n) => n + 1);
-          }}
+    <PageSection aria-labelledby="view-title" className="clusters-view">
+      <Stack hasGutter>
+        <Flex
+          className="clusters-header"
+          alignItems={{ default: 'alignItemsCenter' }}
+          justifyContent={{ default: 'justifyContentSpaceBetween' }}
         >
-          Refresh
-        </button>
-      </header>
+          <Title headingLevel="h1" id="view-title">
+            Clusters
+          </Title>
+          <Flex>
+            <Button variant="primary" isDisabled={creating} onClick={() => setCreating(true)}>
+              New cluster
+            </Button>
+            <Button
+              variant="secondary"
+              icon={<SyncAltIcon />}
+              onClick={() => {
+                refresh();
+                setRefreshes((n) => n + 1);
+              }}
+            >
+              Refresh
+            </Button>
+          </Flex>
+        </Flex>
 
-      {interrupted.length > 0 && (
-        <section className="clusters-interrupted" aria-labelledby="clusters-interrupted-title">
-          <h2 id="clusters-interrupted-title">Interrupted operations</h2>
-          <p>
-            Corral stopped while these ran. Resume each from its journal, or roll it back to remove
-            what it created.
-          </p>
-          {interrupted.map((op) => (
+        {interrupted.length > 0 && (
+          <section className="clusters-interrupted" aria-labelledby="clusters-interrupted-title">
+            <Title headingLevel="h2" id="clusters-interrupted-title">
+              Interrupted operations
+            </Title>
+            <Content component="p">
+              Corral stopped while these ran. Resume each from its journal, or roll it back to
+              remove what it created.
+            </Content>
+            {interrupted.map((op) => (
+              <OperationCard key={op.id} op={op} hostNames={hosts.names} actions={actions} />
+            ))}
+          </section>
+        )}
+
+        {isAdmin && (
+          <UnknownOperations
+            client={client}
+            hostNames={hosts.names}
+            version={`${version}#${refreshes}`}
+            onChanged={refresh}
+          />
+        )}
+
+        {creating && (
+          <CreateClusterWizard
+            client={client}
+            images={options}
+            imagesError={images.error}
+            hostNames={hosts.names}
+            onCreated={(op) => {
+              put(op);
+              setCreating(false);
+            }}
+            onCancel={() => setCreating(false)}
+          />
+        )}
+
+        <section aria-labelledby="clusters-ops-title" className="clusters-ops">
+          <Title headingLevel="h2" id="clusters-ops-title">
+            Operations
+          </Title>
+          {opsError && (
+            <Alert isInline variant="danger" role="alert" title="Could not load the operations">
+              {opsError}. Check that you are still signed in, then choose Refresh.
+            </Alert>
+          )}
+          {shown.length === 0 && !opsError && (
+            <Content component="p" className="clusters-muted">
+              No operations yet.
+            </Content>
+          )}
+          {shown.map((op) => (
             <OperationCard key={op.id} op={op} hostNames={hosts.names} actions={actions} />
           ))}
         </section>
-      )}
 
-      {isAdmin && (
-        <UnknownOperations
-          client={client}
-          hostNames={hosts.names}
-          version={`${version}#${refreshes}`}
-          onChanged={refresh}
-        />
-      )}
+        <section aria-labelledby="clusters-list-title">
+          <Title headingLevel="h2" id="clusters-list-title">
+            Your clusters
+          </Title>
+          {clustersError && (
+            <Alert isInline variant="danger" role="alert" title="Could not load the clusters">
+              {clustersError}. Check under Hosts that your hosts are online, then choose Refresh.
+            </Alert>
+          )}
+          {!clusters && !clustersError && (
+            <Flex alignItems={{ default: 'alignItemsCenter' }}>
+              <Spinner size="md" aria-label="Loading clusters" />
+              <Content component="p">Loading the clusters from your hosts…</Content>
+            </Flex>
+          )}
+          {clusters?.length === 0 && (
+            <EmptyState titleText="No clusters yet" headingLevel="h3" icon={CubesIcon}>
+              <EmptyStateBody>
+                Choose “New cluster” above: name the cluster, pick a base image and the network its
+                nodes join, preview where the nodes land across your hosts, then create it.
+              </EmptyStateBody>
+            </EmptyState>
+          )}
+          {clusters && clusters.length > 0 && (
+            <ClustersList
+              clusters={clusters}
+              hostNames={hosts.names}
+              showOwner={showOwner}
+              busyClusters={busyClusters}
+              onAddNodes={(c: Cluster) => setModal({ kind: 'add', cluster: c.name })}
+              onDelete={(c: Cluster) => setModal({ kind: 'delete', cluster: c.name })}
+            />
+          )}
+        </section>
 
-      {creating && (
-        <CreateClusterWizard
-          client={client}
-          images={options}
-          imagesError={images.error}
-          hostNames={hosts.names}
-          onCreated={(op) => {
-            put(op);
-            setCreating(false);
-          }}
-          onCancel={() => setCreating(false)}
-        />
-      )}
-
-      <section aria-labelledby="clusters-ops-title" className="clusters-ops">
-        <h2 id="clusters-ops-title">Operations</h2>
-        {opsError && <p role="alert">Could not load the operations: {opsError}</p>}
-        {shown.length === 0 && !opsError && <p className="muted">No operations yet.</p>}
-        {shown.map((op) => (
-          <OperationCard key={op.id} op={op} hostNames={hosts.names} actions={actions} />
-        ))}
-      </section>
-
-      <section aria-labelledby="clusters-list-title">
-        <h2 id="clusters-list-title">Your clusters</h2>
-        {clustersError && <p role="alert">Could not load the clusters: {clustersError}</p>}
-        {!clusters && !clustersError && <p>Loading…</p>}
-        {clusters?.length === 0 && (
-          <p className="muted">No clusters yet. “New cluster” places one across your hosts.</p>
-        )}
-        {clusters && (
-          <ClustersList
-            clusters={clusters}
+        {modal?.kind === 'add' && modalCluster && (
+          <AddNodesDialog
+            client={client}
+            cluster={modalCluster}
             hostNames={hosts.names}
-            showOwner={showOwner}
-            busyClusters={busyClusters}
-            onAddNodes={(c: Cluster) => setModal({ kind: 'add', cluster: c.name })}
-            onDelete={(c: Cluster) => setModal({ kind: 'delete', cluster: c.name })}
+            onStarted={started}
+            onCancel={() => setModal(undefined)}
           />
         )}
-      </section>
-
-      {modal?.kind === 'add' && modalCluster && (
-        <AddNodesDialog
-          client={client}
-          cluster={modalCluster}
-          hostNames={hosts.names}
-          onStarted={started}
-          onCancel={() => setModal(undefined)}
-        />
-      )}
-      {modal?.kind === 'delete' && modalCluster && (
-        <DeleteClusterDialog
-          client={client}
-          cluster={modalCluster}
-          hostNames={hosts.names}
-          onStarted={started}
-          onCancel={() => setModal(undefined)}
-        />
-      )}
-    </section>
+        {modal?.kind === 'delete' && modalCluster && (
+          <DeleteClusterDialog
+            client={client}
+            cluster={modalCluster}
+            hostNames={hosts.names}
+            onStarted={started}
+            onCancel={() => setModal(undefined)}
+          />
+        )}
+      </Stack>
+    </PageSection>
   );
 }

@@ -1,8 +1,20 @@
+import {
+  Alert,
+  Button,
+  Content,
+  FormGroup,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  TextInput,
+  Title,
+} from '@patternfly/react-core';
 import { useId, useState } from 'react';
 import type { Cluster, Operation } from '../../../api/clusters-api';
-import { ModalDialog } from '../../app/modal-dialog';
 import type { ClustersViewClient } from './clusters-client';
 import { confirmDomains, deleteTargets } from './delete-targets';
+import { FieldHelp } from './text-field';
 
 /**
  * Delete a cluster: names every domain and volume to be removed on each host, and asks for the
@@ -44,62 +56,64 @@ export function DeleteClusterDialog({
   };
 
   return (
-    <ModalDialog wide title={`Delete ${cluster.name}?`} onCancel={onCancel}>
-      <p>This removes, for good:</p>
-      {targets.length === 0 && <p className="muted">Nothing is recorded on any online host.</p>}
-      {targets.map((t) => (
-        <section key={t.hostId} aria-label={`To remove on ${t.host}`} className="clusters-targets">
-          <h3>On {t.host}</h3>
-          <p>Domains:</p>
-          <ul aria-label={`Domains on ${t.host}`}>
-            {t.domains.map((d) => (
-              <li key={d}>
-                <code>{d}</code>
-              </li>
-            ))}
-          </ul>
-          <p>Volumes:</p>
-          <ul aria-label={`Volumes on ${t.host}`}>
-            {t.volumes.map((v) => (
-              <li key={v}>
-                <code>{v}</code>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ))}
-      <label className="clusters-field">
-        <span>
-          Type <strong>{cluster.name}</strong> to confirm
-        </span>
-        <input
-          value={typed}
-          aria-describedby={`${id}-hint`}
-          autoComplete="off"
-          onChange={(e) => setTyped(e.target.value)}
-        />
-      </label>
-      <p id={`${id}-hint`} className="muted">
-        The base images stay.
-      </p>
-      {error && (
-        <p role="alert" className="clusters-failure">
-          {error}
-        </p>
-      )}
-      <div className="clusters-actions">
-        <button
-          type="button"
-          className="danger"
-          disabled={!matches || busy}
-          onClick={() => void remove()}
-        >
+    <Modal isOpen variant="medium" aria-labelledby={`${id}-title`} onClose={onCancel}>
+      <ModalHeader title={`Delete ${cluster.name}?`} labelId={`${id}-title`} />
+      <ModalBody>
+        <Content component="p">This removes, for good:</Content>
+        {targets.length === 0 && (
+          <Content component="p">Nothing is recorded on any online host.</Content>
+        )}
+        {targets.map((t) => (
+          <section
+            key={t.hostId}
+            aria-label={`To remove on ${t.host}`}
+            className="clusters-targets"
+          >
+            <Title headingLevel="h3" size="md">
+              On {t.host}
+            </Title>
+            <Content component="p">Domains:</Content>
+            <ul aria-label={`Domains on ${t.host}`}>
+              {t.domains.map((d) => (
+                <li key={d}>
+                  <code>{d}</code>
+                </li>
+              ))}
+            </ul>
+            <Content component="p">Volumes:</Content>
+            <ul aria-label={`Volumes on ${t.host}`}>
+              {t.volumes.map((v) => (
+                <li key={v}>
+                  <code>{v}</code>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+        <FormGroup label={`Type ${cluster.name} to confirm`} fieldId={`${id}-confirm`}>
+          <TextInput
+            id={`${id}-confirm`}
+            value={typed}
+            autoComplete="off"
+            aria-describedby={`${id}-hint`}
+            onChange={(_e, v) => setTyped(v)}
+          />
+          <FieldHelp id={`${id}-hint`} hint="The base images stay." />
+        </FormGroup>
+        {error && (
+          <Alert isInline variant="danger" role="alert" title="The delete could not start">
+            {error}
+          </Alert>
+        )}
+      </ModalBody>
+      <ModalFooter>
+        <Button variant="danger" isDisabled={!matches || busy} onClick={() => void remove()}>
           {busy ? 'Deleting…' : 'Delete cluster'}
-        </button>
-        <button type="button" onClick={onCancel}>
+        </Button>
+        <Button variant="link" onClick={onCancel}>
           Cancel
-        </button>
-      </div>
-    </ModalDialog>
+        </Button>
+      </ModalFooter>
+    </Modal>
   );
 }

@@ -1,6 +1,23 @@
-import { useState } from 'react';
+import {
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardFooter,
+  CardHeader,
+  CardTitle,
+  Flex,
+  Label,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  Progress,
+  ProgressMeasureLocation,
+} from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { useId, useState } from 'react';
 import type { Operation } from '../../../api/clusters-api';
-import { ModalDialog } from '../../app/modal-dialog';
 import {
   canCancel,
   canResume,
@@ -10,6 +27,7 @@ import {
   progressPercent,
   statusText,
 } from './operation-text';
+import { phaseColor, statusColor } from './phase-label';
 
 /** What the card's buttons ask for; the view makes the call and reports errors. */
 export interface OperationActions {
@@ -19,9 +37,9 @@ export interface OperationActions {
 }
 
 /**
- * One journaled operation: status and per-node phase as text, a progress bar, and the actions its
- * status allows (Cancel while running; Resume / Roll back when interrupted; Roll back after a
- * failure, behind a confirmation).
+ * One journaled operation: status and per-node phase as text labels, a progress bar, and the
+ * actions its status allows (Cancel while running; Resume / Roll back when interrupted; Roll back
+ * after a failure, behind a confirmation).
  */
 export function OperationCard({
   op,
@@ -35,6 +53,7 @@ export function OperationCard({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [confirming, setConfirming] = useState(false);
+  const confirmTitleId = useId();
   const title = operationTitle(op);
   const percent = progressPercent(op);
 
@@ -52,109 +71,126 @@ export function OperationCard({
   };
 
   return (
-    <article
+    <Card
+      component="article"
       className={`clusters-op clusters-op-${op.status}`}
       aria-label={`Operation: ${title}`}
       data-testid={`op-${op.id}`}
     >
-      <header className="clusters-op-head">
-        <h3>{title}</h3>
-        <span className="clusters-op-status" data-testid={`op-${op.id}-status`}>
-          {statusText(op)}
-        </span>
-      </header>
-      <div className="clusters-progress">
-        <progress
-          max={100}
+      <CardHeader>
+        <Flex alignItems={{ default: 'alignItemsCenter' }}>
+          <CardTitle component="h3">{title}</CardTitle>
+          <Label color={statusColor(op.status)}>
+            <span data-testid={`op-${op.id}-status`}>{statusText(op)}</span>
+          </Label>
+        </Flex>
+      </CardHeader>
+      <CardBody>
+        <Progress
           value={percent}
           aria-label={`Progress of ${title}`}
-          aria-valuetext={`${percent}%`}
+          valueText={`${percent}%`}
+          measureLocation={ProgressMeasureLocation.outside}
+          variant={op.status === 'failed' ? 'danger' : undefined}
         />
-        <span>{percent}%</span>
-      </div>
-      <table className="clusters-table" aria-label={`Nodes of operation ${title}`}>
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">Host</th>
-            <th scope="col">Phase</th>
-          </tr>
-        </thead>
-        <tbody>
-          {op.nodes.map((n) => (
-            <tr key={n.index} className={n.phase === 'failed' ? 'clusters-failure' : undefined}>
-              <th scope="row">{n.name}</th>
-              <td>{hostNames.get(n.hostId) ?? n.hostId}</td>
-              <td data-testid={`op-${op.id}-node-${n.name}-phase`}>{phaseText(n)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <div className="clusters-actions">
-        {canCancel(op) && (
-          <button
-            type="button"
-            aria-label={`Cancel ${title}`}
-            disabled={busy}
-            onClick={() => void run(() => actions.cancel(op))}
-          >
-            Cancel
-          </button>
+        <Table role="table" variant="compact" aria-label={`Nodes of operation ${title}`}>
+          <Thead>
+            <Tr>
+              <Th>Node</Th>
+              <Th>Host</Th>
+              <Th>Phase</Th>
+            </Tr>
+          </Thead>
+          <Tbody>
+            {op.nodes.map((n) => (
+              <Tr key={n.index}>
+                <Th scope="row" dataLabel="Node">
+                  {n.name}
+                </Th>
+                <Td dataLabel="Host">{hostNames.get(n.hostId) ?? n.hostId}</Td>
+                <Td dataLabel="Phase">
+                  <Label color={phaseColor(n.phase)} isCompact>
+                    <span data-testid={`op-${op.id}-node-${n.name}-phase`}>{phaseText(n)}</span>
+                  </Label>
+                </Td>
+              </Tr>
+            ))}
+          </Tbody>
+        </Table>
+        {error && !confirming && (
+          <Alert isInline variant="danger" role="alert" title={`${title}: the request failed`}>
+            {error}
+          </Alert>
         )}
-        {canResume(op) && (
-          <button
-            type="button"
-            aria-label={`Resume ${title}`}
-            disabled={busy}
-            onClick={() => void run(() => actions.resume(op))}
-          >
-            Resume
-          </button>
-        )}
-        {canRollBack(op) && (
-          <button
-            type="button"
-            className="danger"
-            aria-label={`Roll back ${title}`}
-            disabled={busy}
-            onClick={() => setConfirming(true)}
-          >
-            Roll back
-          </button>
-        )}
-      </div>
-      {error && !confirming && (
-        <p role="alert" className="clusters-failure">
-          {error}
-        </p>
+      </CardBody>
+      {(canCancel(op) || canResume(op) || canRollBack(op)) && (
+        <CardFooter>
+          <Flex>
+            {canCancel(op) && (
+              <Button
+                variant="secondary"
+                aria-label={`Cancel ${title}`}
+                isDisabled={busy}
+                onClick={() => void run(() => actions.cancel(op))}
+              >
+                Cancel
+              </Button>
+            )}
+            {canResume(op) && (
+              <Button
+                variant="primary"
+                aria-label={`Resume ${title}`}
+                isDisabled={busy}
+                onClick={() => void run(() => actions.resume(op))}
+              >
+                Resume
+              </Button>
+            )}
+            {canRollBack(op) && (
+              <Button
+                variant="danger"
+                aria-label={`Roll back ${title}`}
+                isDisabled={busy}
+                onClick={() => setConfirming(true)}
+              >
+                Roll back
+              </Button>
+            )}
+          </Flex>
+        </CardFooter>
       )}
-      {confirming && (
-        <ModalDialog wide title={`Roll back ${title}?`} onCancel={() => setConfirming(false)}>
+      <Modal
+        isOpen={confirming}
+        variant="medium"
+        aria-labelledby={confirmTitleId}
+        onClose={() => setConfirming(false)}
+      >
+        <ModalHeader title={`Roll back ${title}?`} labelId={confirmTitleId} />
+        <ModalBody>
           <p>
             {op.kind === 'delete'
               ? `This undoes what the journal of this delete records, as far as it can.`
               : `This removes every domain, volume and seed this operation created on its hosts. Nodes that were part of ${op.cluster} before it started are kept.`}
           </p>
           {error && (
-            <p role="alert" className="clusters-failure">
+            <Alert isInline variant="danger" role="alert" title="Roll back failed">
               {error}
-            </p>
+            </Alert>
           )}
-          <div className="clusters-actions">
-            <button
-              type="button"
-              className="danger"
-              disabled={busy}
-              onClick={() => void run(() => actions.rollBack(op))}
-            >
-              {busy ? 'Rolling back…' : 'Roll back'}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              Keep it
-            </button>
-          </div>
-        </ModalDialog>
-      )}
-    </article>
+        </ModalBody>
+        <ModalFooter>
+          <Button
+            variant="danger"
+            isDisabled={busy}
+            onClick={() => void run(() => actions.rollBack(op))}
+          >
+            {busy ? 'Rolling back…' : 'Roll back'}
+          </Button>
+          <Button variant="link" onClick={() => setConfirming(false)}>
+            Keep it
+          </Button>
+        </ModalFooter>
+      </Modal>
+    </Card>
   );
 }

@@ -1,3 +1,4 @@
+import { FormGroup, Radio } from '@patternfly/react-core';
 import { useId } from 'react';
 import type { PlacementChoice } from '../../../api/clusters-api';
 import { PLACEMENT_LABELS, type PlacementFields } from './placement-fields';
@@ -18,25 +19,23 @@ export function PlacementInputs({
   const name = useId();
   const set = (patch: Partial<PlacementFields>) => onChange({ ...value, ...patch });
   return (
-    <fieldset className="clusters-placement">
-      <legend>Placement</legend>
-      <div className="clusters-radios">
+    <>
+      <FormGroup role="radiogroup" isInline fieldId={`${name}-placement`} label="Placement">
         {KINDS.map((kind) => (
-          <label key={kind}>
-            <input
-              type="radio"
-              name={name}
-              value={kind}
-              checked={value.kind === kind}
-              onChange={() => set({ kind })}
-            />
-            {PLACEMENT_LABELS[kind]}
-          </label>
+          <Radio
+            key={kind}
+            id={`${name}-${kind}`}
+            name={name}
+            value={kind}
+            label={PLACEMENT_LABELS[kind]}
+            isChecked={value.kind === kind}
+            onChange={() => set({ kind })}
+          />
         ))}
-      </div>
+      </FormGroup>
       {value.kind === 'threshold' && (
-        <div className="clusters-threshold">
-          <p className="muted">Skips hosts above either limit, from their live load.</p>
+        <>
+          <p className="clusters-muted">Skips hosts above either limit, from their live load.</p>
           <TextField
             numeric
             label="Max CPU %"
@@ -51,8 +50,8 @@ export function PlacementInputs({
             error={errors['placement.maxMemoryPercent']}
             onChange={(maxMemoryPercent) => set({ maxMemoryPercent })}
           />
-        </div>
+        </>
       )}
-    </fieldset>
+    </>
   );
 }

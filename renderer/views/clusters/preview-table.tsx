@@ -1,8 +1,25 @@
+import { Progress, ProgressMeasureLocation, ProgressSize, Title } from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { ClusterPreview } from '../../../api/clusters-api';
-import { ResourceBar } from '../topology/resource-bar';
 import { previewHostRows, previewNodeRows } from './preview-rows';
 
-/** Where each node lands, and each host's capacity before → after; text first, bars repeat it. */
+/** A host's load as a small bar with its figures as text beside it, never only as a bar. */
+function Load({ label, percent, text }: { label: string; percent: number; text: string }) {
+  const value = Math.max(0, Math.min(100, percent));
+  return (
+    <Progress
+      aria-label={label}
+      value={value}
+      valueText={text}
+      label={text}
+      size={ProgressSize.sm}
+      measureLocation={ProgressMeasureLocation.outside}
+      variant={value >= 90 ? 'danger' : value >= 70 ? 'warning' : undefined}
+    />
+  );
+}
+
+/** Where each node lands, and each host's capacity before → after. */
 export function PreviewTable({
   preview,
   hostNames,
@@ -14,55 +31,59 @@ export function PreviewTable({
   const hosts = previewHostRows(preview);
   return (
     <section className="clusters-preview" aria-label="Placement preview">
-      <h3>Placement preview</h3>
-      <table className="clusters-table" aria-label="Nodes in the preview">
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">Host</th>
-            <th scope="col">Addresses</th>
-          </tr>
-        </thead>
-        <tbody>
+      <Title headingLevel="h3">Placement preview</Title>
+      <Table role="table" variant="compact" aria-label="Nodes in the preview">
+        <Thead>
+          <Tr>
+            <Th>Node</Th>
+            <Th>Host</Th>
+            <Th>Addresses</Th>
+          </Tr>
+        </Thead>
+        <Tbody>
           {nodes.map((n) => (
-            <tr key={n.name} data-testid={`preview-node-${n.name}`}>
-              <th scope="row">{n.name}</th>
-              <td>{n.host}</td>
-              <td>{n.addresses}</td>
-            </tr>
+            <Tr key={n.name} data-testid={`preview-node-${n.name}`}>
+              <Th scope="row" dataLabel="Node">
+                {n.name}
+              </Th>
+              <Td dataLabel="Host">{n.host}</Td>
+              <Td dataLabel="Addresses">{n.addresses}</Td>
+            </Tr>
           ))}
-        </tbody>
-      </table>
-      <table className="clusters-table" aria-label="Host capacity in the preview">
-        <thead>
-          <tr>
-            <th scope="col">Host</th>
-            <th scope="col">New nodes</th>
-            <th scope="col">Memory used</th>
-            <th scope="col">Free memory</th>
-            <th scope="col">CPU</th>
-          </tr>
-        </thead>
-        <tbody>
+        </Tbody>
+      </Table>
+      <Table role="table" variant="compact" aria-label="Host capacity in the preview">
+        <Thead>
+          <Tr>
+            <Th>Host</Th>
+            <Th>New nodes</Th>
+            <Th>Memory used</Th>
+            <Th>Free memory</Th>
+            <Th>CPU</Th>
+          </Tr>
+        </Thead>
+        <Tbody>
           {hosts.map((h) => (
-            <tr key={h.hostId} data-testid={`preview-host-${h.host}`}>
-              <th scope="row">{h.host}</th>
-              <td>{h.nodesText}</td>
-              <td>
-                <ResourceBar
+            <Tr key={h.hostId} data-testid={`preview-host-${h.host}`}>
+              <Th scope="row" dataLabel="Host">
+                {h.host}
+              </Th>
+              <Td dataLabel="New nodes">{h.nodesText}</Td>
+              <Td dataLabel="Memory used">
+                <Load
                   label={`Memory used on ${h.host} after`}
                   percent={h.memoryPercentAfter}
                   text={h.memoryText}
                 />
-              </td>
-              <td>{h.freeText}</td>
-              <td>
-                <ResourceBar label={`CPU on ${h.host}`} percent={h.cpuPercent} text={h.cpuText} />
-              </td>
-            </tr>
+              </Td>
+              <Td dataLabel="Free memory">{h.freeText}</Td>
+              <Td dataLabel="CPU">
+                <Load label={`CPU on ${h.host}`} percent={h.cpuPercent} text={h.cpuText} />
+              </Td>
+            </Tr>
           ))}
-        </tbody>
-      </table>
+        </Tbody>
+      </Table>
     </section>
   );
 }

@@ -1,3 +1,5 @@
+import { Alert, Button, Content, Flex, PageSection, Title } from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useEffect, useState } from 'react';
 import type { UnknownOperation } from '../../../api/clusters-api';
 import type { ClustersViewClient } from './clusters-client';
@@ -61,59 +63,70 @@ export function UnknownOperations({ client, hostNames, version, onChanged }: Pro
 
   if (groups.length === 0 && !note && !error) return null;
   return (
-    <section aria-labelledby="clusters-unknown-title" className="clusters-interrupted">
-      <h2 id="clusters-unknown-title">Domains of unknown operations</h2>
-      <p>
+    <PageSection
+      aria-labelledby="clusters-unknown-title"
+      className="clusters-interrupted"
+      padding={{ default: 'noPadding' }}
+    >
+      <Title headingLevel="h2" id="clusters-unknown-title">
+        Domains of unknown operations
+      </Title>
+      <Content component="p">
         These domains carry Corral metadata of an operation this Corral did not run (another Corral,
         or a lost journal). Adopt one to manage it as a cluster here, or delete it with its own
         disks.
-      </p>
-      {note && <p role="status">{note}</p>}
-      {error && <p role="alert">{error}</p>}
+      </Content>
+      {note && <Alert isInline isPlain variant="success" role="status" title={note} />}
+      {error && (
+        <Alert isInline variant="danger" role="alert" title="The request failed">
+          {error}
+        </Alert>
+      )}
       {groups.length > 0 && (
-        <table className="clusters-table" aria-label="Domains of unknown operations">
-          <thead>
-            <tr>
-              <th scope="col">Cluster</th>
-              <th scope="col">Operation</th>
-              <th scope="col">Domains</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table role="table" variant="compact" aria-label="Domains of unknown operations">
+          <Thead>
+            <Tr>
+              <Th>Cluster</Th>
+              <Th>Operation</Th>
+              <Th>Domains</Th>
+              <Th screenReaderText="Actions" />
+            </Tr>
+          </Thead>
+          <Tbody>
             {groups.map((g) => (
-              <tr key={g.operation} data-testid={`unknown-${g.operation}`}>
-                <td>{g.cluster}</td>
-                <td>{g.operation}</td>
-                <td>
+              <Tr key={g.operation} data-testid={`unknown-${g.operation}`}>
+                <Td dataLabel="Cluster">{g.cluster}</Td>
+                <Td dataLabel="Operation">{g.operation}</Td>
+                <Td dataLabel="Domains">
                   {g.nodes
                     .map((n) => `${n.name} on ${hostNames.get(n.hostId) ?? n.hostId}`)
                     .join(', ')}
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    aria-label={`Adopt ${g.cluster} (${g.operation})`}
-                    disabled={busy !== undefined}
-                    onClick={() => void act(g, 'adopt')}
-                  >
-                    Adopt
-                  </button>{' '}
-                  <button
-                    type="button"
-                    className="danger"
-                    aria-label={`Delete ${g.cluster} (${g.operation})`}
-                    disabled={busy !== undefined}
-                    onClick={() => void act(g, 'delete')}
-                  >
-                    Delete
-                  </button>
-                </td>
-              </tr>
+                </Td>
+                <Td dataLabel="Actions" isActionCell>
+                  <Flex>
+                    <Button
+                      variant="secondary"
+                      aria-label={`Adopt ${g.cluster} (${g.operation})`}
+                      isDisabled={busy !== undefined}
+                      onClick={() => void act(g, 'adopt')}
+                    >
+                      Adopt
+                    </Button>
+                    <Button
+                      variant="danger"
+                      aria-label={`Delete ${g.cluster} (${g.operation})`}
+                      isDisabled={busy !== undefined}
+                      onClick={() => void act(g, 'delete')}
+                    >
+                      Delete
+                    </Button>
+                  </Flex>
+                </Td>
+              </Tr>
             ))}
-          </tbody>
-        </table>
+          </Tbody>
+        </Table>
       )}
-    </section>
+    </PageSection>
   );
 }

@@ -49,8 +49,36 @@ describe('toClusterSpec', () => {
         ],
         placement: { kind: 'round-robin' },
         sshAuthorizedKeys: [],
+        console: { kind: 'autologin' },
       },
     });
+  });
+
+  it('sends a console password typed twice alike, and keys a mismatch or a short one to its input', () => {
+    const pw = (password: string, repeat: string): ClusterFields => ({
+      ...valid,
+      console: { kind: 'password', password, repeat },
+    });
+    const ok = toClusterSpec(pw('correct horse 42', 'correct horse 42'));
+    expect(ok.ok && ok.spec.console).toEqual({ kind: 'password', password: 'correct horse 42' });
+    expect(toClusterSpec(pw('correct horse 42', 'correct horse 24'))).toEqual({
+      ok: false,
+      errors: { 'console.repeat': 'the two passwords differ' },
+    });
+    expect(toClusterSpec(pw('short', 'short'))).toEqual({
+      ok: false,
+      errors: { 'console.password': 'at least 8 characters' },
+    });
+    expect(toClusterSpec(pw('', ''))).toEqual({
+      ok: false,
+      errors: { 'console.password': 'enter a console password of at least 8 characters' },
+    });
+    // Switching back to automatic sign-in ignores what was typed.
+    const back = toClusterSpec({
+      ...valid,
+      console: { kind: 'autologin', password: 'x', repeat: 'y' },
+    });
+    expect(back.ok && back.spec.console).toEqual({ kind: 'autologin' });
   });
 
   it('sends a network source, a gateway, threshold figures and one key per line', () => {

@@ -238,7 +238,8 @@ async function until(check: () => void): Promise<void> {
   throw last;
 }
 
-function button(name: string, scope: ParentNode = host): HTMLButtonElement {
+// Dialogs are PatternFly modals, rendered into document.body beside the view: look there.
+function button(name: string, scope: ParentNode = document.body): HTMLButtonElement {
   const found = [...scope.querySelectorAll('button')].filter(
     (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
   );
@@ -246,7 +247,7 @@ function button(name: string, scope: ParentNode = host): HTMLButtonElement {
   return found[0]!;
 }
 
-function field(label: string, scope: ParentNode = host) {
+function field(label: string, scope: ParentNode = document.body) {
   const labels = [...scope.querySelectorAll('label')].filter(
     (l) => l.textContent?.trim() === label,
   );
@@ -275,9 +276,12 @@ async function click(el: HTMLElement) {
     await settle();
   });
 }
-const text = () => host.textContent ?? '';
+const text = () => document.body.textContent ?? '';
+/** The error an input points at, without PatternFly's screen-reader suffix (": error status;"). */
 const errorOf = (label: string) =>
-  document.getElementById(field(label).getAttribute('aria-describedby') ?? '')?.textContent;
+  document
+    .getElementById(field(label).getAttribute('aria-describedby') ?? '')
+    ?.textContent?.replace(/: error status;$/, '');
 
 async function fillValidWizard() {
   await click(button('New cluster'));
@@ -313,26 +317,29 @@ describe('ClustersView wizard flow', () => {
     await type(field('vCPUs per node'), '1');
     await click(button('Preview placement'));
     await until(() =>
-      expect(host.querySelector('[data-testid="preview-node-demo-3"]')).not.toBeNull(),
+      expect(document.body.querySelector('[data-testid="preview-node-demo-3"]')).not.toBeNull(),
     );
-    const rows = [...host.querySelectorAll('[data-testid^="preview-node-"]')].map((r) =>
-      [...r.children].map((c) => c.textContent),
-    );
+    // A table to assistive technology (PatternFly's default role is an interactive grid).
+    const rows = [
+      ...document.body.querySelectorAll(
+        '[role="table"][aria-label="Nodes in the preview"] [data-testid^="preview-node-"]',
+      ),
+    ].map((r) => [...r.children].map((c) => c.textContent));
     expect(rows).toEqual([
       ['demo-0', 'alpha', '10.213.0.150'],
       ['demo-1', 'beta', '10.213.0.151'],
       ['demo-2', 'alpha', '10.213.0.152'],
       ['demo-3', 'beta', '10.213.0.153'],
     ]);
-    expect(host.querySelector('[data-testid="preview-host-alpha"]')?.textContent).toContain(
-      '20% → 45%',
-    );
+    expect(
+      document.body.querySelector('[data-testid="preview-host-alpha"]')?.textContent,
+    ).toContain('20% → 45%');
     expect(button('Create cluster').disabled).toBe(false);
 
     // Any change drops the preview: Create waits for a new one.
     await type(field('vCPUs per node'), '2');
     expect(button('Create cluster').disabled).toBe(true);
-    expect(host.querySelector('[data-testid="preview-node-demo-0"]')).toBeNull();
+    expect(document.body.querySelector('[data-testid="preview-node-demo-0"]')).toBeNull();
     await click(button('Preview placement'));
     await until(() => expect(button('Create cluster').disabled).toBe(false));
 
@@ -349,6 +356,8 @@ describe('ClustersView wizard flow', () => {
       diskGiB: 2,
       image: 'lab-base.qcow2',
       placement: { kind: 'round-robin' },
+      // The default: root signed in automatically on the serial console.
+      console: { kind: 'autologin' },
       nics: [
         {
           source: { kind: 'bridge', bridge: 'corral-br0' },
@@ -357,10 +366,38 @@ describe('ClustersView wizard flow', () => {
       ],
     });
     // The wizard closed; the operation shows its nodes queued.
-    expect(host.querySelector('form')).toBeNull();
-    expect(host.querySelector('[data-testid="op-op-1-node-demo-0-phase"]')?.textContent).toBe(
-      'queued',
+    expect(document.body.querySelector('form')).toBeNull();
+    expect(
+      document.body.querySelector('[data-testid="op-op-1-node-demo-0-phase"]')?.textContent,
+    ).toBe('queued');
+  });
+
+  it('signs root in automatically by default and sends a console password only when typed twice alike', async () => {
+    await until(() => expect(text()).toContain('No clusters yet'));
+    await fillValidWizard();
+    expect((field('Sign in as root automatically') as HTMLInputElement).checked).toBe(true);
+    expect(text()).toContain(
+      "Only you, through Corral, and the administrators of the hosts your nodes run on can reach a node's console.",
     );
+    await click(field('Set a console password'));
+    expect((field('Console password') as HTMLInputElement).type).toBe('password');
+    await type(field('Console password'), 'correct horse 42');
+    await type(field('Repeat the console password'), 'correct horse 24');
+    await click(button('Preview placement'));
+    expect(errorOf('Repeat the console password')).toBe('the two passwords differ');
+    expect(svc.calls).toEqual([]);
+
+    await type(field('Repeat the console password'), 'correct horse 42');
+    await click(button('Preview placement'));
+    await until(() => expect(button('Create cluster').disabled).toBe(false));
+    await click(button('Create cluster'));
+    await until(() => expect(text()).toContain('Create demo'));
+    expect(svc.calls.map((c) => c.path)).toEqual(['clusters.preview', 'clusters.create']);
+    // The typed password goes to core once (which keeps only its hash); the repeat never does.
+    expect(svc.calls[1]!.input).toMatchObject({
+      console: { kind: 'password', password: 'correct horse 42' },
+    });
+    expect(JSON.stringify(svc.calls[1]!.input)).not.toContain('repeat');
   });
 
   it('shows live per-node phases and progress, and cancels', async () => {
@@ -386,20 +423,24 @@ describe('ClustersView wizard flow', () => {
       await settle();
     });
     await until(() =>
-      expect(host.querySelector('[data-testid="op-op-1-node-demo-0-phase"]')?.textContent).toBe(
-        'waiting for SSH',
-      ),
+      expect(
+        document.body.querySelector('[data-testid="op-op-1-node-demo-0-phase"]')?.textContent,
+      ).toBe('waiting for SSH'),
     );
-    expect(host.querySelector('[data-testid="op-op-1-node-demo-1-phase"]')?.textContent).toBe(
-      'failed: beta dropped',
-    );
-    const bar = host.querySelector('progress[aria-label="Progress of Create demo"]')!;
+    expect(
+      document.body.querySelector('[data-testid="op-op-1-node-demo-1-phase"]')?.textContent,
+    ).toBe('failed: beta dropped');
+    const bar = document.body.querySelector(
+      '[role="progressbar"][aria-label="Progress of Create demo"]',
+    )!;
     // (5 + 7 + 0 + 0) of 28 steps.
-    expect(bar.getAttribute('value')).toBe('43');
+    expect(bar.getAttribute('aria-valuenow')).toBe('43');
 
     await click(button('Cancel Create demo'));
     await until(() =>
-      expect(host.querySelector('[data-testid="op-op-1-status"]')?.textContent).toBe('cancelling'),
+      expect(document.body.querySelector('[data-testid="op-op-1-status"]')?.textContent).toBe(
+        'cancelling',
+      ),
     );
     expect(svc.calls.at(-1)).toEqual({ path: 'operations.cancel', input: { id: 'op-1' } });
     expect(() => button('Cancel Create demo')).toThrow(/0 buttons/);
@@ -421,20 +462,20 @@ describe('ClustersView wizard flow', () => {
       await settle();
     });
     await until(() => expect(text()).toContain('Interrupted operations'));
-    const section = host.querySelector('.clusters-interrupted')!;
+    const section = document.body.querySelector('.clusters-interrupted')!;
     expect(section.textContent).toContain('Create old');
     expect(section.textContent).toContain('alpha');
 
     await click(button('Roll back Create old'));
-    const dialog = host.querySelector('[role="dialog"]')!;
+    const dialog = document.body.querySelector('[role="dialog"]')!;
     expect(dialog.textContent).toContain('Roll back Create old?');
     expect(svc.calls).toEqual([]);
     await click(button('Keep it', dialog));
-    expect(host.querySelector('[role="dialog"]')).toBeNull();
+    expect(document.body.querySelector('[role="dialog"]')).toBeNull();
     expect(svc.calls).toEqual([]);
 
     await click(button('Roll back Create old'));
-    await click(button('Roll back', host.querySelector('[role="dialog"]')!));
+    await click(button('Roll back', document.body.querySelector('[role="dialog"]')!));
     await until(() => expect(text()).toContain('rolling back'));
     expect(svc.calls).toEqual([{ path: 'operations.rollback', input: { id: 'op-9' } }]);
   });
@@ -453,18 +494,21 @@ describe('ClustersView wizard flow', () => {
         { hostId: 'h2', domains: ['demo-1'], volumes: ['demo-1.qcow2', 'demo-1-seed.iso'] },
       ],
     });
-    const shown = () => host.querySelector('[data-testid="node-demo-1-host"]')?.textContent;
+    const shown = () =>
+      document.body.querySelector('[data-testid="node-demo-1-host"]')?.textContent;
     // Clusters have no event of their own: the list shows them after a refresh.
     expect(shown()).toBeUndefined();
     await click(button('Refresh'));
     await until(() => expect(shown()).toBe('beta'));
-    expect(host.querySelector('[data-testid="node-demo-0-state"]')?.textContent).toBe('shut off');
-    expect(host.querySelector('[data-testid="cluster-demo-owner"]')?.textContent).toBe(
+    expect(document.body.querySelector('[data-testid="node-demo-0-state"]')?.textContent).toBe(
+      'shut off',
+    );
+    expect(document.body.querySelector('[data-testid="cluster-demo-owner"]')?.textContent).toBe(
       'Owner: bob',
     );
 
     await click(button('Delete demo'));
-    const dialog = host.querySelector('[role="dialog"]')!;
+    const dialog = document.body.querySelector('[role="dialog"]')!;
     for (const name of ['demo-0', 'demo-1', 'demo-0.qcow2', 'demo-0-seed.iso', 'demo-1.qcow2']) {
       expect(dialog.textContent).toContain(name);
     }
@@ -476,7 +520,7 @@ describe('ClustersView wizard flow', () => {
     await type(dialog.querySelector('input')!, 'demo');
     expect(go.disabled).toBe(false);
     await click(go);
-    await until(() => expect(host.querySelector('[role="dialog"]')).toBeNull());
+    await until(() => expect(document.body.querySelector('[role="dialog"]')).toBeNull());
     expect(svc.calls).toEqual([
       { path: 'clusters.remove', input: { cluster: 'demo', confirm: ['demo-0', 'demo-1'] } },
     ]);
@@ -503,14 +547,14 @@ describe('ClustersView wizard flow', () => {
     svc.state.unknown = [stray('op-aaaa1111', 'lost'), stray('op-bbbb2222', 'other')];
     await click(button('Refresh'));
     await until(() => expect(text()).toContain('Domains of unknown operations'));
-    expect(host.querySelector('[data-testid="unknown-op-aaaa1111"]')?.textContent).toContain(
-      'lost-0 on beta',
-    );
+    expect(
+      document.body.querySelector('[data-testid="unknown-op-aaaa1111"]')?.textContent,
+    ).toContain('lost-0 on beta');
     await click(button('Adopt lost (op-aaaa1111)'));
     await until(() => expect(text()).toContain('Adopted cluster lost.'));
     await click(button('Delete other (op-bbbb2222)'));
     await until(() => expect(text()).toContain('Deleted: other-0.'));
-    expect(host.querySelector('[aria-label="Domains of unknown operations"]')).toBeNull();
+    expect(document.body.querySelector('[aria-label="Domains of unknown operations"]')).toBeNull();
     expect(svc.calls).toEqual([
       { path: 'clusters.adoptUnknown', input: { operation: 'op-aaaa1111' } },
       { path: 'clusters.removeUnknown', input: { operation: 'op-bbbb2222' } },

@@ -59,6 +59,7 @@ describe('node seed', () => {
       clusterKey: cluster,
       hostKey: host,
       peers,
+      console: { kind: 'autologin' },
     });
     const text = isoText(iso);
     expect(text).toContain('CD001');
