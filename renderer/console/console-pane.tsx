@@ -1,3 +1,4 @@
+import { Button } from '@patternfly/react-core';
 import '@xterm/xterm/css/xterm.css';
 import './console.css';
 import { useEffect, useRef, useState } from 'react';
@@ -66,23 +67,28 @@ export function ConsolePane({ tab, onPopOut }: { tab: ConsoleTab; onPopOut?: () 
           {statusText(tab)}
         </span>
         {tab.status.state === 'closed' && (
-          <button type="button" onClick={() => reconnectConsole(tab.key)}>
+          <Button variant="secondary" size="sm" onClick={() => reconnectConsole(tab.key)}>
             Reconnect
-          </button>
+          </Button>
         )}
-        <button type="button" onClick={() => void copy()}>
+        <Button variant="secondary" size="sm" onClick={() => void copy()}>
           Copy
-        </button>
-        <button type="button" onClick={() => void paste()}>
+        </Button>
+        <Button variant="secondary" size="sm" onClick={() => void paste()}>
           Paste
-        </button>
-        <button type="button" aria-pressed={fullScreen} onClick={toggleFullScreen}>
+        </Button>
+        <Button variant="secondary" size="sm" aria-pressed={fullScreen} onClick={toggleFullScreen}>
           {fullScreen ? 'Exit full screen' : 'Full screen'}
-        </button>
+        </Button>
         {onPopOut && (
-          <button type="button" onClick={onPopOut} title="Show this console in its own window">
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={onPopOut}
+            title="Show this console in its own window"
+          >
             Pop out
-          </button>
+          </Button>
         )}
         {notice && (
           <span className="muted" role="status">

@@ -1,11 +1,18 @@
-import { EmptyState, EmptyStateBody } from '@patternfly/react-core';
+import {
+  Button,
+  EmptyState,
+  EmptyStateBody,
+  Tab,
+  Tabs,
+  TabTitleText,
+} from '@patternfly/react-core';
 import { useEffect } from 'react';
 import { useClient } from '../app/client-context';
 import { ConsolePane } from './console-pane';
 import { bringBack, followPopouts, popOut, usePopoutStore } from './console-popout';
 import { bindConsoleClient, closeConsole, useConsoleStore, type ConsoleTab } from './console-store';
 
-/** The console tabs of the bottom panel (WAI-ARIA tabs: tablist, tab, tabpanel). */
+/** The console tabs of the dock (PatternFly Tabs: tablist, tab, tabpanel, a close button each). */
 export function ConsoleTabs() {
   const tabs = useConsoleStore((s) => s.tabs);
   const activeKey = useConsoleStore((s) => s.activeKey);
@@ -24,57 +31,39 @@ export function ConsoleTabs() {
     );
   }
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    const index = tabs.findIndex((t) => t.key === active.key);
-    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-    if (!step) return;
-    const next = tabs[(index + step + tabs.length) % tabs.length];
-    if (next) select(next.key);
-  };
-
   return (
-    <div className="console-tabs">
-      <div role="tablist" aria-label="Consoles" onKeyDown={onKeyDown}>
-        {tabs.map((t) => (
-          <span key={t.key} className="console-tab">
-            <button
-              type="button"
-              role="tab"
-              id={`console-tab-${t.key}`}
-              aria-selected={t.key === active.key}
-              aria-controls={`console-panel-${t.key}`}
-              tabIndex={t.key === active.key ? 0 : -1}
-              onClick={() => select(t.key)}
-            >
+    <Tabs
+      className="console-tabs"
+      aria-label="Consoles"
+      activeKey={active.key}
+      onSelect={(_e, key) => select(String(key))}
+      onClose={(_e, key) => closeConsole(String(key))}
+      mountOnEnter
+      unmountOnExit
+    >
+      {tabs.map((t) => (
+        <Tab
+          key={t.key}
+          eventKey={t.key}
+          title={
+            <TabTitleText>
               {t.name}
               {t.status.state === 'closed' ? ' (closed)' : ''}
               {out.has(t.key) ? ' (in another window)' : ''}
-            </button>
-            <button
-              type="button"
-              className="console-tab-close"
-              aria-label={`Close console ${t.name}`}
-              title={`Close console ${t.name}`}
-              onClick={() => closeConsole(t.key)}
-            >
-              ×
-            </button>
-          </span>
-        ))}
-      </div>
-      <div
-        role="tabpanel"
-        id={`console-panel-${active.key}`}
-        aria-labelledby={`console-tab-${active.key}`}
-        className="console-tabpanel"
-      >
-        {out.has(active.key) ? (
-          <PoppedOut tab={active} />
-        ) : (
-          <ConsolePane key={active.key} tab={active} onPopOut={() => popOut(active)} />
-        )}
-      </div>
-    </div>
+            </TabTitleText>
+          }
+          closeButtonAriaLabel={`Close console ${t.name}`}
+        >
+          <div className="console-tabpanel">
+            {out.has(t.key) ? (
+              <PoppedOut tab={t} />
+            ) : (
+              <ConsolePane key={t.key} tab={t} onPopOut={() => popOut(t)} />
+            )}
+          </div>
+        </Tab>
+      ))}
+    </Tabs>
   );
 }
 
@@ -87,9 +76,9 @@ function PoppedOut({ tab }: { tab: ConsoleTab }) {
       data-testid={`console-${tab.name}-popped-out`}
     >
       <span>Open in another window</span>
-      <button type="button" onClick={() => bringBack(tab.key)}>
+      <Button variant="secondary" size="sm" onClick={() => bringBack(tab.key)}>
         Bring back
-      </button>
+      </Button>
     </div>
   );
 }
