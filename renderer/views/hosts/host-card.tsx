@@ -14,6 +14,8 @@ import {
 } from '@patternfly/react-core';
 import { InProgressIcon } from '@patternfly/react-icons';
 import type { HostView } from '../../../api/hosts-api';
+import { exactTime, relativeTime } from '../../app/relative-time';
+import { useNow } from '../../app/time-ago';
 import { hostStatusText, type StatusTone } from './host-status-text';
 
 /** The label's look per tone; the text always says the state too. */
@@ -49,7 +51,9 @@ export function HostCard({
   onReplace: () => void;
   onReconnect: () => void;
 }) {
-  const { text, tone } = hostStatusText(host.status);
+  const now = useNow();
+  // Times read "3 min ago"; the exact time is on hover.
+  const { text, tone } = hostStatusText(host.status, (iso) => relativeTime(iso, now));
   const titleId = `host-${host.id}-name`;
   const s = host.status;
   const down = s.state === 'unreachable' || s.state === 'auth-failed';
@@ -78,7 +82,11 @@ export function HostCard({
       </CardHeader>
       <CardBody>
         <Label {...statusLabel(tone)}>
-          <span data-testid="host-status" data-state={s.state}>
+          <span
+            data-testid="host-status"
+            data-state={s.state}
+            title={s.state === 'unreachable' ? `since ${exactTime(s.since)}` : undefined}
+          >
             {text}
           </span>
         </Label>
