@@ -64,7 +64,6 @@ export function libvirtCall<N extends CallProcedureName>(
   name: N,
   ...rest: CallArgs<N>
 ): Promise<RetOf<N>> {
-  // eslint-disable-next-line no-restricted-syntax -- the choke point itself
   return logged(client, name, () => (client.call as CallOf<N>)(name, ...rest));
 }
 
