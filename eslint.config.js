@@ -22,6 +22,29 @@ const layer = (files, { paths = [], patterns = [] }) => ({
   rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
 });
 
+const noIpcRenderer = {
+  selector: "Identifier[name='ipcRenderer']",
+  message: 'use the MessagePort transport, never ipcRenderer',
+};
+const viaWrappers = 'call libvirt through the wrappers of core/libvirt (logged in one place)';
+const noRawLibvirt = [
+  // A procedure called by name: `anything.call('domainLookupByUuid', ...)`.
+  {
+    selector: "CallExpression[callee.property.name='call'] > Literal.arguments:first-child",
+    message: viaWrappers,
+  },
+  // The client's own methods, by the names clients go by.
+  {
+    selector: 'MemberExpression[property.name=/^(call|openStream)$/][object.name=/client$/i]',
+    message: viaWrappers,
+  },
+  {
+    selector:
+      'MemberExpression[property.name=/^(call|openStream)$/][object.property.name=/client$/i]',
+    message: viaWrappers,
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', '.vite/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
@@ -76,17 +99,12 @@ export default tseslint.config(
     patterns: [folder('native'), folder('core'), folder('electron'), folder('server')],
   }),
   // GitHub Desktop's rule: no raw ipcMain/ipcRenderer anywhere; the preload hands over one MessagePort.
+  { files: ['**/*.{ts,tsx}'], rules: { 'no-restricted-syntax': ['error', noIpcRenderer] } },
+  // Every libvirt request of the application goes through core/libvirt's logged wrappers.
   {
-    files: ['**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "Identifier[name='ipcRenderer']",
-          message: 'use the MessagePort transport, never ipcRenderer',
-        },
-      ],
-    },
+    files: ['core/**/*.ts', 'server/**/*.ts', 'electron/**/*.ts'],
+    ignores: ['core/libvirt/**'],
+    rules: { 'no-restricted-syntax': ['error', noIpcRenderer, ...noRawLibvirt] },
   },
   // The one exception: the preload receives the API port from main over ipcRenderer.on.
   { files: ['electron/preload.ts'], rules: { 'no-restricted-syntax': 'off' } },

@@ -1,5 +1,7 @@
 import { CorralError } from '../../api/errors';
 import type { HostConnections } from '../hosts/host-connections';
+import * as domain from '../libvirt/domain';
+import * as storageVolume from '../libvirt/storage-volume';
 import { toCorralError } from '../vm/libvirt-errors';
 import { overlayVolumeName, seedVolumeName } from './cluster-naming';
 import { identityMismatch, removeVerifiedNode } from './node-identity';
@@ -91,7 +93,7 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
       path: node.image.path,
       format: node.image.format,
     });
-    overlay = (await client.call('storageVolCreateXml', { pool, xml, flags: 0 })).vol;
+    overlay = (await storageVolume.createXml(client, { pool, xml, flags: 0 })).vol;
   }
   const overlayPath = await volumePath(client, overlay);
 
@@ -124,7 +126,7 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
     node.touched.seed = true;
     ctx.save();
     seed = (
-      await client.call('storageVolCreateXml', {
+      await storageVolume.createXml(client, {
         pool,
         xml: rawVolumeXml(seedName, iso.length),
         flags: 0,
@@ -157,7 +159,7 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
     node.touched.domain = true;
     ctx.save();
     dom = (
-      await client.call('domainDefineXmlFlags', {
+      await domain.defineXml(client, {
         xml: nodeDomainXml(blueprint(ctx, node, overlayPath, seedPath)),
         flags: 0,
       })
@@ -166,7 +168,7 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
 
   checkStop(ctx);
   setPhase('starting');
-  if (!(await isActive(client, dom))) await client.call('domainCreateWithFlags', { dom, flags: 0 });
+  if (!(await isActive(client, dom))) await domain.create(client, { dom, flags: 0 });
 
   setPhase('waiting-ssh');
   const endpoint = endpointOf(ctx.hosts, {

@@ -1,9 +1,14 @@
-import { LibvirtError, type LibvirtClient, type PoolRef, type VolRef } from '../../native/libvirt';
+import {
+  ErrorNumber,
+  LibvirtError,
+  type LibvirtClient,
+  type PoolRef,
+  type VolRef,
+} from '../../native/libvirt';
+import * as domain from '../libvirt/domain';
+import * as storagePool from '../libvirt/storage-pool';
+import * as storageVolume from '../libvirt/storage-volume';
 
-// virErrorNumber values: missing domain / pool / volume.
-const VIR_ERR_NO_DOMAIN = 42;
-const VIR_ERR_NO_STORAGE_POOL = 49;
-const VIR_ERR_NO_STORAGE_VOL = 50;
 // virConnectListAllStoragePools: active pools only.
 const LIST_POOLS_ACTIVE = 2;
 // virDomainUndefineFlags: also drop managed save (1), snapshot metadata (2), NVRAM (4) and
@@ -12,16 +17,20 @@ const UNDEFINE_ALL = 1 | 2 | 4 | 16;
 const VIR_DOMAIN_RUNNING = 1;
 const VIR_DOMAIN_PAUSED = 3;
 
+// Missing domain / pool / volume.
+const MISSING: readonly number[] = [
+  ErrorNumber.NO_DOMAIN,
+  ErrorNumber.NO_STORAGE_POOL,
+  ErrorNumber.NO_STORAGE_VOL,
+];
+
 function isMissing(err: unknown): boolean {
-  return (
-    err instanceof LibvirtError &&
-    [VIR_ERR_NO_DOMAIN, VIR_ERR_NO_STORAGE_POOL, VIR_ERR_NO_STORAGE_VOL].includes(err.code)
-  );
+  return err instanceof LibvirtError && MISSING.includes(err.code);
 }
 
 /** Thin, explicit host calls for a node's resources: each returns "absent" instead of failing. */
 export async function lookupPool(client: LibvirtClient, name: string): Promise<PoolRef> {
-  return (await client.call('storagePoolLookupByName', { name })).pool;
+  return (await storagePool.lookupByName(client, { name })).pool;
 }
 
 export async function findVolume(
@@ -30,7 +39,7 @@ export async function findVolume(
   name: string,
 ): Promise<VolRef | undefined> {
   try {
-    return (await client.call('storageVolLookupByName', { pool, name })).vol;
+    return (await storageVolume.lookupByName(client, { pool, name })).vol;
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw err;
@@ -39,13 +48,11 @@ export async function findVolume(
 
 /** Active pools' names (for removing volumes of a cluster whose pool is not recorded). */
 export async function activePools(client: LibvirtClient): Promise<PoolRef[]> {
-  return (
-    await client.call('connectListAllStoragePools', { needResults: true, flags: LIST_POOLS_ACTIVE })
-  ).pools;
+  return (await storagePool.listAll(client, { needResults: true, flags: LIST_POOLS_ACTIVE })).pools;
 }
 
 export async function volumePath(client: LibvirtClient, vol: VolRef): Promise<string> {
-  return (await client.call('storageVolGetPath', { vol })).name;
+  return (await storageVolume.getPath(client, { vol })).name;
 }
 
 /** Deletes a volume if it exists; true when something was deleted. */
@@ -58,7 +65,7 @@ export async function deleteVolumeIfPresent(
   if (!vol) return false;
   for (let attempt = 0; ; attempt++) {
     try {
-      await client.call('storageVolDelete', { vol, flags: 0 });
+      await storageVolume.remove(client, { vol, flags: 0 });
       return true;
     } catch (err) {
       if (isMissing(err)) return false;
@@ -71,7 +78,7 @@ export async function deleteVolumeIfPresent(
 
 export async function findDomain(client: LibvirtClient, name: string) {
   try {
-    return (await client.call('domainLookupByName', { name })).dom;
+    return (await domain.lookupByName(client, { name })).dom;
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw err;
@@ -81,7 +88,7 @@ export async function findDomain(client: LibvirtClient, name: string) {
 /** The domain with this UUID, or undefined: a UUID, unlike a name, is never reused by another. */
 export async function findDomainByUuid(client: LibvirtClient, uuid: string) {
   try {
-    return (await client.call('domainLookupByUuid', { uuid })).dom;
+    return (await domain.lookupByUuid(client, { uuid })).dom;
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw err;
@@ -93,14 +100,14 @@ export async function domainXml(
   client: LibvirtClient,
   dom: Awaited<ReturnType<typeof findDomain>> & object,
 ): Promise<string> {
-  return (await client.call('domainGetXmlDesc', { dom, flags: 0 })).xml;
+  return (await domain.getXmlDesc(client, { dom, flags: 0 })).xml;
 }
 
 export async function isActive(
   client: LibvirtClient,
   dom: Awaited<ReturnType<typeof findDomain>> & object,
 ): Promise<boolean> {
-  const { state } = await client.call('domainGetState', { dom, flags: 0 });
+  const { state } = await domain.getState(client, { dom, flags: 0 });
   return state === VIR_DOMAIN_RUNNING || state === VIR_DOMAIN_PAUSED;
 }
 
@@ -110,13 +117,13 @@ export async function removeDomain(
   dom: Awaited<ReturnType<typeof findDomain>> & object,
 ): Promise<boolean> {
   try {
-    if (await isActive(client, dom)) await client.call('domainDestroyFlags', { dom, flags: 0 });
+    if (await isActive(client, dom)) await domain.destroy(client, { dom, flags: 0 });
   } catch (err) {
     if (isMissing(err)) return false;
     // "domain is not running": it stopped by itself meanwhile.
   }
   try {
-    await client.call('domainUndefineFlags', { dom, flags: UNDEFINE_ALL });
+    await domain.undefine(client, { dom, flags: UNDEFINE_ALL });
   } catch (err) {
     if (!isMissing(err)) throw err;
   }
@@ -129,7 +136,7 @@ export async function uploadVolume(
   vol: VolRef,
   data: Uint8Array,
 ): Promise<void> {
-  const up = await client.openStream('storageVolUpload', {
+  const up = await storageVolume.upload(client, {
     vol,
     offset: 0n,
     length: BigInt(data.length),

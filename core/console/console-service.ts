@@ -5,6 +5,7 @@ import { CorralError } from '../../api/errors';
 import type { VmRef } from '../../api/inventory-api';
 import {
   DomainLifecycle,
+  ErrorNumber,
   LibvirtError,
   type DomainRef,
   type EventSubscription,
@@ -12,13 +13,11 @@ import {
 } from '../../native/libvirt';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
+import * as domain from '../libvirt/domain';
 import { ConsoleSession, type ConsoleSessionOptions } from './console-session';
 
 /** VIR_DOMAIN_CONSOLE_FORCE: take the console over from a stale client (a crashed Corral). */
 const CONSOLE_FORCE = 1;
-/** virErrorNumber values this service tells apart. */
-const VIR_ERR_NO_DOMAIN = 42;
-const VIR_ERR_OPERATION_INVALID = 55;
 /** virDomainState values. */
 const DOMAIN_SHUTOFF = 5;
 const DOMAIN_CRASHED = 6;
@@ -145,8 +144,8 @@ export class ConsoleService implements Disposable {
     );
     let source;
     try {
-      source = await client.openStream(
-        'domainOpenConsole',
+      source = await domain.openConsole(
+        client,
         { dom, devName: null, flags: CONSOLE_FORCE },
         { maxBufferedBytes: CONSOLE_SOURCE_CAP },
       );
@@ -174,9 +173,9 @@ export class ConsoleService implements Disposable {
 
   private async lookup(client: LibvirtClient, ref: VmRef): Promise<DomainRef> {
     try {
-      return (await client.call('domainLookupByUuid', { uuid: ref.uuid })).dom;
+      return (await domain.lookupByUuid(client, { uuid: ref.uuid })).dom;
     } catch (err) {
-      if (err instanceof LibvirtError && err.code === VIR_ERR_NO_DOMAIN) {
+      if (err instanceof LibvirtError && err.code === ErrorNumber.NO_DOMAIN) {
         throw new CorralError('not-found', `no VM ${ref.uuid} on host ${ref.hostId}`);
       }
       throw new CorralError('unavailable', `host ${ref.hostId}: ${(err as Error).message}`);
@@ -184,7 +183,7 @@ export class ConsoleService implements Disposable {
   }
 
   private openError(err: unknown, dom: DomainRef): CorralError {
-    if (err instanceof LibvirtError && err.code === VIR_ERR_OPERATION_INVALID) {
+    if (err instanceof LibvirtError && err.code === ErrorNumber.OPERATION_INVALID) {
       return new CorralError('conflict', `VM ${dom.name} is not running: ${err.message}`);
     }
     return new CorralError(
@@ -200,18 +199,14 @@ export class ConsoleService implements Disposable {
     failure: Error | undefined,
   ): Promise<CorralError> {
     try {
-      const { state } = await client.call(
-        'domainGetState',
-        { dom, flags: 0 },
-        { timeoutMs: 5_000 },
-      );
+      const { state } = await domain.getState(client, { dom, flags: 0 }, { timeoutMs: 5_000 });
       if (state === DOMAIN_SHUTOFF) return closedBecause('domain shut off');
       if (state === DOMAIN_CRASHED) return closedBecause('domain crashed');
       return closedBecause(
         failure ? failure.message : 'the host ended it (another client may have taken it over)',
       );
     } catch (err) {
-      if (err instanceof LibvirtError && err.code === VIR_ERR_NO_DOMAIN) {
+      if (err instanceof LibvirtError && err.code === ErrorNumber.NO_DOMAIN) {
         return closedBecause('domain shut off');
       }
       return closedBecause('host unreachable', { error: (err as Error).message });

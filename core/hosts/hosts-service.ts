@@ -9,6 +9,7 @@ import { CorralError } from '../../api/errors';
 import type { HostInput, HostStatus, HostView } from '../../api/hosts-api';
 import type { LibvirtClient } from '../../native/libvirt';
 import type { PresentedHostKey } from '../../native/ssh';
+import { nameLibvirtHost } from '../libvirt/libvirt-call';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { LOCAL_LIBVIRT_SOCKET, probeUnixSocket } from '../system/local-libvirt-probe';
 import type { BackoffOptions } from './backoff';
@@ -246,7 +247,10 @@ export class HostsService implements HostConnections, Disposable {
       () => Promise.reject(new Error('not started')),
       {
         status: () => this.fireChanged(),
-        online: (client) => this.hostOnline.fire({ hostId: id, client }),
+        online: (client) => {
+          nameLibvirtHost(client, id);
+          this.hostOnline.fire({ hostId: id, client });
+        },
         offline: (error) => this.hostOffline.fire({ hostId: id, error }),
       },
       this.options.backoff,

@@ -7,6 +7,9 @@ import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
 import { CallLimiter } from '../inventory/call-limiter';
 import { parseDomainXml } from '../inventory/domain-xml';
+import * as domain from '../libvirt/domain';
+import * as storagePool from '../libvirt/storage-pool';
+import * as storageVolume from '../libvirt/storage-volume';
 import type { ReportDataProblem } from '../persistence/data-problems';
 import { BaseImageMarks } from './base-image-marks';
 import { baseImagesOfPool, companionNames } from './base-images';
@@ -207,7 +210,7 @@ export class ImagesService implements Disposable {
     this.options.access.requireAdmin(ctx);
     const client = this.hosts.libvirt(target.hostId);
     const pool = await lookupPool(client, target.pool);
-    const existing = await client.call('storageVolLookupByName', { pool, name: target.name }).then(
+    const existing = await storageVolume.lookupByName(client, { pool, name: target.name }).then(
       () => true,
       (err: unknown) => {
         if (isMissing(err)) return false;
@@ -224,7 +227,7 @@ export class ImagesService implements Disposable {
     let record = this.journal.begin(target);
     let vol: VolRef;
     try {
-      ({ vol } = await client.call('storageVolCreateXml', {
+      ({ vol } = await storageVolume.createXml(client, {
         pool,
         xml: uploadVolumeXml(target.name, target.sizeBytes),
         flags: 0,
@@ -296,8 +299,8 @@ export class ImagesService implements Disposable {
     this.options.access.requireAdmin(ctx);
     const client = this.hosts.libvirt(input.hostId);
     const pool = await lookupPool(client, input.pool);
-    const { vol } = await client
-      .call('storageVolLookupByName', { pool, name: input.name })
+    const { vol } = await storageVolume
+      .lookupByName(client, { pool, name: input.name })
       .catch((err: unknown) => {
         throw storageError(err, `no volume ${input.name} in pool ${input.pool}`);
       });
@@ -311,7 +314,7 @@ export class ImagesService implements Disposable {
       );
     }
     try {
-      await client.call('storageVolDelete', { vol, flags: 0 });
+      await storageVolume.remove(client, { vol, flags: 0 });
     } catch (err) {
       throw storageError(err, `cannot remove ${input.name}`);
     }
@@ -319,8 +322,8 @@ export class ImagesService implements Disposable {
     this.marks.set(input, false);
     const companions = companionNames(input.name);
     for (const name of [companions.kernel, companions.initrd]) {
-      const found = await client.call('storageVolLookupByName', { pool, name }).catch(() => null);
-      if (found) await client.call('storageVolDelete', { vol: found.vol, flags: 0 });
+      const found = await storageVolume.lookupByName(client, { pool, name }).catch(() => null);
+      if (found) await storageVolume.remove(client, { vol: found.vol, flags: 0 });
     }
     return {};
   }
@@ -364,7 +367,7 @@ export class ImagesService implements Disposable {
       this.journal.end(record);
       return this.notify(`Could not check ${where}: ${since}, and the pool is gone`);
     }
-    const found = await client.call('storageVolLookupByName', { pool, name: record.name }).then(
+    const found = await storageVolume.lookupByName(client, { pool, name: record.name }).then(
       async ({ vol }) => ({ vol, key: vol.key, facts: await volumeFacts(client, vol) }),
       (err: unknown) => {
         if (isMissing(err)) return undefined;
@@ -399,7 +402,7 @@ export class ImagesService implements Disposable {
     const pools = (await activePools(client)).filter((p) => !onlyPool || p.name === onlyPool);
     const perPool = await Promise.all(
       pools.map(async (pool) => {
-        const { vols } = await client.call('storagePoolListAllVolumes', {
+        const { vols } = await storagePool.listAllVolumes(client, {
           pool,
           needResults: true,
           flags: 0,
@@ -425,7 +428,7 @@ export class ImagesService implements Disposable {
   private async usersOf(client: LibvirtClient, path: string): Promise<string[]> {
     const users: string[] = [];
     for (const pool of await activePools(client)) {
-      const { vols } = await client.call('storagePoolListAllVolumes', {
+      const { vols } = await storagePool.listAllVolumes(client, {
         pool,
         needResults: true,
         flags: 0,
@@ -435,11 +438,9 @@ export class ImagesService implements Disposable {
         if (facts?.backingPath === path) users.push(`linked clone ${facts.name}`);
       }
     }
-    const { domains } = await client.call('connectListAllDomains', { needResults: true, flags: 0 });
+    const { domains } = await domain.listAll(client, { needResults: true, flags: 0 });
     for (const dom of domains) {
-      const { xml } = await client
-        .call('domainGetXmlDesc', { dom, flags: 0 })
-        .catch(() => ({ xml: '' }));
+      const { xml } = await domain.getXmlDesc(client, { dom, flags: 0 }).catch(() => ({ xml: '' }));
       if (!xml) continue;
       const disks = parseDomainXml(xml).disks;
       if (disks.some((d) => d.source === path)) users.push(`domain ${dom.name}`);
@@ -460,7 +461,7 @@ export class ImagesService implements Disposable {
     // Another upload into the pool blocks a refresh ("asynchronous jobs running"): retry a bit.
     let refreshed = false;
     for (let attempt = 0; attempt < 20 && !refreshed; attempt++) {
-      refreshed = await client.call('storagePoolRefresh', { pool, flags: 0 }).then(
+      refreshed = await storagePool.refresh(client, { pool, flags: 0 }).then(
         () => true,
         () => delay(250).then(() => false),
       );
@@ -478,7 +479,7 @@ export class ImagesService implements Disposable {
 }
 
 async function activePools(client: LibvirtClient): Promise<PoolRef[]> {
-  const { pools } = await client.call('connectListAllStoragePools', {
+  const { pools } = await storagePool.listAll(client, {
     needResults: true,
     flags: LIST_POOLS_ACTIVE,
   });
@@ -487,14 +488,14 @@ async function activePools(client: LibvirtClient): Promise<PoolRef[]> {
 
 async function lookupPool(client: LibvirtClient, name: string): Promise<PoolRef> {
   try {
-    return (await client.call('storagePoolLookupByName', { name })).pool;
+    return (await storagePool.lookupByName(client, { name })).pool;
   } catch (err) {
     throw storageError(err, `no storage pool ${name}`);
   }
 }
 
 async function volumeFacts(client: LibvirtClient, vol: VolRef): Promise<VolumeFacts> {
-  const { xml } = await client.call('storageVolGetXmlDesc', { vol, flags: 0 });
+  const { xml } = await storageVolume.getXmlDesc(client, { vol, flags: 0 });
   return parseVolumeXml(xml);
 }
 
@@ -505,7 +506,7 @@ async function volumeFacts(client: LibvirtClient, vol: VolRef): Promise<VolumeFa
 async function deleteVolume(client: LibvirtClient, vol: VolRef): Promise<boolean> {
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
-      await client.call('storageVolDelete', { vol, flags: 0 });
+      await storageVolume.remove(client, { vol, flags: 0 });
       return true;
     } catch (err) {
       if (isMissing(err)) return true;

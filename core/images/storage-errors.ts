@@ -1,19 +1,14 @@
 import { CorralError } from '../../api/errors';
-import { LibvirtError } from '../../native/libvirt';
+import { ErrorNumber, LibvirtError } from '../../native/libvirt';
 import { toCorralError } from '../vm/libvirt-errors';
-
-// virErrorNumber values of the storage driver worth telling apart.
-const VIR_ERR_NO_STORAGE_POOL = 49;
-const VIR_ERR_NO_STORAGE_VOL = 50;
-const VIR_ERR_STORAGE_VOL_EXIST = 90;
 
 /** A storage call's failure as a CorralError people can act on. */
 export function storageError(err: unknown, what: string): CorralError {
   if (err instanceof LibvirtError) {
     const detail = { libvirtCode: err.code, libvirtDomain: err.domain };
-    if (err.code === VIR_ERR_NO_STORAGE_POOL || err.code === VIR_ERR_NO_STORAGE_VOL)
+    if (err.code === ErrorNumber.NO_STORAGE_POOL || err.code === ErrorNumber.NO_STORAGE_VOL)
       return new CorralError('not-found', `${what}: ${err.message}`, detail);
-    if (err.code === VIR_ERR_STORAGE_VOL_EXIST)
+    if (err.code === ErrorNumber.STORAGE_VOL_EXIST)
       return new CorralError('conflict', `${what}: ${err.message}`, detail);
   }
   return toCorralError(err, what);
@@ -23,6 +18,6 @@ export function storageError(err: unknown, what: string): CorralError {
 export function isMissing(err: unknown): boolean {
   return (
     err instanceof LibvirtError &&
-    (err.code === VIR_ERR_NO_STORAGE_VOL || err.code === VIR_ERR_NO_STORAGE_POOL)
+    (err.code === ErrorNumber.NO_STORAGE_VOL || err.code === ErrorNumber.NO_STORAGE_POOL)
   );
 }

@@ -1,6 +1,7 @@
 import type { ByteStream } from '../../api/byte-stream';
 import { CorralError } from '../../api/errors';
 import type { LibvirtClient, LibvirtStream, VolRef } from '../../native/libvirt';
+import * as storageVolume from '../libvirt/storage-volume';
 import { storageError } from './storage-errors';
 
 /** Progress goes back at most this often (bytes); the last line always says the full size. */
@@ -47,8 +48,8 @@ export class VolumeUpload {
   static async start(options: VolumeUploadOptions): Promise<VolumeUpload> {
     let lv: LibvirtStream;
     try {
-      lv = await options.client.openStream(
-        'storageVolUpload',
+      lv = await storageVolume.upload(
+        options.client,
         { vol: options.vol, offset: 0n, length: BigInt(options.sizeBytes), flags: 0 },
         { timeoutMs: options.finishTimeoutMs ?? 120_000 },
       );

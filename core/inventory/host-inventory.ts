@@ -2,11 +2,14 @@ import type { HostFacts, Vm, VmRef } from '../../api/inventory-api';
 import type { Disposable } from '../../api/disposable';
 import {
   DomainLifecycle,
+  ErrorNumber,
   LibvirtError,
   type DomainRef,
   type EventSubscription,
   type LibvirtClient,
 } from '../../native/libvirt';
+import * as domain from '../libvirt/domain';
+import * as hostNode from '../libvirt/node';
 import { CallLimiter } from './call-limiter';
 import {
   STATS_GROUPS,
@@ -38,7 +41,6 @@ export interface InventoryTimings {
   addressIntervalMs: number;
 }
 
-const VIR_ERR_NO_DOMAIN = 42;
 const ADDR_SOURCE_LEASE = 0;
 const ADDR_SOURCE_AGENT = 1;
 /**
@@ -148,16 +150,19 @@ export class HostInventory implements Disposable {
     this.statsTimer = this.addressTimer = undefined;
   }
 
-  private call: LibvirtClient['call'] = ((...args: Parameters<LibvirtClient['call']>) =>
-    this.limiter.run(() =>
-      (this.client.call as (...a: unknown[]) => Promise<unknown>)(...args),
-    )) as LibvirtClient['call'];
+  /** A libvirt call of the inventory, queued behind the per-host limit. */
+  private limited<A extends unknown[], R>(
+    call: (client: LibvirtClient, ...args: A) => Promise<R>,
+    ...args: A
+  ): Promise<R> {
+    return this.limiter.run(() => call(this.client, ...args));
+  }
 
   private async load(): Promise<void> {
     const [{ hostname }, { libVer }, info] = await Promise.all([
-      this.call('connectGetHostname'),
-      this.call('connectGetLibVersion'),
-      this.call('nodeGetInfo'),
+      this.limited(hostNode.hostname),
+      this.limited(hostNode.libVersion),
+      this.limited(hostNode.info),
     ]);
     const now = new Date().toISOString();
     this.facts = {
@@ -174,7 +179,7 @@ export class HostInventory implements Disposable {
     await this.readNode();
 
     const [{ domains }, stats] = await Promise.all([
-      this.call('connectListAllDomains', { needResults: true, flags: 0 }),
+      this.limited(domain.listAll, { needResults: true, flags: 0 }),
       this.bulkStats(),
     ]);
     // The bulk stats already carry every domain's state: one call per domain (its XML) is
@@ -208,16 +213,16 @@ export class HostInventory implements Disposable {
   ): Promise<{ xml: DomainXmlFacts; vm: Vm } | undefined> {
     try {
       const [{ xml }, state] = await Promise.all([
-        this.call('domainGetXmlDesc', { dom, flags: 0 }),
+        this.limited(domain.getXmlDesc, { dom, flags: 0 }),
         stateFromStats
           ? Promise.resolve(undefined)
-          : this.call('domainGetState', { dom, flags: 0 }).then((r) => r.state),
+          : this.limited(domain.getState, { dom, flags: 0 }).then((r) => r.state),
       ]);
       const facts = parseDomainXml(xml);
       const name = state === undefined ? 'no-state' : domainStateName(state);
       return { xml: facts, vm: this.vmFrom(facts, name) };
     } catch (err) {
-      if (err instanceof LibvirtError && err.code === VIR_ERR_NO_DOMAIN) return undefined;
+      if (err instanceof LibvirtError && err.code === ErrorNumber.NO_DOMAIN) return undefined;
       throw err;
     }
   }
@@ -297,7 +302,7 @@ export class HostInventory implements Disposable {
   private async bulkStats(): Promise<
     Map<string, { params: Parameters<typeof readDomainSample>[0]; atNs: bigint }>
   > {
-    const { retStats } = await this.call('connectGetAllDomainStats', {
+    const { retStats } = await this.limited(domain.allStats, {
       doms: [],
       stats: STATS_GROUPS.STATE | STATS_GROUPS.CPU_TOTAL | STATS_GROUPS.BALLOON | STATS_GROUPS.VCPU,
       flags: 0,
@@ -343,9 +348,9 @@ export class HostInventory implements Disposable {
   private async readNode(): Promise<void> {
     if (!this.facts) return;
     this.cpuParams ??= (
-      await this.call('nodeGetCpuStats', { cpuNum: -1, nparams: 0, flags: 0 })
+      await this.limited(hostNode.cpuStats, { cpuNum: -1, nparams: 0, flags: 0 })
     ).nparams;
-    const cpu = await this.call('nodeGetCpuStats', {
+    const cpu = await this.limited(hostNode.cpuStats, {
       cpuNum: -1,
       nparams: this.cpuParams,
       flags: 0,
@@ -358,9 +363,9 @@ export class HostInventory implements Disposable {
     let total: number | undefined;
     try {
       this.memoryParams ??= (
-        await this.call('nodeGetMemoryStats', { nparams: 0, cellNum: -1, flags: 0 })
+        await this.limited(hostNode.memoryStats, { nparams: 0, cellNum: -1, flags: 0 })
       ).nparams;
-      const mem = await this.call('nodeGetMemoryStats', {
+      const mem = await this.limited(hostNode.memoryStats, {
         nparams: this.memoryParams,
         cellNum: -1,
         flags: 0,
@@ -373,7 +378,7 @@ export class HostInventory implements Disposable {
     } catch {
       // Some drivers have no memory stats; free memory alone will do.
     }
-    free ??= Number((await this.call('nodeGetFreeMemory')).freeMem / 1024n);
+    free ??= Number((await this.limited(hostNode.freeMemory)).freeMem / 1024n);
     this.facts = {
       ...this.facts,
       cpuPercent: cpuPct,
@@ -417,7 +422,7 @@ export class HostInventory implements Disposable {
 
   private async refreshUnknown(uuid: string): Promise<void> {
     try {
-      const { dom } = await this.call('domainLookupByUuid', { uuid });
+      const { dom } = await this.limited(domain.lookupByUuid, { uuid });
       await this.refreshDomain(dom);
     } catch {
       // Gone again before we looked: nothing to show.
@@ -476,7 +481,7 @@ export class HostInventory implements Disposable {
 
   private async addresses(dom: DomainRef, source: number) {
     try {
-      return (await this.call('domainInterfaceAddresses', { dom, source, flags: 0 })).ifaces;
+      return (await this.limited(domain.interfaceAddresses, { dom, source, flags: 0 })).ifaces;
     } catch {
       return undefined; // no agent, no leases on this network: try the next source later
     }

@@ -1,11 +1,5 @@
 import { CorralError } from '../../api/errors';
-import { LibvirtError, LibvirtRpcError } from '../../native/libvirt';
-
-// virErrorNumber values worth telling apart.
-const VIR_ERR_NO_DOMAIN = 42;
-const VIR_ERR_OPERATION_INVALID = 55;
-const VIR_ERR_OPERATION_TIMEOUT = 68;
-const VIR_ERR_AGENT_UNRESPONSIVE = 86;
+import { ErrorNumber, LibvirtError, LibvirtRpcError } from '../../native/libvirt';
 
 /** A libvirt or connection failure as a CorralError with a message people can act on. */
 export function toCorralError(err: unknown, what: string): CorralError {
@@ -14,13 +8,13 @@ export function toCorralError(err: unknown, what: string): CorralError {
     const detail = { libvirtCode: err.code, libvirtDomain: err.domain };
     const message = `${what}: ${err.message}`;
     switch (err.code) {
-      case VIR_ERR_NO_DOMAIN:
+      case ErrorNumber.NO_DOMAIN:
         return new CorralError('not-found', message, detail);
-      case VIR_ERR_OPERATION_INVALID:
+      case ErrorNumber.OPERATION_INVALID:
         return new CorralError('conflict', message, detail);
-      case VIR_ERR_AGENT_UNRESPONSIVE:
+      case ErrorNumber.AGENT_UNRESPONSIVE:
         return new CorralError('unavailable', message, detail);
-      case VIR_ERR_OPERATION_TIMEOUT:
+      case ErrorNumber.OPERATION_TIMEOUT:
         return new CorralError('timeout', message, detail);
       default:
         return new CorralError('internal', message, detail);

@@ -3,6 +3,7 @@ import { CorralError } from '../../api/errors';
 import type { DomainRef } from '../../native/libvirt';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
+import * as domain from '../libvirt/domain';
 import { toCorralError } from './libvirt-errors';
 
 /** Options of {@link VmService}. */
@@ -63,16 +64,16 @@ export class VmService {
       try {
         switch (action) {
           case 'start':
-            await client.call('domainCreateWithFlags', flags);
+            await domain.create(client, flags);
             break;
           case 'shutdown':
-            await client.call('domainShutdownFlags', flags);
+            await domain.shutdown(client, flags);
             break;
           case 'force-off':
-            await client.call('domainDestroyFlags', flags);
+            await domain.destroy(client, flags);
             break;
           case 'reboot':
-            await client.call('domainReboot', flags);
+            await domain.reboot(client, flags);
             break;
         }
       } catch (err) {
@@ -103,7 +104,7 @@ export class VmService {
     name: string,
   ): Promise<DomainRef> {
     try {
-      return (await client.call('domainLookupByUuid', { uuid: ref.uuid })).dom;
+      return (await domain.lookupByUuid(client, { uuid: ref.uuid })).dom;
     } catch (err) {
       throw toCorralError(err, `Could not find ${name} on its host`);
     }

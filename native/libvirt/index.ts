@@ -26,6 +26,7 @@
  */
 export * from './constants';
 export { LibvirtError, LibvirtRpcError, type RpcErrorCode } from './errors';
+export { ErrorNumber } from './error-numbers';
 export {
   LibvirtClient,
   type LibvirtClientOptions,

@@ -1,0 +1,18 @@
+import type { ArgsOf, CallOptions, LibvirtClient, StreamReadOptions } from '../../native/libvirt';
+import { libvirtStream, procedure } from './libvirt-call';
+
+/** Storage volumes: lookup, create, delete, facts. Each is one logged libvirt call. */
+export const lookupByName = procedure('storageVolLookupByName');
+export const createXml = procedure('storageVolCreateXml');
+export const remove = procedure('storageVolDelete');
+export const getPath = procedure('storageVolGetPath');
+export const getXmlDesc = procedure('storageVolGetXmlDesc');
+
+/** A stream that writes bytes into the volume. */
+export function upload(
+  client: LibvirtClient,
+  args: ArgsOf<'storageVolUpload'>,
+  opts?: CallOptions & StreamReadOptions,
+) {
+  return libvirtStream(client, 'storageVolUpload', args, opts);
+}
