@@ -1,8 +1,11 @@
-import { useEffect, useMemo } from 'react';
+import { Suspense, useEffect, useMemo } from 'react';
 import { useClient } from '../../app/client-context';
 import { TopologyRowView } from './topology-row';
 import { buildRows } from './topology-rows';
 import { useTopologyStore } from './topology-store';
+import { LazyTopologyMap } from './map/lazy-topology-map';
+import { TopologyModeToggle } from './map/topology-mode-toggle';
+import { useTopologyMode } from './map/use-topology-mode';
 import { VirtualList } from './virtual-list';
 import { VmDetails } from './vm-details';
 import './topology.css';
@@ -19,6 +22,7 @@ export function TopologyView() {
   const { inventory, loaded, loadError, filter, collapsed, hostNames, selected } =
     useTopologyStore();
   const setFilter = useTopologyStore((s) => s.setFilter);
+  const [mode, setMode] = useTopologyMode();
   const rows = useMemo(
     () => buildRows(inventory, filter, collapsed, hostNames),
     [inventory, filter, collapsed, hostNames],
@@ -31,6 +35,7 @@ export function TopologyView() {
     <section className="topology" aria-labelledby="view-title">
       <header className="topology-header">
         <h1 id="view-title">Topology</h1>
+        <TopologyModeToggle mode={mode} onChange={setMode} />
         <label className="topology-filter">
           Filter
           <input
@@ -47,14 +52,20 @@ export function TopologyView() {
       {loadError && <p role="alert">Could not read the inventory: {loadError}</p>}
       {noHosts && <p>No host is online yet. Add one under Hosts.</p>}
       <div className="topology-body">
-        <VirtualList
-          className="topology-tree"
-          label="Hosts, clusters and VMs"
-          items={rows}
-          rowHeight={TOPOLOGY_ROW_HEIGHT}
-          itemKey={(r) => r.key}
-          renderRow={(r) => <TopologyRowView row={r} />}
-        />
+        {mode === 'map' ? (
+          <Suspense fallback={<p>Loading the map…</p>}>
+            <LazyTopologyMap />
+          </Suspense>
+        ) : (
+          <VirtualList
+            className="topology-tree"
+            label="Hosts, clusters and VMs"
+            items={rows}
+            rowHeight={TOPOLOGY_ROW_HEIGHT}
+            itemKey={(r) => r.key}
+            renderRow={(r) => <TopologyRowView row={r} />}
+          />
+        )}
         {selectedVm && <VmDetails vm={selectedVm} />}
       </div>
     </section>

@@ -1,0 +1,217 @@
+import {
+  Alert,
+  AlertActionCloseButton,
+  AlertGroup,
+  Bullseye,
+  EmptyState,
+  EmptyStateBody,
+  Spinner,
+} from '@patternfly/react-core';
+import {
+  Controls,
+  ReactFlow,
+  ReactFlowProvider,
+  useNodesState,
+  useReactFlow,
+  type Node,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { hostLabel } from '../topology-rows';
+import { useTopologyStore } from '../topology-store';
+import { layoutMap, warmUpLayout } from './elk-layout';
+import { fileDropNotice, vmDropNotice, type DropTarget } from './map-drop';
+import { mapElements } from './map-elements';
+import type { MapPlacement } from './map-geometry';
+import { buildMapGraph, type MapGraph } from './map-graph';
+import { MAP_NODE_TYPES, type MapNode } from './map-nodes';
+import { useMapStore } from './map-store';
+import './map.css';
+
+warmUpLayout();
+
+const ARIA_LABELS = {
+  'controls.ariaLabel': 'Map controls',
+  'controls.zoomIn.ariaLabel': 'Zoom in',
+  'controls.zoomOut.ariaLabel': 'Zoom out',
+  'controls.fitView.ariaLabel': 'Fit the map to the view',
+  'controls.interactive.ariaLabel': 'Lock the map',
+};
+
+/**
+ * The map's structure, recomputed on every inventory change but kept (same object) while its
+ * signature holds: stats updates then cost one pass over the VMs and no layout.
+ */
+function useMapGraph(): MapGraph {
+  const inventory = useTopologyStore((s) => s.inventory);
+  const names = useTopologyStore((s) => s.hostNames);
+  const filter = useTopologyStore((s) => s.filter);
+  const overrides = useMapStore((s) => s.overrides);
+  const next = useMemo(
+    () => buildMapGraph(inventory, names, filter, overrides),
+    [inventory, names, filter, overrides],
+  );
+  // React's pattern for state derived from the previous render: adopt only a new structure.
+  const [graph, setGraph] = useState(next);
+  if (graph !== next && graph.signature !== next.signature) setGraph(next);
+  return graph.signature === next.signature ? graph : next;
+}
+
+/** Laid-out positions for the graph; the previous ones stay while ELK works on a change. */
+function usePlacement(graph: MapGraph): { placement?: MapPlacement; error?: string } {
+  const [state, setState] = useState<{ placement?: MapPlacement; error?: string }>({});
+  useEffect(() => {
+    let current = true;
+    layoutMap(graph).then(
+      (placement) => current && setState({ placement }),
+      (err: unknown) =>
+        current && setState({ error: err instanceof Error ? err.message : String(err) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [graph]);
+  return state;
+}
+
+/** Topology as a map: hosts contain clusters contain VMs; bridges are edges. */
+export function TopologyMap() {
+  const graph = useMapGraph();
+  const { placement, error } = usePlacement(graph);
+  const loaded = useTopologyStore((s) => s.loaded);
+  if (error) {
+    return (
+      <EmptyState titleText="The map could not be laid out" headingLevel="h2" status="danger">
+        <EmptyStateBody>{error}. The tree view shows the same hosts and VMs.</EmptyStateBody>
+      </EmptyState>
+    );
+  }
+  if (!placement || !loaded) {
+    return (
+      <Bullseye className="topology-map">
+        <Spinner aria-label="Laying out the map" />
+      </Bullseye>
+    );
+  }
+  if (graph.hosts.length === 0) {
+    return (
+      <EmptyState titleText="Nothing to show on the map" headingLevel="h2">
+        <EmptyStateBody>No host is online, or the filter matches nothing.</EmptyStateBody>
+      </EmptyState>
+    );
+  }
+  return (
+    <ReactFlowProvider>
+      <MapCanvas graph={graph} placement={placement} />
+      <MapNotices />
+    </ReactFlowProvider>
+  );
+}
+
+/** Where a file drop landed, from the element under the pointer. */
+function dropTargetOf(el: EventTarget | null): DropTarget {
+  const group = el instanceof Element ? el.closest('[data-drop-host]') : null;
+  if (!group) return { kind: 'none' };
+  const host = group.getAttribute('data-drop-host') ?? '';
+  const cluster = group.getAttribute('data-drop-cluster') ?? '';
+  return cluster ? { kind: 'cluster', cluster, host } : { kind: 'no-cluster', host };
+}
+
+function MapCanvas({ graph, placement }: { graph: MapGraph; placement: MapPlacement }) {
+  const laidOut = useMemo(() => mapElements(graph, placement), [graph, placement]);
+  const [nodes, setNodes, onNodesChange] = useNodesState<MapNode>(laidOut.nodes);
+  useEffect(() => setNodes(laidOut.nodes), [laidOut, setNodes]);
+  const notify = useMapStore((s) => s.notify);
+  const { screenToFlowPosition, getNodes } = useReactFlow();
+
+  const onNodeDragStop = useCallback(
+    (event: MouseEvent | TouchEvent, node: Node) => {
+      if (node.type !== 'vm') return;
+      const { inventory, hostNames } = useTopologyStore.getState();
+      const vm = inventory.vms[(node.data as { vmKey: string }).vmKey];
+      // Put it back where it belongs: nothing moved on the hosts.
+      setNodes(laidOut.nodes);
+      if (!vm) return;
+      const p = 'clientX' in event ? event : event.changedTouches[0];
+      const at = p ? screenToFlowPosition({ x: p.clientX, y: p.clientY }) : undefined;
+      const over = at
+        ? getNodes().find(
+            (n) =>
+              n.type === 'host' &&
+              at.x >= n.position.x &&
+              at.y >= n.position.y &&
+              at.x <= n.position.x + (n.width ?? 0) &&
+              at.y <= n.position.y + (n.height ?? 0),
+          )
+        : undefined;
+      const from = hostLabel(vm.hostId, inventory.hosts[vm.hostId], hostNames);
+      const to = over ? (over.data as { label: string }).label : undefined;
+      notify(vmDropNotice(vm.name, from, to));
+    },
+    [laidOut, setNodes, notify, screenToFlowPosition, getNodes],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    // Accept every drag here so that a drop is answered, never silently ignored.
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      e.preventDefault();
+      const names = [...e.dataTransfer.files].map((f) => f.name);
+      notify(fileDropNotice(names, dropTargetOf(e.target)));
+    },
+    [notify],
+  );
+
+  return (
+    <div className="topology-map" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<MapNode>
+        aria-label="Topology map"
+        nodes={nodes}
+        edges={laidOut.edges}
+        nodeTypes={MAP_NODE_TYPES}
+        onNodesChange={onNodesChange}
+        onNodeDragStop={onNodeDragStop}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        elementsSelectable={false}
+        onlyRenderVisibleElements
+        fitView
+        minZoom={0.05}
+        ariaLabelConfig={ARIA_LABELS}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
+
+function MapNotices() {
+  const notices = useMapStore((s) => s.notices);
+  const dismiss = useMapStore((s) => s.dismiss);
+  return (
+    <AlertGroup isToast isLiveRegion>
+      {notices.map((n) => (
+        <Alert
+          key={n.id}
+          variant={n.variant}
+          title={n.title}
+          timeout={8000}
+          onTimeout={() => dismiss(n.id)}
+          actionClose={
+            <AlertActionCloseButton
+              title={n.title}
+              aria-label={`Close: ${n.title}`}
+              onClose={() => dismiss(n.id)}
+            />
+          }
+        >
+          {n.body}
+        </Alert>
+      ))}
+    </AlertGroup>
+  );
+}
