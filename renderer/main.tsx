@@ -1,3 +1,5 @@
+// First: it must run before any contract schema is built.
+import '../api/strict-csp';
 import { createRoot } from 'react-dom/client';
 import '@patternfly/react-core/dist/styles/base.css';
 import './styles.css';
