@@ -1,8 +1,9 @@
 import { Bullseye, Page, Spinner } from '@patternfly/react-core';
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
 import { PlaceholderView } from '../views/placeholder-view';
+import { prefetchRememberedMap } from '../views/topology/map/prefetch-map';
 import { AppDock } from './app-dock';
 import { AppMasthead } from './app-masthead';
 import { AppNav } from './app-nav';
@@ -27,6 +28,7 @@ export function App({ client, session }: { client: CorralClient; session: Sessio
 
 function Frame() {
   useTheme();
+  useEffect(prefetchRememberedMap, []);
   const view = useAppStore((s) => s.view);
   return (
     <Page

@@ -5,7 +5,8 @@ export type TopologyMode = 'tree' | 'map';
 
 const KEY = 'corral.topology.mode';
 
-function stored(): TopologyMode {
+/** The remembered mode (the tree when none is). */
+export function storedTopologyMode(): TopologyMode {
   try {
     return localStorage.getItem(KEY) === 'map' ? 'map' : 'tree';
   } catch {
@@ -15,7 +16,7 @@ function stored(): TopologyMode {
 
 /** The chosen mode, remembered across visits in this browser. */
 export function useTopologyMode(): [TopologyMode, (mode: TopologyMode) => void] {
-  const [mode, setMode] = useState<TopologyMode>(stored);
+  const [mode, setMode] = useState<TopologyMode>(storedTopologyMode);
   const choose = useCallback((next: TopologyMode) => {
     setMode(next);
     try {
