@@ -94,6 +94,9 @@ async function measureView(browser: Browser, url: string, token: string, view: '
   const shown = view === 'tree' ? '[data-testid^="vm-"]' : '.map-vm, .map-cluster.folded';
   const firstRender = (await page.evaluate(timeUntilShown('Topology', shown))) as number;
   await sleep(1_000);
+  // CORRAL_BENCH_SHOTS=<folder>: a picture of each view as first drawn, to look at the layout.
+  const shots = process.env.CORRAL_BENCH_SHOTS;
+  if (shots) await page.screenshot({ path: join(shots, `topology-5000-${view}.png`) });
   await page.evaluate(START_FRAMES);
   await move(page, view, MEASURE_MS);
   const deltas = (await page.evaluate(STOP_FRAMES)) as number[];

@@ -155,6 +155,7 @@ test('hosts contain the cluster, the cluster contains its VMs; states show as wo
     const other = h === h1 ? h2 : h1;
     expect(await inside(vm, hostGroup(other))).toBe(false);
   }
+  await page.screenshot({ path: 'test-results/topology-map.png' });
   await expect(page.getByTestId(`map-host-${h1.name}-state`)).toHaveText('online');
   await expect(page.getByTestId(`map-host-${h2.name}-state`)).toHaveText('online');
   // The bridge the NICs attach to, and one edge per NIC.

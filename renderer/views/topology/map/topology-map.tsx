@@ -122,7 +122,12 @@ function MapCanvas({ graph, placement }: { graph: MapGraph; placement: MapPlacem
   const [nodes, setNodes, onNodesChange] = useNodesState<MapNode>(laidOut.nodes);
   useEffect(() => setNodes(laidOut.nodes), [laidOut, setNodes]);
   const notify = useMapStore((s) => s.notify);
-  const { screenToFlowPosition, getNodes } = useReactFlow();
+  const { screenToFlowPosition, getNodes, fitView } = useReactFlow();
+  // Fit once the pane has its size (the fitView prop can run before the flex layout settles).
+  useEffect(() => {
+    const id = requestAnimationFrame(() => void fitView());
+    return () => cancelAnimationFrame(id);
+  }, [fitView]);
 
   const onNodeDragStop = useCallback(
     (event: MouseEvent | TouchEvent, node: Node) => {
@@ -178,7 +183,6 @@ function MapCanvas({ graph, placement }: { graph: MapGraph; placement: MapPlacem
         edgesFocusable={false}
         elementsSelectable={false}
         onlyRenderVisibleElements
-        fitView
         minZoom={0.05}
         ariaLabelConfig={ARIA_LABELS}
         proOptions={{ hideAttribution: true }}
