@@ -6,6 +6,7 @@ import { event, method } from './contract';
 import { hostsApi } from './hosts-api';
 import { imagesApi } from './images-api';
 import { inventoryApi, vmApi } from './inventory-api';
+import { networksApi } from './networks-api';
 
 /** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
 export const SystemInfo = z.object({
@@ -24,6 +25,16 @@ export const SystemInfo = z.object({
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
+/** Something Corral did on its own that the administrator should know of (`system.notices`). */
+export const AdminNotice = z.object({
+  /** ISO time. */
+  at: z.string(),
+  /** `data`: a file of the data folder set aside; `images`: a partial upload volume removed. */
+  source: z.enum(['data', 'images']),
+  message: z.string(),
+});
+export type AdminNotice = z.infer<typeof AdminNotice>;
+
 export const Theme = z.enum(['system', 'light', 'dark']);
 
 /** User preferences; hosts, accounts and secrets live elsewhere. */
@@ -40,6 +51,11 @@ export const corralApi = {
   system: {
     /** Versions, platform, and whether this computer has a reachable libvirt socket. */
     info: method(z.object({}).strict(), SystemInfo),
+    /**
+     * Administrator: what Corral set aside or cleaned up on its own in this run (unreadable data
+     * files, partial volumes of interrupted uploads), oldest first.
+     */
+    notices: method(z.object({}).strict(), z.array(AdminNotice)),
   },
   settings: {
     /** The current preferences. */
@@ -61,6 +77,8 @@ export const corralApi = {
   vm: vmApi,
   /** Base images per host: list, upload with progress, remove (issue 6). */
   images: imagesApi,
+  /** Which bridges, networks and address ranges plain users may attach nodes to. */
+  networks: networksApi,
   /** Virtual clusters: preview, create, add nodes, delete (issue 6). */
   clusters: clustersApi,
   /** Journaled cluster operations: progress, cancel, resume or roll back (issue 6). */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { accessAt, type Access, type AccessRules } from './access';
 import { ByteStream, DEFAULT_WINDOW } from './byte-stream';
 import { listEntries, type Contract, type EntryDef } from './contract';
 import { DisposableStore, type Disposable } from './disposable';
@@ -13,6 +14,10 @@ const MAX_STREAMS = 64;
 export interface ServeOptions<C extends Contract, Ctx> {
   contract: C;
   impl: ServiceImpl<C, Ctx>;
+  /** Who may use each entry; an entry without a rule stops `serve` before anything is served. */
+  access: AccessRules<C>;
+  /** Throws (unauthenticated, forbidden) unless the caller meets `rule`; runs before the service. */
+  authorize: (rule: Access, ctx: Ctx, path: string) => void;
   transport: Transport;
   /** Who is on the other end (session, user); handed to every service call. */
   context: Ctx;
@@ -27,11 +32,14 @@ type Handler = (...args: never[]) => unknown;
  * any service sees it; failures travel back as error data.
  */
 export function serve<C extends Contract, Ctx>(options: ServeOptions<C, Ctx>): Disposable {
-  const { contract, impl, transport, context } = options;
+  const { contract, impl, transport, context, authorize } = options;
   const log = options.log ?? (() => {});
-  const entries = new Map<string, { def: EntryDef; fn: Handler }>();
+  const entries = new Map<string, { def: EntryDef; fn: Handler; rule: Access }>();
   for (const [path, def] of listEntries(contract)) {
-    entries.set(path, { def, fn: resolveHandler(impl, path) });
+    const rule = accessAt(options.access, path);
+    // No rule is a programming error: refuse to serve at all rather than let everyone through.
+    if (!rule) throw new Error(`contract entry ${path} declares no authorization`);
+    entries.set(path, { def, fn: resolveHandler(impl, path), rule });
   }
   const store = new DisposableStore();
   const subscriptions = new Map<string, Disposable>();
@@ -49,6 +57,7 @@ export function serve<C extends Contract, Ctx>(options: ServeOptions<C, Ctx>): D
     if (!entry || entry.def.kind !== kind) {
       throw new CorralError('not-found', `no ${kind} named ${path}`);
     }
+    authorize(entry.rule, context, path);
     return entry;
   };
 

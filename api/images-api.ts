@@ -30,6 +30,11 @@ export const BaseImage = z.object({
   capacityBytes: z.number().nonnegative(),
   allocationBytes: z.number().nonnegative(),
   boot: ImageBoot,
+  /**
+   * Whether the administrator marked this volume as a base image. Only marked volumes back
+   * clusters; plain users are shown marked ones only, the administrator every candidate.
+   */
+  marked: z.boolean(),
 });
 export type BaseImage = z.infer<typeof BaseImage>;
 
@@ -44,12 +49,18 @@ export const UploadTarget = z.object({
     .int()
     .positive()
     .max(2 ** 44),
+  /** Mark the volume as a base image as soon as it is complete (administrator only). */
+  markAsBase: z.boolean().optional(),
 });
 export type UploadTarget = z.infer<typeof UploadTarget>;
 
 /** An active storage pool of a host: where an upload can go. */
 export const StoragePool = z.object({ hostId: HostId, name: z.string() });
 export type StoragePool = z.infer<typeof StoragePool>;
+
+/** One volume of one host, as the administrator marks it: host + pool + volume name. */
+export const VolumeRef = z.object({ hostId: HostId, pool: VolumeName, name: VolumeName }).strict();
+export type VolumeRef = z.infer<typeof VolumeRef>;
 
 /** One line of the upload stream's answer (newline-delimited JSON). */
 export const UploadProgress = z.object({ uploaded: z.number().int().nonnegative() });
@@ -59,7 +70,8 @@ export const imagesApi = {
   /**
    * Base images on every online host: qcow2/raw volumes of active pools, without linked clones
    * (volumes with a backing store) and seeds (`*-seed.iso`); `<image>.kernel` / `<image>.initrd`
-   * companions are not listed but make the image's boot `kernel`.
+   * companions are not listed but make the image's boot `kernel`. A plain user gets only the
+   * volumes the administrator marked; the administrator gets every candidate with its flag.
    */
   list: method(z.object({}).strict(), z.array(BaseImage)),
   /** Active storage pools of every online host (upload destinations). */
@@ -73,4 +85,11 @@ export const imagesApi = {
   upload: stream(UploadTarget),
   /** Deletes a base image volume (refused while linked clones use it). */
   remove: method(z.object({ hostId: HostId, pool: VolumeName, name: VolumeName }), z.object({})),
+  /**
+   * Marks a volume as a base image (administrator only): clusters may be cloned from it. Refused
+   * unless it is a base image candidate of that pool on that online host.
+   */
+  mark: method(VolumeRef, z.object({})),
+  /** Takes the mark off (administrator only); existing clusters keep running. */
+  unmark: method(VolumeRef, z.object({})),
 } as const;

@@ -20,3 +20,4 @@ export * from './console-api';
 export * from './images-api';
 export * from './clusters-api';
 export * from './accounts-api';
+export * from './networks-api';

@@ -1,14 +1,22 @@
 import type { Disposable } from './disposable';
 import { Emitter } from './emitter';
 import type { Transport } from './transport';
-import type { WireMessage } from './wire';
+import { SessionTicketMessage, type WireMessage } from './wire';
 import { decodeMessage, encodeMessage } from './wire-codec';
+
+export interface WebSocketOptions {
+  /**
+   * Called when sign-in on this socket renewed the session: exchange the ticket for the new
+   * cookie (POST /api/session), or a reload would find the old, dead one.
+   */
+  onSessionTicket?: (ticket: string) => void;
+}
 
 /**
  * The renderer's transport in server mode: a standard (browser or Node 22) WebSocket.
  * Resolves once the socket is open; the server has already checked the session and Origin.
  */
-export function connectWebSocket(url: string): Promise<Transport> {
+export function connectWebSocket(url: string, options: WebSocketOptions = {}): Promise<Transport> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
@@ -18,7 +26,7 @@ export function connectWebSocket(url: string): Promise<Transport> {
       'open',
       () => {
         socket.removeEventListener('error', onError);
-        resolve(new WebSocketTransport(socket));
+        resolve(new WebSocketTransport(socket, options));
       },
       { once: true },
     );
@@ -32,10 +40,16 @@ class WebSocketTransport implements Transport {
   private readonly messages = new Emitter<unknown>();
   private readonly closes = new Emitter<string>();
 
-  constructor(private readonly socket: WebSocket) {
-    socket.addEventListener('message', (e: MessageEvent<string | ArrayBuffer>) =>
-      this.messages.fire(decodeMessage(e.data)),
-    );
+  constructor(
+    private readonly socket: WebSocket,
+    options: WebSocketOptions,
+  ) {
+    socket.addEventListener('message', (e: MessageEvent<string | ArrayBuffer>) => {
+      const message = decodeMessage(e.data);
+      const ticket = SessionTicketMessage.safeParse(message);
+      if (ticket.success) options.onSessionTicket?.(ticket.data.ticket);
+      else this.messages.fire(message);
+    });
     socket.addEventListener('close', (e) =>
       this.closes.fire(e.reason || `socket closed (${e.code})`),
     );

@@ -34,6 +34,21 @@ export const DataMessage = z.object({ t: z.literal('data'), id, bytes });
 export const CreditMessage = z.object({ t: z.literal('credit'), id, credit });
 export const EndMessage = z.object({ t: z.literal('end'), id, error: ErrorData.optional() });
 
+/**
+ * The largest message a client may send: control messages are small and stream data travels in
+ * frames of at most 64 KiB (ByteStream), so anything near this is abuse, refused by the server.
+ */
+export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * Not part of the contract: the server's WebSocket tells the page that signed in on it the
+ * one-time ticket that sets its renewed session cookie (a socket cannot set cookies itself).
+ */
+export const SessionTicketMessage = z.object({
+  t: z.literal('session'),
+  ticket: z.string().min(1).max(200),
+});
+
 /** What a client may send. */
 export const ClientMessage = z.union([
   CallMessage,

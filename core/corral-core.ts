@@ -8,14 +8,19 @@ import { VmAccess } from './accounts/vm-access';
 import type { CallContext } from './call-context';
 import { ConsoleService } from './console/console-service';
 import type { HostConnections } from './hosts/host-connections';
+import { hostViewFor } from './hosts/host-view-for';
 import { HostsService, type HostsServiceOptions } from './hosts/hosts-service';
 import { ClusterService, type ClusterServiceOptions } from './clusters/cluster-service';
 import { kernelCmdline } from './images/image-boot';
+import { BaseImageMarks } from './images/base-image-marks';
 import { ImagesService } from './images/images-service';
 import { InventoryService } from './inventory/inventory-service';
 import { FileKeyCipher } from './secrets/file-key-cipher';
+import { tightenDataFolder } from './security/private-files';
 import type { SecretCipher } from './secrets/secret-cipher';
+import { NetworkPolicyStore } from './policy/network-policy-store';
 import { SettingsService } from './settings/settings-service';
+import { AdminNotices } from './system/admin-notices';
 import { SystemService } from './system/system-service';
 import { VmService } from './vm/vm-service';
 
@@ -55,12 +60,19 @@ export class CorralCore implements Disposable {
   readonly vms: VmService;
   readonly images: ImagesService;
   readonly clusters: ClusterService;
+  /** What Corral set aside or cleaned up by itself, for the administrator. */
+  readonly notices = new AdminNotices();
+  /** What plain users may attach nodes to; the administrator reads and sets it. */
+  readonly networkPolicy: NetworkPolicyStore;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
+    // Before any store opens its file: files from older versions may be readable by others.
+    tightenDataFolder(options.dataDir);
+    const reportDataProblem = this.notices.reportDataProblem;
     this.system = new SystemService({ shell: options.shell, libvirtSocket: options.libvirtSocket });
-    this.settings = new SettingsService(options.dataDir);
-    this.accounts = new AccountsService(options.dataDir);
+    this.settings = new SettingsService(options.dataDir, reportDataProblem);
+    this.accounts = new AccountsService(options.dataDir, { reportDataProblem });
     const cipher = options.cipher ?? new FileKeyCipher(options.dataDir);
     this.hosts = this.store.add(
       new HostsService({
@@ -68,6 +80,7 @@ export class CorralCore implements Disposable {
         ...options.hosts,
         dataDir: options.dataDir,
         cipher,
+        reportDataProblem,
       }),
     );
     const hostConnections = options.hostConnections ?? this.hosts;
@@ -89,8 +102,18 @@ export class CorralCore implements Disposable {
       nameOf: (ref) => this.inventory.nameOf(ref),
       authorize: (ref, _action, ctx) => void vmAccess.require(ref, ctx),
     });
-    // Images: every signed-in user lists them; only the administrator uploads and removes.
-    this.images = this.store.add(new ImagesService(hostConnections, { access: this.accounts }));
+    // Images: every signed-in user lists the marked ones; only the administrator uploads,
+    // removes and marks.
+    this.images = this.store.add(
+      new ImagesService(hostConnections, {
+        access: this.accounts,
+        marks: new BaseImageMarks(options.dataDir, reportDataProblem),
+        dataDir: options.dataDir,
+        reportDataProblem,
+        notify: (message) => this.notices.add('images', message),
+      }),
+    );
+    this.networkPolicy = new NetworkPolicyStore(options.dataDir, reportDataProblem);
     // Clusters: every operation starts from accounts.requireUser; ownership from node metadata.
     this.clusters = this.store.add(
       new ClusterService({
@@ -98,9 +121,12 @@ export class CorralCore implements Disposable {
         inventory: this.inventory,
         users: this.accounts,
         findImage: (hostId, name) => this.images.findBaseImage(hostId, name),
+        imageMarked: (name) => this.images.isMarkedAnywhere(name),
+        networkPolicy: () => this.networkPolicy.get(),
         kernelCmdline: () => kernelCmdline(),
         dataDir: options.dataDir,
         cipher,
+        reportDataProblem,
         ...options.clusters,
       }),
     );
@@ -113,17 +139,20 @@ export class CorralCore implements Disposable {
 
   /** The contract implementation the dispatcher serves. */
   get api(): ServiceImpl<CorralApi, CallContext> {
-    // Issue 6: every operation's check is on its line here (or in the service it names), and
-    // runs before the service touches a host.
+    // The dispatcher has already applied each entry's declared rule (api/corral-access.ts);
+    // ownership checks and per-user filtering are on the lines below (or in the service they
+    // name), and run before the service touches a host.
     const user = (ctx: CallContext) => this.accounts.requireUser(ctx);
     const admin = (ctx: CallContext) => this.accounts.requireAdmin(ctx);
     const viewer = (ctx: CallContext) => ({
       signedIn: () => this.accounts.me(ctx).user !== null,
       canSee: (owner: string | undefined) => canAccess(this.accounts.me(ctx).user, owner),
+      seesHostDetails: () => this.accounts.me(ctx).user?.role === 'admin',
     });
     return {
       system: {
         info: () => this.system.info(),
+        notices: (_, ctx) => (admin(ctx), this.notices.list()),
       },
       settings: {
         get: () => this.settings.get(),
@@ -142,7 +171,8 @@ export class CorralCore implements Disposable {
       },
       hosts: {
         // Any signed-in user reads hosts (placement needs them); only the administrator changes.
-        list: (_, ctx) => (user(ctx), this.hosts.list()),
+        // A plain user's view has no SSH user, key path or connection error (hostViewFor).
+        list: (_, ctx) => this.hosts.list().map((h) => hostViewFor(h, user(ctx))),
         add: (host, ctx) => (admin(ctx), this.hosts.add(host)),
         update: ({ id, host }, ctx) => (admin(ctx), this.hosts.update(id, host)),
         remove: async ({ id }, ctx) => {
@@ -156,7 +186,14 @@ export class CorralCore implements Disposable {
           this.hosts.replaceKey(id, fingerprint)
         ),
         reconnect: ({ id }, ctx) => (admin(ctx), this.hosts.reconnect(id)),
-        onChanged: (emit, ctx) => (user(ctx), this.hosts.onChanged(emit)),
+        onChanged: (emit, ctx) => {
+          user(ctx);
+          // Who the session is is asked at each emit: a sign-out or sign-in changes the view.
+          return this.hosts.onChanged((hosts) => {
+            const viewer = this.accounts.me(ctx).user;
+            if (viewer) emit(hosts.map((h) => hostViewFor(h, viewer)));
+          });
+        },
       },
       console: {
         // Ownership: ConsoleService.open / sessions (options.access, from vmAccess).
@@ -178,6 +215,13 @@ export class CorralCore implements Disposable {
         pools: (_, ctx) => this.images.pools(ctx),
         upload: (target, stream, ctx) => this.images.upload(target, stream, ctx),
         remove: (input, ctx) => this.images.remove(input, ctx),
+        mark: (ref, ctx) => this.images.mark(ref, ctx),
+        unmark: (ref, ctx) => this.images.unmark(ref, ctx),
+      },
+      networks: {
+        // Only the administrator reads or sets what plain users may attach to.
+        policy: (_, ctx) => (admin(ctx), this.networkPolicy.get()),
+        setPolicy: (policy, ctx) => (admin(ctx), this.networkPolicy.set(policy)),
       },
       clusters: {
         // Checks: ClusterService (accounts.requireUser, then ownership), before any libvirt call.

@@ -1,8 +1,7 @@
 import { MessageChannelMain, type BrowserWindow } from 'electron';
-import { corralApi } from '../api/corral-api';
-import { serve } from '../api/dispatcher';
 import { toDisposable, type Disposable } from '../api/disposable';
 import type { CorralCore } from '../core/corral-core';
+import { serveCorral } from '../core/serve-corral';
 import { isAppUrl, type AppEntry } from './app-entry';
 import { DESKTOP_PORT_CHANNEL } from './desktop-port-channel';
 import { MessagePortMainTransport } from './message-port-main-transport';
@@ -14,7 +13,7 @@ import { MessagePortMainTransport } from './message-port-main-transport';
  */
 export function connectWindow(
   window: BrowserWindow,
-  core: Pick<CorralCore, 'api'> & Partial<Pick<CorralCore, 'accounts'>>,
+  core: Pick<CorralCore, 'api' | 'accounts'>,
   entry: AppEntry,
 ): Disposable {
   const contents = window.webContents;
@@ -36,19 +35,16 @@ export function connectWindow(
     }
     const { port1, port2 } = new MessageChannelMain();
     const transport = new MessagePortMainTransport(port1);
-    const sessionId = `window-${window.id}-load-${++loads}`;
-    const served = serve({
-      contract: corralApi,
-      impl: core.api,
-      transport,
-      context: { sessionId },
-      log: (message) => console.warn(`corral[${sessionId}]: ${message}`),
-    });
+    // Sign-in and sign-up replace the context's session id; read it at use, never copy it.
+    const context = { sessionId: `window-${window.id}-load-${++loads}` };
+    const served = serveCorral(core, transport, context, (message) =>
+      console.warn(`corral[${context.sessionId}]: ${message}`),
+    );
     current = toDisposable(() => {
       served.dispose();
       transport.close();
-      // A reload or a closed window ends this load's sign-in (issue 6: logout reloads the page).
-      core.accounts?.endSession(sessionId);
+      // A reload or a closed window ends this load's sign-in (logout reloads the page).
+      core.accounts.endSession(context.sessionId);
     });
     frame.postMessage(DESKTOP_PORT_CHANNEL, null, [port2]);
   };

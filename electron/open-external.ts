@@ -1,5 +1,5 @@
 import { shell } from 'electron';
-import { toExternalUrl } from './external-links';
+import { toExternalUrl } from '../api/external-links';
 
 /**
  * The only call of `shell.openExternal` in the app: https URLs go to the user's browser,

@@ -1,5 +1,5 @@
 import type { WebContents } from 'electron';
-import { isAllowedExternalUrl } from './external-links';
+import { isAllowedExternalUrl } from '../api/external-links';
 
 /**
  * Applied to every WebContents the app creates: the page never navigates away from itself, never

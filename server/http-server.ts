@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { corralApi } from '../api/corral-api';
-import { serve } from '../api/dispatcher';
+import { MAX_CLIENT_MESSAGE_BYTES } from '../api/wire';
+import type { CallContext } from '../core/call-context';
 import type { CorralCore } from '../core/corral-core';
+import { serveCorral } from '../core/serve-corral';
 import { CONTENT_SECURITY_POLICY } from '../core/security/content-security-policy';
 import { readCookie, SESSION_COOKIE, SessionStore } from './session-store';
 import { serveStatic } from './static-files';
@@ -40,14 +41,33 @@ const SECURITY_HEADERS = {
 export async function startCorralServer(options: CorralServerOptions): Promise<CorralServer> {
   const host = options.host ?? '127.0.0.1';
   const sessions = new SessionStore(options.token, options.sessionIdleMs);
-  const sockets = new Map<string, Set<WsTransport>>();
+  const sockets = new Map<string, Set<Socket>>();
   const accounts = options.core.accounts;
-  // Issue 6: an expired cookie session logs its user out; a logout (from any path) closes that
-  // session's sockets. Closing waits a turn so the logOut reply leaves before the close frame.
+  // An expired cookie session logs its user out; a logout (from any path) closes that session's
+  // sockets. Closing waits a turn so the logOut reply leaves before the close frame.
   sessions.onExpired((id) => endSession(id));
   const stopFollowingLogouts = accounts.onSessionEnded((id) =>
     setImmediate(() => closeSockets(id)),
   );
+  // Sign-in and sign-up move the connection to a fresh session id: the old id is dead (its
+  // other sockets close, its cookie opens nothing), and the page that signed in gets a ticket
+  // for the new cookie. This runs before the sign-in call answers.
+  const stopFollowingRenewals = accounts.onSessionRenewed(({ from, to }) => {
+    const ticket = sessions.renew(from, to);
+    const moved = sockets.get(from);
+    sockets.delete(from);
+    if (!ticket || !moved) return;
+    const kept = new Set<Socket>();
+    for (const socket of moved) {
+      if (socket.context.sessionId === to) {
+        kept.add(socket);
+        socket.transport.sendSessionTicket(ticket);
+      } else {
+        setImmediate(() => socket.transport.close());
+      }
+    }
+    sockets.set(to, kept);
+  });
   let allowedHosts = new Set<string>();
 
   const http = createServer((req, res) => {
@@ -91,8 +111,14 @@ export async function startCorralServer(options: CorralServerOptions): Promise<C
     }
     readSmallBody(req, 4096)
       .then((body) => {
-        const token = (JSON.parse(body) as { token?: unknown }).token;
-        const id = typeof token === 'string' ? sessions.exchange(token) : undefined;
+        const { token, ticket } = JSON.parse(body) as { token?: unknown; ticket?: unknown };
+        // The access token opens a session; a renewal ticket sets the cookie of one signed in.
+        const id =
+          typeof token === 'string'
+            ? sessions.exchange(token)
+            : typeof ticket === 'string'
+              ? sessions.redeem(ticket)
+              : undefined;
         if (!id) {
           res.writeHead(401, { 'content-type': 'text/plain' }).end('wrong token');
           return;
@@ -110,7 +136,7 @@ export async function startCorralServer(options: CorralServerOptions): Promise<C
   }
 
   function closeSockets(id: string): void {
-    for (const socket of sockets.get(id) ?? []) socket.close();
+    for (const socket of sockets.get(id) ?? []) socket.transport.close();
     sockets.delete(id);
   }
 
@@ -123,7 +149,9 @@ export async function startCorralServer(options: CorralServerOptions): Promise<C
     }
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  // Inbound messages are small by design (stream data travels in frames of at most 64 KiB), so
+  // a bigger one is refused by ws (close 1009) before it is buffered whole.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     const sessionId = readCookie(req.headers.cookie, SESSION_COOKIE);
@@ -136,20 +164,18 @@ export async function startCorralServer(options: CorralServerOptions): Promise<C
     if (!sessionId || !sessions.touch(sessionId)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const transport = new WsTransport(ws);
+      // The address throttles sign-in guesses per source; sign-in replaces the session id.
+      const context: CallContext = { sessionId, source: req.socket.remoteAddress ?? 'unknown' };
+      const entry: Socket = { transport, context };
       // Activity on a socket keeps its session alive (the idle timeout is about idleness).
-      transport.onMessage(() => sessions.touch(sessionId));
+      transport.onMessage(() => sessions.touch(context.sessionId));
       const set = sockets.get(sessionId) ?? new Set();
-      set.add(transport);
+      set.add(entry);
       sockets.set(sessionId, set);
-      const served = serve({
-        contract: corralApi,
-        impl: options.core.api,
-        transport,
-        context: { sessionId },
-      });
+      const served = serveCorral(options.core, transport, context);
       transport.onClose(() => {
         served.dispose();
-        set.delete(transport);
+        sockets.get(context.sessionId)?.delete(entry);
       });
     });
   });
@@ -167,6 +193,7 @@ export async function startCorralServer(options: CorralServerOptions): Promise<C
     token: sessions.token,
     async close() {
       stopFollowingLogouts.dispose();
+      stopFollowingRenewals.dispose();
       sessions.dispose();
       for (const client of wss.clients) client.terminate();
       wss.close();
@@ -174,6 +201,12 @@ export async function startCorralServer(options: CorralServerOptions): Promise<C
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** One served WebSocket and the context its calls carry (whose session id sign-in replaces). */
+interface Socket {
+  transport: WsTransport;
+  context: CallContext;
 }
 
 function cookie(value: string, maxAgeSeconds?: number): string {

@@ -4,6 +4,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 const DEFAULT_IDLE_MS = 12 * 60 * 60 * 1000;
 /** How often expired sessions are looked for (so their accounts log out and sockets close). */
 const SWEEP_MS = 60 * 1000;
+/** A renewed session's cookie ticket is for the page that signed in, right now. */
+const TICKET_MS = 60 * 1000;
 
 /**
  * The server's access gate: one secret token printed at start-up, exchanged for session ids that
@@ -12,6 +14,8 @@ const SWEEP_MS = 60 * 1000;
 export class SessionStore {
   readonly token: string;
   private readonly sessions = new Map<string, number>();
+  /** One-time tickets that set the cookie of a renewed session: ticket -> session id, issued at. */
+  private readonly tickets = new Map<string, { id: string; at: number }>();
   private readonly expiredListeners = new Set<(id: string) => void>();
   private readonly sweeper: ReturnType<typeof setInterval>;
 
@@ -41,6 +45,28 @@ export class SessionStore {
     return id;
   }
 
+  /**
+   * Replaces session `from` by `to` (sign-in chose `to`): `from` is dead from now on. Returns a
+   * one-time ticket for the page that signed in to exchange for the new cookie, since the socket
+   * it signed in on cannot set one. Undefined when `from` is not one of ours (or has expired).
+   */
+  renew(from: string, to: string): string | undefined {
+    if (!this.touch(from)) return undefined;
+    this.sessions.delete(from);
+    this.sessions.set(to, Date.now());
+    const ticket = randomBytes(32).toString('base64url');
+    this.tickets.set(ticket, { id: to, at: Date.now() });
+    return ticket;
+  }
+
+  /** The session a renewal ticket stands for, once; undefined if unknown, used, stale or ended. */
+  redeem(ticket: string): string | undefined {
+    const entry = this.tickets.get(ticket);
+    this.tickets.delete(ticket);
+    if (!entry || Date.now() - entry.at > TICKET_MS || !this.touch(entry.id)) return undefined;
+    return entry.id;
+  }
+
   /** Whether a session is live; touching it extends its idle deadline. */
   touch(id: string | undefined): boolean {
     if (!id) return false;
@@ -65,6 +91,7 @@ export class SessionStore {
 
   private sweep(): void {
     const now = Date.now();
+    for (const [t, e] of [...this.tickets]) if (now - e.at > TICKET_MS) this.tickets.delete(t);
     for (const [id, last] of [...this.sessions]) if (now - last > this.idleMs) this.expire(id);
   }
 

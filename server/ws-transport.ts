@@ -16,10 +16,20 @@ export class WsTransport implements Transport {
       this.messages.fire(decodeMessage(isBinary ? new Uint8Array(bytes) : bytes.toString('utf8')));
     });
     socket.on('close', (_code, reason) => this.closes.fire(reason.toString() || 'socket closed'));
+    // A protocol error (a message over maxPayload, a bad frame) is emitted here and then ws
+    // closes the socket itself (1009, 1002…); without a listener it would crash the server.
+    socket.on('error', () => {});
   }
 
   send(message: WireMessage): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(encodeMessage(message));
+  }
+
+  /** Hands the page its renewed session's cookie ticket (see SessionTicketMessage). */
+  sendSessionTicket(ticket: string): void {
+    if (this.socket.readyState === this.socket.OPEN) {
+      this.socket.send(JSON.stringify({ t: 'session', ticket }));
+    }
   }
 
   onMessage(listener: (message: unknown) => void): Disposable {

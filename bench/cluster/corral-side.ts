@@ -5,7 +5,12 @@ import { CorralCore } from '../../core/corral-core';
 import { nodeVolumeNames } from '../../core/clusters/cluster-naming';
 import { hostPath, hostVirsh } from '../../test/lab/guest';
 import type { LabHost, LabState } from '../../test/lab/state';
-import { addLabHosts, until } from '../../test/lab/clusters-support';
+import {
+  addLabHosts,
+  allowLabClusters,
+  asAdministrator,
+  until,
+} from '../../test/lab/clusters-support';
 import { log } from '../topology/lab-access';
 import { CORRAL_CLUSTER, IMAGES_DIR, corralSpec } from './bench-shape';
 
@@ -31,7 +36,8 @@ export interface CorralSide {
 /**
  * Starts Corral the way a person would have it before the wizard: the first account (the
  * administrator) signed up, both lab hosts added with the lab key and their fingerprints checked
- * against the lab's known_hosts, both online with facts in the inventory.
+ * against the lab's known_hosts, both online with facts in the inventory, and the lab image
+ * marked as a base image.
  */
 export async function startCorral(state: LabState, dataDir: string): Promise<CorralSide> {
   const core = new CorralCore({
@@ -43,6 +49,7 @@ export async function startCorral(state: LabState, dataDir: string): Promise<Cor
   const ctx: CallContext = { sessionId: 'bench-cluster' };
   await core.api.accounts.signUp({ username: 'bench', password: 'bench-cluster-password' }, ctx);
   const hostIds = await addLabHosts(core, state, ctx);
+  await allowLabClusters(asAdministrator(core, ctx), hostIds);
   return { core, ctx, hostIds };
 }
 

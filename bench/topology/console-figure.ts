@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { createClient } from '../../api/client';
 import { consoleApi } from '../../api/console-api';
+import { corralAccess } from '../../api/corral-access';
 import { serve } from '../../api/dispatcher';
 import { createInMemoryPair } from '../../api/in-memory-transport';
 import type { VmRef } from '../../api/inventory-api';
@@ -24,7 +25,10 @@ export async function corralConsoleSamples(
   ref: VmRef,
   n: number,
 ): Promise<number[]> {
-  const service = new ConsoleService(hosts);
+  // No accounts in this figure: every pane may open the console it measures.
+  const service = new ConsoleService(hosts, {
+    access: { authorize: () => {}, canSee: () => true },
+  });
   const [serverEnd, clientEnd] = createInMemoryPair();
   const served = serve({
     contract: api,
@@ -34,6 +38,9 @@ export async function corralConsoleSamples(
         sessions: (f, ctx) => service.sessions(f, ctx),
       },
     },
+    // Measures the console path alone; no accounts in this figure.
+    access: { console: corralAccess.console },
+    authorize: () => {},
     transport: serverEnd,
     context: { sessionId: 'bench' },
   });

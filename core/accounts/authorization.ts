@@ -1,9 +1,10 @@
+import type { Access } from '../../api/access';
 import type { User } from '../../api/accounts-api';
 import { CorralError } from '../../api/errors';
 import type { CallContext } from '../call-context';
 
 /**
- * Who may do what (issue 6), in one place for every service:
+ * Who may do what, in one place for every service:
  * - not signed in: `unauthenticated`;
  * - a role the operation needs (administrator for hosts and images): `forbidden`;
  * - something owned by another user (a VM, a console, a cluster, an operation): `not-found`,
@@ -51,4 +52,25 @@ export function requireUser(users: SessionUsers, ctx: CallContext): User {
 /** The caller if administrator (`unauthenticated` / `forbidden` otherwise). */
 export function requireAdmin(users: SessionUsers, ctx: CallContext): User {
   return users.requireAdmin(ctx);
+}
+
+/**
+ * The dispatcher's gate for a contract entry's declared rule. `owner` lets a signed-in user
+ * through to the service, which then checks ownership of what the input names.
+ */
+export function checkAccess(users: SessionUsers, rule: Access, ctx: CallContext): void {
+  switch (rule) {
+    case 'public':
+      return;
+    case 'signed-in':
+    case 'owner':
+      users.requireUser(ctx);
+      return;
+    case 'admin':
+      users.requireAdmin(ctx);
+      return;
+    default:
+      // A value outside the known levels (a cast, a stale build) is refused, never waved through.
+      throw new Error(`unknown access rule ${String(rule satisfies never)}`);
+  }
 }

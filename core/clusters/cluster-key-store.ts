@@ -1,5 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  listOf,
+  logDataProblem,
+  type ReportDataProblem,
+  setAside,
+} from '../persistence/data-problems';
+import { readJsonObjectFile } from '../persistence/json-file';
 import type { SecretCipher } from '../secrets/secret-cipher';
 
 interface StoredKey {
@@ -19,6 +26,7 @@ export class ClusterKeyStore {
   constructor(
     dataDir: string,
     private readonly cipher: SecretCipher,
+    private readonly report: ReportDataProblem = logDataProblem,
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.file = join(dataDir, 'cluster-keys.json');
@@ -59,13 +67,38 @@ export class ClusterKeyStore {
     return this.cipher.decrypt(Buffer.from(sealed, 'base64'));
   }
 
+  /**
+   * The stored keys. A file that is not JSON is set aside whole; entries that are not keys are
+   * set aside with the original file and left out, so the other clusters' keys still load.
+   */
   private read(): Record<string, StoredKey> {
-    if (!existsSync(this.file)) return {};
-    return JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, StoredKey>;
+    const raw = readJsonObjectFile(this.file, this.report) ?? {};
+    const bad = Object.keys(raw).filter((name) => !isStoredKey(raw[name]));
+    if (bad.length === 0) return raw as Record<string, StoredKey>;
+    setAside(
+      this.file,
+      `the keys of ${listOf(bad)} could not be read and were left out`,
+      this.report,
+    );
+    const good = Object.fromEntries(
+      Object.entries(raw).filter(([name]) => !bad.includes(name)),
+    ) as Record<string, StoredKey>;
+    this.write(good);
+    return good;
   }
 
   private write(all: Record<string, StoredKey>): void {
     writeFileSync(`${this.file}.tmp`, JSON.stringify(all, null, 1), { mode: 0o600 });
     renameSync(`${this.file}.tmp`, this.file);
   }
+}
+
+function isStoredKey(value: unknown): value is StoredKey {
+  const v = value as Partial<StoredKey> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.sealed === 'string' &&
+    typeof v.publicKey === 'string'
+  );
 }

@@ -14,6 +14,7 @@ import type { Disposable } from '../../api/disposable';
 import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
 import type { BaseImage } from '../../api/images-api';
+import type { NetworkPolicy } from '../../api/networks-api';
 import type { Vm } from '../../api/inventory-api';
 import {
   canAccess,
@@ -26,8 +27,10 @@ import type { HostConnections } from '../hosts/host-connections';
 import { parseDomainXml } from '../inventory/domain-xml';
 import type { InventoryService } from '../inventory/inventory-service';
 import { OperationJournal } from '../journal/operation-journal';
+import type { ReportDataProblem } from '../persistence/data-problems';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
 import { planPlacement } from '../placement/plan-placement';
+import { requireNicsAllowed } from '../policy/network-policy';
 import type { HostCapacity } from '../placement/placement-types';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { toCorralError } from '../vm/libvirt-errors';
@@ -63,8 +66,12 @@ export interface ClusterServiceOptions {
   hosts: HostConnections;
   inventory: Pick<InventoryService, 'snapshot'>;
   users: SessionUsers;
-  /** The base image `name` on a host (core/images); throws when it has none. */
+  /** The marked base image `name` on a host (core/images); throws when it has none. */
   findImage(hostId: string, name: string): Promise<BaseImage>;
+  /** Whether the administrator marked a volume of this name on any host (no host asked). */
+  imageMarked(name: string): boolean;
+  /** What plain users may attach NICs to (the administrator is not restricted). */
+  networkPolicy(): NetworkPolicy;
   /** The kernel command line for direct-kernel-boot images (core/images). */
   kernelCmdline(): string;
   dataDir: string;
@@ -74,6 +81,8 @@ export interface ClusterServiceOptions {
   /** Nodes booting at once per host (default 2). */
   bootsPerHost?: number;
   log?: (line: string) => void;
+  /** Where the journal and key store report what they set aside (default: the log). */
+  reportDataProblem?: ReportDataProblem;
 }
 
 /** A planned node before it is journaled. */
@@ -128,8 +137,9 @@ export class ClusterService implements Disposable {
   private disposed = false;
 
   constructor(private readonly options: ClusterServiceOptions) {
-    this.journal = new OperationJournal(join(options.dataDir, 'operations.jsonl'));
-    this.keys = new ClusterKeyStore(options.dataDir, options.cipher);
+    const report = options.reportDataProblem;
+    this.journal = new OperationJournal(join(options.dataDir, 'operations.jsonl'), report);
+    this.keys = new ClusterKeyStore(options.dataDir, options.cipher, report);
     this.limiter = new SlotLimiter(options.bootsPerHost ?? 2);
     this.log = options.log ?? (() => {});
     const records = this.journal.load();
@@ -202,9 +212,11 @@ export class ClusterService implements Disposable {
 
   /** Where each node would land; creates nothing. */
   async preview(input: unknown, ctx: CallContext): Promise<ClusterPreview> {
-    this.authorize(ctx);
+    const user = this.authorize(ctx);
     const spec = parseSpec(input);
+    // A taken name first: one answer whoever holds it, whatever else is wrong with the spec.
     this.checkNameFree(spec.name);
+    this.checkPolicy(user, spec);
     return (await this.plan(spec, spec.placement, indices(0, spec.nodes))).preview;
   }
 
@@ -212,7 +224,9 @@ export class ClusterService implements Disposable {
   async create(input: unknown, ctx: CallContext): Promise<Operation> {
     const user = this.authorize(ctx);
     const spec = parseSpec(input);
+    // A taken name first: one answer whoever holds it, whatever else is wrong with the spec.
     this.checkNameFree(spec.name);
+    this.checkPolicy(user, spec);
     const plan = await this.plan(spec, spec.placement, indices(0, spec.nodes));
     this.checkNameFree(spec.name); // again: planning awaited
     this.keys.put(spec.name, generateEd25519KeyPair(`corral-cluster-${spec.name}`));
@@ -227,6 +241,7 @@ export class ClusterService implements Disposable {
   ): Promise<ClusterPreview> {
     const user = this.authorize(ctx);
     const { spec, live } = await this.existingCluster(user, input.cluster);
+    this.checkPolicy(user, spec);
     const next = Math.max(...live.map((n) => n.index)) + 1;
     return (await this.plan(spec, input.placement, indices(next, input.count))).preview;
   }
@@ -238,6 +253,8 @@ export class ClusterService implements Disposable {
   ): Promise<Operation> {
     const user = this.authorize(ctx);
     const { spec, live, ownerId, clusterId } = await this.existingCluster(user, input.cluster);
+    // The cluster's own spec, read from its nodes, meets today's marks and policy.
+    this.checkPolicy(user, spec);
     if (!this.keys.get(spec.name)) {
       throw new CorralError(
         'conflict',
@@ -500,6 +517,21 @@ export class ClusterService implements Disposable {
     return this.options.users.requireUser(ctx);
   }
 
+  /**
+   * Refuses, before any storage or libvirt call, an image the administrator did not mark (for
+   * everyone: an unmarked volume may be another VM's disk) and, for plain users, a NIC the
+   * network policy does not allow.
+   */
+  private checkPolicy(user: User, spec: ParsedClusterSpec): void {
+    if (!this.options.imageMarked(spec.image)) {
+      throw new CorralError(
+        'forbidden',
+        `${spec.image} is not a base image the administrator has marked; choose a marked image`,
+      );
+    }
+    if (user.role !== 'admin') requireNicsAllowed(this.options.networkPolicy(), spec.nics);
+  }
+
   private async plan(
     spec: ParsedClusterSpec,
     placement: PlacementChoice,
@@ -609,11 +641,14 @@ export class ClusterService implements Disposable {
   }
 
   private checkNameFree(name: string): void {
-    const taken = this.options.inventory
-      .snapshot()
-      .vms.some((vm) => vm.membership?.cluster === name);
+    const taken =
+      this.options.inventory.snapshot().vms.some((vm) => vm.membership?.cluster === name) ||
+      [...this.ops.values()].some(
+        (op) =>
+          op.cluster === name && (ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted'),
+      );
+    // One answer whoever holds the name: it must not name another user's operation or owner.
     if (taken) throw new CorralError('conflict', `the cluster name ${name} is taken`);
-    this.checkNoActiveOperation(name);
   }
 
   private checkNoActiveOperation(cluster: string): void {

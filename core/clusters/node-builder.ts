@@ -179,8 +179,31 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
     hostOnline: () => void ctx.hosts.libvirt(node.hostId),
   });
   // One login proves the node is the one we seeded (its host key) and trusts the cluster key.
-  const ssh = await connectNode(endpoint, ctx.clusterKey.privateKey);
+  const ssh = await firstLogin(endpoint, ctx.clusterKey.privateKey, ctx.stopped);
   ssh.end();
+}
+
+/** Logins tried before the node counts as unreachable (see firstLogin). */
+const FIRST_LOGIN_ATTEMPTS = 3;
+
+/**
+ * The first login, tried a few times: real cloud images may restart sshd once, seconds after it
+ * first answers (cloud-init's `ssh_pwauth` edits sshd_config in a later stage), and a login that
+ * lands in that gap is refused. A wrong host key fails every attempt, so it is still refused.
+ */
+async function firstLogin(
+  endpoint: NodeEndpoint,
+  privateKey: string,
+  stopped: () => boolean,
+): ReturnType<typeof connectNode> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectNode(endpoint, privateKey);
+    } catch (err) {
+      if (attempt >= FIRST_LOGIN_ATTEMPTS || stopped()) throw err;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
 }
 
 function blueprint(

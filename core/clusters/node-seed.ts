@@ -53,8 +53,10 @@ export interface NodeSeedSpec {
 /**
  * The node's NoCloud `cidata` seed as ISO bytes: hostname, authorized keys (the user's and the
  * cluster's), its pre-generated host key, the cluster's private key as root's id_ed25519 (so
- * nodes reach each other without passwords), the cluster files, and static addresses per NIC
- * (matched by MAC).
+ * nodes reach each other without passwords), the cluster files, static addresses per NIC
+ * (matched by MAC), and root signed in on the serial console (the console pane is only reachable
+ * by whoever may operate the node, so it opens on a shell rather than a password prompt that
+ * key-only nodes could never answer).
  */
 export function nodeSeedIso(spec: NodeSeedSpec): Uint8Array {
   const files = buildNoCloudSeed({
@@ -81,6 +83,7 @@ export function nodeSeedIso(spec: NodeSeedSpec): Uint8Array {
       addresses: [`${nic.address}/${prefixLength(nic.spec.addresses.cidr)}`],
       gateway: nic.spec.addresses.gateway,
     })),
+    consoleAutologin: 'root',
   });
   return iso9660Image({
     volumeId: 'cidata',

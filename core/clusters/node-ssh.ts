@@ -2,7 +2,7 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
 import { CorralError } from '../../api/errors';
-import { connectSsh, shellQuote } from '../../native/ssh';
+import { connectSsh, execCommand, ExecTimeoutError, shellQuote } from '../../native/ssh';
 import type { SeedFile } from '../provisioning/nocloud-seed';
 
 /** How to reach one node: through its host's SSH connection, or directly for "This computer". */
@@ -108,6 +108,7 @@ export async function connectNode(endpoint: NodeEndpoint, privateKey: string): P
       readyTimeoutMs: 30_000,
     });
     client.on('error', () => undefined);
+    nameNodeConnection(client, endpoint.name);
     return client;
   } catch (err) {
     sock.destroy();
@@ -115,25 +116,69 @@ export async function connectNode(endpoint: NodeEndpoint, privateKey: string): P
   }
 }
 
-/** Runs a command (an argument array, each quoted) and collects its output. */
-export function execArgs(
+/** A node command's deadline unless the call gives its own (ms). */
+export const NODE_COMMAND_TIMEOUT_MS = 60_000;
+
+/** `timeout -s KILL` exits with 128 + 9 when it killed the command. */
+const KILLED_BY_TIMEOUT = 137;
+
+/** The node each connection reaches, so a failing command can say where it failed. */
+const nodeNames = new WeakMap<Client, string>();
+
+/** Names the node a connection reaches (connectNode does; tests on another sshd too). */
+export function nameNodeConnection(client: Client, node: string): void {
+  nodeNames.set(client, node);
+}
+
+/** What one node command is for, and how long it may take. */
+export interface NodeCommandOptions {
+  /** Said in errors instead of the command line, which may carry secrets: "writing /etc/hosts". */
+  purpose: string;
+  stdin?: string;
+  /** Overrides {@link NODE_COMMAND_TIMEOUT_MS}. */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a command (an argument array, each quoted) on a node and collects its output. Every call
+ * has a deadline; past it the command is killed, its channel closed (the connection stays
+ * usable), and the error names the node and the purpose.
+ */
+export async function execArgs(
   client: Client,
   argv: readonly string[],
-  stdin?: string,
+  options: NodeCommandOptions,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const command = argv.map(shellQuote).join(' ');
-  return new Promise((resolve, reject) => {
-    client.exec(command, (err, channel) => {
-      if (err) return reject(err);
-      let stdout = '';
-      let stderr = '';
-      channel.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-      channel.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      channel.on('close', (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
-      channel.on('error', reject);
-      channel.end(stdin);
+  const timeoutMs = options.timeoutMs ?? NODE_COMMAND_TIMEOUT_MS;
+  // sshd refuses signal requests on root sessions (no privilege separation after a root login),
+  // and closing the channel does not end a command that neither reads nor writes: the node
+  // enforces the deadline too, killing the command's whole process group a second after ours.
+  const remoteSeconds = Math.ceil(timeoutMs / 1000) + 1;
+  const command = ['timeout', '-s', 'KILL', String(remoteSeconds), ...argv]
+    .map(shellQuote)
+    .join(' ');
+  const node = nodeNames.get(client) ?? 'the node';
+  const timedOut = () =>
+    new CorralError(
+      'timeout',
+      `${node}: ${options.purpose} did not finish within ${timeoutMs / 1000} s; the command was stopped`,
+      { node, purpose: options.purpose, timeoutMs },
+    );
+  const started = Date.now();
+  try {
+    const result = await execCommand(client, command, { stdin: options.stdin, timeoutMs });
+    // The node's own deadline struck first (our timer ran late): the same failure.
+    if (result.code === KILLED_BY_TIMEOUT && Date.now() - started >= timeoutMs) throw timedOut();
+    return result;
+  } catch (err) {
+    if (err instanceof CorralError) throw err;
+    if (err instanceof ExecTimeoutError) throw timedOut();
+    const why = err instanceof Error ? err.message : String(err);
+    throw new CorralError('unavailable', `${node}: ${options.purpose} failed: ${why}`, {
+      node,
+      purpose: options.purpose,
     });
-  });
+  }
 }
 
 // A fixed script: its arguments (path, mode) arrive as quoted positional parameters, the content
@@ -141,13 +186,17 @@ export function execArgs(
 const WRITE_FILE =
   'mkdir -p "$(dirname "$1")" && cat > "$1.corral-tmp" && chmod "$2" "$1.corral-tmp" && mv "$1.corral-tmp" "$1"';
 
-/** Writes files on a node (atomically each), as root. */
-export async function writeNodeFiles(client: Client, files: readonly SeedFile[]): Promise<void> {
+/** Writes files on a node (atomically each), as root; each write has its own deadline. */
+export async function writeNodeFiles(
+  client: Client,
+  files: readonly SeedFile[],
+  timeoutMs = NODE_COMMAND_TIMEOUT_MS,
+): Promise<void> {
   for (const f of files) {
     const r = await execArgs(
       client,
       ['sh', '-c', WRITE_FILE, 'sh', f.path, f.permissions ?? '0644'],
-      f.content,
+      { purpose: `writing ${f.path}`, stdin: f.content, timeoutMs },
     );
     if (r.code !== 0) throw new Error(`writing ${f.path} failed: ${r.stderr.trim()}`);
   }

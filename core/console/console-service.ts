@@ -24,17 +24,23 @@ const DOMAIN_SHUTOFF = 5;
 const DOMAIN_CRASHED = 6;
 /** How long an ended console waits for the lifecycle event that explains it. */
 const STOP_EVENT_GRACE_MS = 3_000;
+/**
+ * Console output the libvirt stream may hold while the replay screen parses. The host's
+ * connection is shared by every call and console on it, so a console never pauses it: past
+ * this the output is dropped (and the loss shown on screen).
+ */
+export const CONSOLE_SOURCE_CAP = 4 * 1024 * 1024;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export interface ConsoleServiceOptions {
-  /** Passed to every session (tests shorten the stuck-pane deadline). */
-  session?: Pick<ConsoleSessionOptions, 'stuckPaneMs'>;
+  /** Passed to every session (tests shrink the pane buffer cap). */
+  session?: Pick<ConsoleSessionOptions, 'paneBufferCap'>;
   /**
-   * Who may open and see a VM's console (issue 6: the owner or the administrator); `authorize`
-   * throws, `canSee` filters. Both decide without libvirt. Default: everyone.
+   * Who may open and see a VM's console (the owner or the administrator); `authorize` throws,
+   * `canSee` filters. Both decide without libvirt. Required: there is no "everyone" default.
    */
-  access?: {
+  access: {
     authorize(ref: VmRef, ctx: CallContext): void;
     canSee(ref: VmRef, ctx: CallContext): boolean;
   };
@@ -62,7 +68,7 @@ export class ConsoleService implements Disposable {
 
   constructor(
     private readonly hosts: HostConnections,
-    private readonly options: ConsoleServiceOptions = {},
+    private readonly options: ConsoleServiceOptions,
   ) {
     this.store.add(
       hosts.onHostOffline((hostId, error) =>
@@ -77,7 +83,7 @@ export class ConsoleService implements Disposable {
   /** Attaches a pane to a VM's console, opening the console if no pane has it yet. */
   async open(ref: VmRef, stream: ByteStream, ctx: CallContext): Promise<void> {
     // The one ownership check for opening a console, before any libvirt call.
-    this.options.access?.authorize(ref, ctx);
+    this.options.access.authorize(ref, ctx);
     for (;;) {
       const entry = await this.entry(ref);
       try {
@@ -96,7 +102,7 @@ export class ConsoleService implements Disposable {
     const access = this.options.access;
     return [...this.entries.values()]
       .filter((e) => !filter.hostId || e.ref.hostId === filter.hostId)
-      .filter((e) => !access || access.canSee(e.ref, ctx))
+      .filter((e) => access.canSee(e.ref, ctx))
       .map((e) => ({ ...e.ref, name: e.name, panes: e.session.paneCount }));
   }
 
@@ -139,11 +145,11 @@ export class ConsoleService implements Disposable {
     );
     let source;
     try {
-      source = await client.openStream('domainOpenConsole', {
-        dom,
-        devName: null,
-        flags: CONSOLE_FORCE,
-      });
+      source = await client.openStream(
+        'domainOpenConsole',
+        { dom, devName: null, flags: CONSOLE_FORCE },
+        { maxBufferedBytes: CONSOLE_SOURCE_CAP },
+      );
     } catch (err) {
       void lifecycle.unregister().catch(() => {});
       throw this.openError(err, dom);

@@ -3,10 +3,8 @@ import type { ByteStream } from '../../api/byte-stream';
 import { type Disposable, DisposableStore } from '../../api/disposable';
 import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
+import { PaneFeed } from './pane-feed';
 import { ScreenReplay } from './screen-replay';
-
-/** How long a pane may hold up the console before it is detached (issue 5: flow control). */
-export const STUCK_PANE_MS = 10_000;
 
 /**
  * ByteStream batches writes for ~16 ms; an error end drops what is still batched. Waiting
@@ -14,9 +12,15 @@ export const STUCK_PANE_MS = 10_000;
  */
 const FLUSH_GRACE_MS = 50;
 
+/**
+ * A full reset (RIS) before a screen sent to a pane that fell behind: the pane drops what it
+ * showed, and the screen that follows recreates the console as it is now.
+ */
+const RESET = '\x1bc';
+
 export interface ConsoleSessionOptions {
-  /** A pane that has not taken bytes for this long is detached with an error. */
-  stuckPaneMs?: number;
+  /** Live bytes a pane may have waiting before it falls back to the screen (tests shrink it). */
+  paneBufferCap?: number;
   /** The replay screen (tests use small ones). */
   replay?: ScreenReplay;
   /**
@@ -28,28 +32,27 @@ export interface ConsoleSessionOptions {
 
 interface Pane {
   stream: ByteStream;
+  feed: PaneFeed;
   subscriptions: DisposableStore;
-  /** Resolves when the pane is detached, so nothing keeps waiting for its credit. */
-  gone: Promise<'gone'>;
-  markGone: () => void;
 }
 
 const encoder = new TextEncoder();
 
 /**
  * One VM's serial console, shared by every attached pane (Tabby's sessions: an object with an
- * output stream and a clear close). Bytes from the source go to the replay screen, then to every
- * pane; a pane without credit holds the source (back-pressure reaches libvirt) until it catches
- * up or is detached as stuck, so one slow browser cannot stall the others for long. Bytes from
- * any pane go to the source.
+ * output stream and a clear close). The source is read as fast as it comes: its bytes go to the
+ * replay screen and to each pane's {@link PaneFeed}. A pane without credit never holds the
+ * source: past its buffer cap it stops getting live bytes and, once it reads again, gets the
+ * current screen instead, so neither the other panes nor the host's other libvirt calls wait
+ * for it. Bytes from any pane go to the source.
  */
 export class ConsoleSession implements Disposable {
   private readonly panes = new Set<Pane>();
   private readonly replay: ScreenReplay;
-  private readonly stuckPaneMs: number;
   /** Source bytes and attaches run one at a time, so a snapshot and the bytes after it line up. */
   private queue: Promise<void> = Promise.resolve();
   private closedWith: CorralError | undefined;
+  private lostBytes = 0;
   private readonly closes = new Emitter<CorralError>();
 
   constructor(
@@ -57,9 +60,10 @@ export class ConsoleSession implements Disposable {
     private readonly options: ConsoleSessionOptions = {},
   ) {
     this.replay = options.replay ?? new ScreenReplay();
-    this.stuckPaneMs = options.stuckPaneMs ?? STUCK_PANE_MS;
     // An 'error' is also what ends the iteration below; this keeps it from being unhandled.
     source.on('error', () => {});
+    // The source itself dropped output (the replay screen could not keep up): say so on screen.
+    source.on('overflow', (bytes: number) => (this.lostBytes += bytes));
     void this.pump();
   }
 
@@ -91,15 +95,21 @@ export class ConsoleSession implements Disposable {
   attach(stream: ByteStream): Promise<void> {
     return this.serialized(() => {
       if (this.closedWith) throw this.closedWith;
-      let markGone!: () => void;
-      const gone = new Promise<'gone'>((resolve) => (markGone = () => resolve('gone')));
-      const pane: Pane = { stream, subscriptions: new DisposableStore(), gone, markGone };
+      const pane: Pane = {
+        stream,
+        subscriptions: new DisposableStore(),
+        feed: new PaneFeed({
+          write: (bytes) => stream.write(bytes),
+          onCaughtUp: () => void this.serialized(() => this.resync(pane, RESET)),
+          onError: (err) => this.detach(pane, err instanceof CorralError ? err : undefined),
+          cap: this.options.paneBufferCap,
+        }),
+      };
       this.panes.add(pane);
       stream.onData((bytes) => this.type(bytes));
       pane.subscriptions.add(stream.onEnd((error) => this.detach(pane, error)));
-      const snapshot = this.replay.snapshot();
-      // Not awaited: credit arrives only after the open is accepted; ByteStream keeps order.
-      if (snapshot) void this.send(pane, encoder.encode(snapshot));
+      // Not awaited: credit arrives only after the open is accepted; the feed keeps order.
+      this.resync(pane, '');
     });
   }
 
@@ -109,7 +119,6 @@ export class ConsoleSession implements Disposable {
     this.closedWith = reason;
     const panes = [...this.panes];
     this.panes.clear();
-    for (const pane of panes) pane.markGone();
     this.source.destroy();
     // After the bytes already queued to the panes are on their way (see FLUSH_GRACE_MS).
     setTimeout(() => {
@@ -147,40 +156,25 @@ export class ConsoleSession implements Disposable {
   }
 
   /**
-   * The replay screen and the panes take the bytes side by side: the screen's parser must not
-   * sit on the keystroke-to-echo path. Deliveries stay serialized, so a pane attaching between
-   * two of them gets a replay that ends exactly where its live bytes begin.
+   * The panes get the bytes before the replay screen parses them: the screen's parser must not
+   * sit on the keystroke-to-echo path. Deliveries stay serialized, so a screen taken between two
+   * of them ends exactly where the live bytes after it begin.
    */
   private async deliver(bytes: Uint8Array): Promise<void> {
-    await Promise.all([
-      this.replay.write(bytes),
-      ...[...this.panes].map((pane) => this.send(pane, bytes)),
-    ]);
+    if (this.lostBytes > 0) {
+      const notice = encoder.encode(`\r\n[${this.lostBytes} bytes of console output lost]\r\n`);
+      this.lostBytes = 0;
+      await this.deliver(notice);
+    }
+    for (const pane of this.panes) pane.feed.push(bytes);
+    await this.replay.write(bytes);
   }
 
-  /** Writes to one pane, detaching it if it stays without credit for too long. */
-  private async send(pane: Pane, bytes: Uint8Array): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stuck = new Promise<'stuck'>((resolve) => {
-      timer = setTimeout(() => resolve('stuck'), this.stuckPaneMs);
-    });
-    try {
-      const outcome = await Promise.race([pane.stream.write(bytes), stuck, pane.gone]);
-      if (outcome === 'stuck') {
-        this.detach(
-          pane,
-          new CorralError(
-            'timeout',
-            `console pane detached: it took no output for ${this.stuckPaneMs} ms`,
-          ),
-        );
-      }
-    } catch (err) {
-      // The pane's stream failed (its connection went away): forget it.
-      this.detach(pane, err instanceof CorralError ? err : undefined);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Sends a pane the whole screen as it is now (`prefix` first); live bytes follow it. */
+  private resync(pane: Pane, prefix: string): void {
+    if (!this.panes.has(pane)) return;
+    const screen = this.replay.snapshot();
+    if (screen || prefix) pane.feed.resync(encoder.encode(prefix + screen));
   }
 
   /** Bytes a pane typed go to the console; resolving returns the pane's credit. */
@@ -195,7 +189,7 @@ export class ConsoleSession implements Disposable {
   }
 
   private endPane(pane: Pane, error: CorralError | undefined): void {
-    pane.markGone();
+    pane.feed.dispose();
     pane.subscriptions.dispose();
     pane.stream.end(error?.toData());
   }

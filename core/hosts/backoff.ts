@@ -9,6 +9,31 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 1_000, capMs: 60_000 };
 
 /**
+ * The cap while the host answers but its libvirtd does not (a daemon restart): asking costs one
+ * exec channel on an SSH connection already open (or a local socket), and the host's VMs should
+ * be live again within a couple of seconds of the daemon coming back, not a minute later.
+ */
+export const DAEMON_RETRY_CAP_MS = 2_000;
+/**
+ * Quick retries last this many attempts (1-2 minutes): longer than a restart or an upgrade. A
+ * daemon still away after that (stopped for good, or a socket the user may not open looks the
+ * same from here) is asked on the ordinary back-off.
+ */
+export const DAEMON_QUICK_RETRIES = 60;
+
+/**
+ * The back-off for retry number `daemonAttempt` (0 = first) of a run in which only the daemon is
+ * away: as configured but capped at {@link DAEMON_RETRY_CAP_MS}, then as configured.
+ */
+export function daemonBackoff(options: BackoffOptions = {}, daemonAttempt = 0): BackoffOptions {
+  if (daemonAttempt >= DAEMON_QUICK_RETRIES) return options;
+  return {
+    ...options,
+    capMs: Math.min(options.capMs ?? DEFAULT_BACKOFF.capMs, DAEMON_RETRY_CAP_MS),
+  };
+}
+
+/**
  * The wait before retry number `attempt` (0 = first retry): "equal jitter", i.e. half of
  * min(cap, base * 2^attempt) plus a random share of the other half. The fixed half keeps a
  * flapping host from being hammered; the random half keeps many Corral instances (or many hosts

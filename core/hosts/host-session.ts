@@ -1,6 +1,6 @@
 import type { HostStatus } from '../../api/hosts-api';
 import type { LibvirtClient } from '../../native/libvirt';
-import { backoffDelay, type BackoffOptions } from './backoff';
+import { backoffDelay, daemonBackoff, type BackoffOptions } from './backoff';
 import { retriesAfter, statusAfter, type ConnectOutcome } from './host-status';
 import { ConnectFailure, errorText, type Connector, type LiveConnection } from './live-connection';
 
@@ -22,6 +22,8 @@ export class HostSession {
   private live: LiveConnection | undefined;
   private generation = 0;
   private failures = 0;
+  /** Consecutive failures in which the host answered but libvirtd did not. */
+  private daemonFailures = 0;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
@@ -49,6 +51,7 @@ export class HostSession {
   connect(connector: Connector = this.connector): void {
     this.connector = connector;
     this.failures = 0;
+    this.daemonFailures = 0;
     this.setStatus({ state: 'connecting', attempt: 0 });
     void this.attempt();
   }
@@ -73,11 +76,12 @@ export class HostSession {
     }
     this.live = live;
     this.failures = 0;
-    live.onClose((error) => {
+    this.daemonFailures = 0;
+    live.onClose((error, daemon) => {
       if (gen !== this.generation || this.live !== live) return;
       this.live = undefined;
       this.events.offline(error);
-      this.failed({ kind: 'network', error });
+      this.failed({ kind: 'network', error, daemon });
     });
     this.setStatus(statusAfter(this.current, { kind: 'online' }, new Date()));
     this.events.online(live.client);
@@ -86,12 +90,17 @@ export class HostSession {
   private failed(outcome: ConnectOutcome): void {
     let retryAt: Date | undefined;
     if (retriesAfter(outcome)) {
-      const delay = backoffDelay(this.failures++, this.backoff);
+      const delay = backoffDelay(this.failures++, this.backoffFor(outcome));
       retryAt = new Date(Date.now() + delay);
       this.timer = setTimeout(() => void this.attempt(), delay);
       this.timer.unref?.();
     }
     this.setStatus(statusAfter(this.current, outcome, new Date(), retryAt));
+  }
+
+  private backoffFor(outcome: ConnectOutcome): BackoffOptions {
+    if (outcome.kind !== 'network' || !outcome.daemon) return this.backoff;
+    return daemonBackoff(this.backoff, this.daemonFailures++);
   }
 
   private setStatus(status: HostStatus): void {

@@ -3,8 +3,12 @@ import type { HostStatus } from '../../api/hosts-api';
 /** How one connection attempt (or a live connection) ended. */
 export type ConnectOutcome =
   | { kind: 'online' }
-  /** The network, the daemon or the keepalive failed: worth retrying. */
-  | { kind: 'network'; error: string }
+  /**
+   * The network, the daemon or the keepalive failed: worth retrying. `daemon` means the host
+   * itself answered (SSH is up, or the local socket exists) and only libvirtd did not: it is
+   * being restarted or upgraded, so it is asked again soon rather than after a long back-off.
+   */
+  | { kind: 'network'; error: string; daemon?: boolean }
   /** The server refused the credentials, or they could not be used: retrying would not help. */
   | { kind: 'auth'; error: string }
   | { kind: 'key-unknown'; fingerprint: string; keyType: string }

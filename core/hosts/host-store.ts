@@ -1,18 +1,28 @@
+import { join } from 'node:path';
 import Conf from 'conf';
+import {
+  listOf,
+  logDataProblem,
+  type ReportDataProblem,
+  setAside,
+} from '../persistence/data-problems';
+import { readJsonObjectFile } from '../persistence/json-file';
 import { HostRecord } from './host-record';
 
 /**
  * The configured hosts, in `hosts.json` under the data folder (conf writes atomically). Every
- * record is validated on read; one that fails is left in the file untouched (and reported once)
- * rather than dropped, so a hand edit gone wrong loses nothing.
+ * record is validated when the store opens; one that fails is set aside with the original file
+ * (and reported) rather than dropped, so a hand edit gone wrong loses nothing, and the valid
+ * hosts still load.
  */
 export class HostStore {
   private readonly conf: Conf<{ hosts: unknown[] }>;
 
   constructor(
     dataDir: string,
-    private readonly warn: (message: string) => void = console.warn,
+    private readonly report: ReportDataProblem = logDataProblem,
   ) {
+    readJsonObjectFile(join(dataDir, 'hosts.json'), report);
     this.conf = new Conf<{ hosts: unknown[] }>({
       cwd: dataDir,
       configName: 'hosts',
@@ -21,23 +31,18 @@ export class HostStore {
       clearInvalidConfig: false,
       configFileMode: 0o600,
     });
+    this.setAsideInvalid();
   }
 
-  /** The valid records, in file order. */
+  /** The records, in file order. */
   list(): HostRecord[] {
-    const out: HostRecord[] = [];
-    for (const [i, raw] of this.raw().entries()) {
+    return this.raw().flatMap((raw) => {
       const parsed = HostRecord.safeParse(raw);
-      if (parsed.success) out.push(parsed.data);
-      else
-        this.warn(
-          `hosts.json: entry ${i} is not a valid host and is ignored: ${parsed.error.message}`,
-        );
-    }
-    return out;
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
-  /** Inserts or replaces (by id) one record; invalid records already in the file stay. */
+  /** Inserts or replaces (by id) one record. */
   put(record: HostRecord): void {
     const valid = HostRecord.parse(record);
     const raw = this.raw();
@@ -51,6 +56,25 @@ export class HostStore {
     this.conf.set(
       'hosts',
       this.raw().filter((r) => idOf(r) !== id),
+    );
+  }
+
+  /** Records that are not hosts go to the set-aside copy; the valid ones stay. */
+  private setAsideInvalid(): void {
+    const raw = this.raw();
+    const bad = raw.flatMap((r, i) => {
+      const parsed = HostRecord.safeParse(r);
+      return parsed.success ? [] : [{ i, why: parsed.error.issues[0]?.message ?? 'invalid' }];
+    });
+    if (bad.length === 0) return;
+    setAside(
+      this.conf.path,
+      `host ${bad.length > 1 ? 'entries' : 'entry'} ${listOf(bad.map((b) => `${b.i + 1} (${b.why})`))} could not be read and ${bad.length > 1 ? 'were' : 'was'} left out`,
+      this.report,
+    );
+    this.conf.set(
+      'hosts',
+      raw.filter((_, i) => !bad.some((b) => b.i === i)),
     );
   }
 

@@ -16,6 +16,7 @@ import type { HostConnections } from './host-connections';
 import type { HostRecord, StoredAuth } from './host-record';
 import { HostSession } from './host-session';
 import { HostStore } from './host-store';
+import type { ReportDataProblem } from '../persistence/data-problems';
 import { fingerprintOf } from './known-hosts';
 import { KnownHostsStore } from './known-hosts-store';
 import {
@@ -26,6 +27,7 @@ import {
 } from './live-connection';
 import { connectLocal } from './local-connector';
 import { connectOverSsh } from './ssh-connector';
+import { SshLinkKeeper } from './ssh-link-keeper';
 
 /** The id of "This computer". */
 export const LOCAL_HOST_ID = 'local';
@@ -43,6 +45,8 @@ export interface HostsServiceOptions {
   agentSocket?: string;
   timing?: Partial<ConnectionTiming>;
   backoff?: BackoffOptions;
+  /** Where hosts.json and known_hosts report what they set aside (default: the log). */
+  reportDataProblem?: ReportDataProblem;
 }
 
 /** A host form after the contract's validation (defaults applied). */
@@ -54,6 +58,8 @@ interface Entry {
   session: HostSession;
   /** The key the server presented last (what trustKey / replaceKey confirm). */
   presented?: PresentedHostKey;
+  /** Its SSH connection while only libvirtd is away. */
+  keeper: SshLinkKeeper;
 }
 
 /**
@@ -75,8 +81,8 @@ export class HostsService implements HostConnections, Disposable {
   private disposed = false;
 
   constructor(private readonly options: HostsServiceOptions) {
-    this.store = new HostStore(options.dataDir);
-    this.knownHosts = new KnownHostsStore(options.dataDir);
+    this.store = new HostStore(options.dataDir, options.reportDataProblem);
+    this.knownHosts = new KnownHostsStore(options.dataDir, options.reportDataProblem);
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.socketPath = options.libvirtSocket ?? LOCAL_LIBVIRT_SOCKET;
     for (const record of this.store.list()) this.startSession(record);
@@ -118,6 +124,8 @@ export class HostsService implements HostConnections, Disposable {
       this.forgetUnlessShared(old.address, old.port);
     }
     entry.presented = undefined;
+    // A kept connection was made with the old settings.
+    entry.keeper.reset();
     entry.session.connect(() => this.connectorFor(entry));
     this.fireChanged();
     return this.view(entry);
@@ -135,6 +143,7 @@ export class HostsService implements HostConnections, Disposable {
     this.store.remove(id);
     this.forgetUnlessShared(record.address, record.port);
     await entry.session.dispose();
+    entry.keeper.reset();
     this.hostRemoved.fire(id);
     this.fireChanged();
   }
@@ -209,7 +218,10 @@ export class HostsService implements HostConnections, Disposable {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.probeTimer);
-    for (const entry of this.entries.values()) void entry.session.dispose();
+    for (const entry of this.entries.values()) {
+      void entry.session.dispose();
+      entry.keeper.reset();
+    }
     this.entries.clear();
     this.changed.clear();
   }
@@ -218,7 +230,11 @@ export class HostsService implements HostConnections, Disposable {
 
   private startSession(record: HostRecord): Entry {
     const id = record.id;
-    const entry: Entry = { record, session: undefined as unknown as HostSession };
+    const entry: Entry = {
+      record,
+      session: undefined as unknown as HostSession,
+      keeper: new SshLinkKeeper(),
+    };
     entry.session = this.newSession(id);
     this.entries.set(id, entry);
     entry.session.connect(() => this.connectorFor(entry));
@@ -246,6 +262,7 @@ export class HostsService implements HostConnections, Disposable {
       presented: (key) => (entry.presented = key),
       agentSocket: this.options.agentSocket ?? process.env.SSH_AUTH_SOCK,
       timing: this.timing,
+      keeper: entry.keeper.ticket(),
     });
   }
 
@@ -350,7 +367,7 @@ export class HostsService implements HostConnections, Disposable {
     const probe = await probeUnixSocket(this.socketPath);
     if (this.disposed || this.entries.has(LOCAL_HOST_ID)) return;
     if (probe.reachable) {
-      const entry: Entry = { session: this.newSession(LOCAL_HOST_ID) };
+      const entry: Entry = { session: this.newSession(LOCAL_HOST_ID), keeper: new SshLinkKeeper() };
       this.entries.set(LOCAL_HOST_ID, entry);
       entry.session.connect(() => this.connectorFor(entry));
       return;

@@ -7,8 +7,11 @@ export interface LiveConnection {
   readonly client: LibvirtClient;
   /** The host's ssh2 connection (absent for the local socket): jump host to its VMs. */
   readonly ssh?: Client;
-  /** Called once when the link drops (keepalive, EOF, error), with why. */
-  onClose(listener: (error: string) => void): void;
+  /**
+   * Called once when the link drops (keepalive, EOF, error), with why; `daemon` when only
+   * libvirtd went away and the host itself still answers (see ConnectOutcome).
+   */
+  onClose(listener: (error: string, daemon: boolean) => void): void;
   /** Closes libvirt and the transport under it; onClose listeners are not called. */
   close(): Promise<void>;
 }

@@ -19,14 +19,19 @@ export async function connectLocal(
       keepaliveCount: timing.libvirtKeepaliveCount,
     });
   } catch (err) {
-    throw new ConnectFailure({ kind: 'network', error: `${socketPath}: ${errorText(err)}` });
+    // Nothing but the daemon stands between us and its socket: retry soon.
+    throw new ConnectFailure({
+      kind: 'network',
+      error: `${socketPath}: ${errorText(err)}`,
+      daemon: true,
+    });
   }
   let closed = false;
-  const listeners: Array<(error: string) => void> = [];
+  const listeners: Array<(error: string, daemon: boolean) => void> = [];
   client.on('close', (err: Error | undefined) => {
     if (closed) return;
     closed = true;
-    for (const l of listeners) l(err ? errorText(err) : 'libvirtd closed the connection');
+    for (const l of listeners) l(err ? errorText(err) : 'libvirtd closed the connection', true);
   });
   return {
     client,

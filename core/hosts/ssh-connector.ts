@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Client } from 'ssh2';
-import { LibvirtClient, openSshTransport } from '../../native/libvirt';
+import { LibvirtClient, LibvirtRpcError, openSshTransport } from '../../native/libvirt';
 import { SshConnectError, connectSsh, type PresentedHostKey } from '../../native/ssh';
 import type { HostRecord } from './host-record';
+import type { SshLinkKeeper } from './ssh-link-keeper';
 import { fingerprintOf, type KnownHostKey } from './known-hosts';
 import {
   ConnectFailure,
@@ -22,22 +23,29 @@ export interface SshConnectorDeps {
   /** ssh-agent socket (SSH_AUTH_SOCK). */
   agentSocket: string | undefined;
   timing: ConnectionTiming;
+  /** Where an SSH connection waits while only libvirtd is away (see SshLinkKeeper). */
+  keeper?: ReturnType<SshLinkKeeper['ticket']>;
 }
 
 /**
  * Connects to a host over SSH and opens libvirt through it: host key checked against the trusted
  * keys before any credential is sent (none trusted: refused too, as `key-unknown`), then auth,
- * then a fresh LibvirtClient over an exec channel (virt-ssh-helper or nc).
+ * then a fresh LibvirtClient over an exec channel (virt-ssh-helper or nc). When libvirtd is
+ * away but SSH is up, the SSH connection goes to `deps.keeper` and the next attempt reuses it.
  */
 export async function connectOverSsh(
   host: HostRecord,
   deps: SshConnectorDeps,
 ): Promise<LiveConnection> {
+  const ssh = deps.keeper?.take() ?? (await dial(host, deps));
+  return openLibvirt(host, ssh, deps);
+}
+
+async function dial(host: HostRecord, deps: SshConnectorDeps): Promise<Client> {
   const trusted = deps.trustedKeys();
   const credentials = await credentialsFor(host, deps);
-  let ssh: Client;
   try {
-    ssh = await connectSsh({
+    return await connectSsh({
       host: host.address,
       port: host.port,
       username: host.user,
@@ -53,20 +61,40 @@ export async function connectOverSsh(
   } catch (err) {
     throw classify(err, trusted);
   }
+}
 
+async function openLibvirt(
+  host: HostRecord,
+  ssh: Client,
+  deps: SshConnectorDeps,
+): Promise<LiveConnection> {
   let client: LibvirtClient | undefined;
   let closed = false;
-  const listeners: Array<(error: string) => void> = [];
+  let sshClosed = false;
+  const listeners: Array<(error: string, daemon: boolean) => void> = [];
   let lastError = '';
-  const drop = (why: string) => {
+  const onError = (err: Error) => (lastError = errorText(err));
+  const onSshClose = () => {
+    sshClosed = true;
+    drop(lastError || 'the SSH connection closed', false);
+  };
+  const release = () => {
+    ssh.off('error', onError);
+    ssh.off('close', onSshClose);
+  };
+  // Only libvirtd went away (EOF on its channel, SSH still up): keep SSH for the next attempt.
+  // A keepalive timeout says nothing about where the link broke, so SSH is not trusted then.
+  const drop = (why: string, daemon: boolean) => {
     if (closed) return;
     closed = true;
-    ssh.end();
+    release();
+    if (daemon && deps.keeper) deps.keeper.keep(ssh);
+    else ssh.end();
     void client?.close().catch(() => undefined);
-    for (const l of listeners) l(why);
+    for (const l of listeners) l(why, daemon);
   };
-  ssh.on('error', (err: Error) => (lastError = errorText(err)));
-  ssh.on('close', () => drop(lastError || 'the SSH connection closed'));
+  ssh.on('error', onError);
+  ssh.on('close', onSshClose);
 
   try {
     client = await LibvirtClient.connect(() => openSshTransport(ssh), {
@@ -75,11 +103,25 @@ export async function connectOverSsh(
       keepaliveCount: deps.timing.libvirtKeepaliveCount,
     });
   } catch (err) {
+    const wasClosed = closed;
     closed = true;
-    ssh.end();
+    release();
+    if (wasClosed || sshClosed) {
+      // The SSH link died while libvirt was opening.
+      throw new ConnectFailure({
+        kind: 'network',
+        error: lastError || 'the SSH connection closed',
+      });
+    }
+    // An answer that never came may be a dead link SSH has not noticed yet: not the daemon's.
+    const silent =
+      err instanceof LibvirtRpcError && (err.code === 'TIMEOUT' || err.code === 'KEEPALIVE');
+    if (deps.keeper && !silent) deps.keeper.keep(ssh);
+    else ssh.end();
     throw new ConnectFailure({
       kind: 'network',
       error: `libvirt on ${host.address}: ${errorText(err)}`,
+      daemon: !silent,
     });
   }
   if (closed) {
@@ -88,15 +130,17 @@ export async function connectOverSsh(
     throw new ConnectFailure({ kind: 'network', error: lastError || 'the SSH connection closed' });
   }
   const live = client;
-  live.on('close', (err: Error | undefined) =>
-    drop(err ? `libvirt: ${errorText(err)}` : 'libvirt closed'),
-  );
+  live.on('close', (err: Error | undefined) => {
+    const keepalive = err instanceof LibvirtRpcError && err.code === 'KEEPALIVE';
+    drop(err ? `libvirt: ${errorText(err)}` : 'libvirt closed', !keepalive && !sshClosed);
+  });
   return {
     client: live,
     ssh,
     onClose: (l) => listeners.push(l),
     close: async () => {
       closed = true;
+      release();
       try {
         await live.close();
       } finally {

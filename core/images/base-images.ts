@@ -20,14 +20,16 @@ export function isCompanionOrSeed(name: string): boolean {
 }
 
 /**
- * The base images among one pool's volumes: qcow2 or raw, not a linked clone (a volume with a
- * backing store is some VM's overlay), not a seed or a kernel/initrd companion. An image whose
+ * The base image candidates among one pool's volumes: qcow2 or raw, not a linked clone (a volume
+ * with a backing store is some VM's overlay), not a seed or a kernel/initrd companion. Being a
+ * candidate is not enough to back a cluster: `marked` says whether the administrator chose it. An image whose
  * two companions are both present boots `kernel` with their paths; otherwise from its own disk.
  */
 export function baseImagesOfPool(
   hostId: string,
   pool: string,
   volumes: readonly VolumeFacts[],
+  isMarked: (name: string) => boolean,
 ): BaseImage[] {
   const byName = new Map(volumes.map((v) => [v.name, v]));
   return volumes
@@ -48,6 +50,7 @@ export function baseImagesOfPool(
           kernel && initrd
             ? { kind: 'kernel' as const, kernelPath: kernel.path, initrdPath: initrd.path }
             : { kind: 'disk' as const },
+        marked: isMarked(v.name),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

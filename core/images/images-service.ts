@@ -1,14 +1,22 @@
 import type { ByteStream } from '../../api/byte-stream';
 import { type Disposable, DisposableStore } from '../../api/disposable';
 import { CorralError } from '../../api/errors';
-import type { BaseImage, StoragePool, UploadTarget } from '../../api/images-api';
+import type { BaseImage, StoragePool, UploadTarget, VolumeRef } from '../../api/images-api';
 import type { LibvirtClient, PoolRef, VolRef } from '../../native/libvirt';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
 import { CallLimiter } from '../inventory/call-limiter';
 import { parseDomainXml } from '../inventory/domain-xml';
+import type { ReportDataProblem } from '../persistence/data-problems';
+import { BaseImageMarks } from './base-image-marks';
 import { baseImagesOfPool, companionNames } from './base-images';
 import { isMissing, storageError } from './storage-errors';
+import {
+  partialVerdict,
+  UPLOAD_ALIVE_EVERY_MS,
+  UploadJournal,
+  type UploadRecord,
+} from './upload-journal';
 import { VolumeUpload } from './volume-upload';
 import { type VolumeFacts, parseVolumeXml, uploadVolumeXml } from './volume-xml';
 
@@ -20,31 +28,34 @@ const CALLS_PER_HOST = 3;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * Who may use images (issue 6: everyone signed in lists, the administrator uploads and removes).
- * AccountsService fits; until it is wired into the core, calls are not checked.
+ * Who may use images (issue 6: everyone signed in lists, the administrator uploads, removes and
+ * marks). AccountsService fits; without it calls are not checked and listings show every
+ * candidate (tests of this service alone).
  */
 export interface ImagesAccess {
-  requireUser(ctx: CallContext): unknown;
+  requireUser(ctx: CallContext): { role: 'admin' | 'user' };
   requireAdmin(ctx: CallContext): unknown;
 }
 
 /** Options of {@link ImagesService}. */
 export interface ImagesServiceOptions {
-  /** The accounts check (see {@link ImagesAccess}). */
-  access?: ImagesAccess;
+  /** The accounts check (see {@link ImagesAccess}); required, so no caller gets 'everyone'. */
+  access: ImagesAccess;
+  /**
+   * The data folder for the upload journal (`uploads.jsonl`), so a partial volume left by a
+   * crash is removed at the next start; without it only this run's leftovers are.
+   */
+  dataDir?: string;
+  reportDataProblem?: ReportDataProblem;
+  /** Tells the administrator what cleanup did (default: the log). */
+  notify?: (message: string) => void;
+  /** The administrator's marks (default: in memory, none). */
+  marks?: BaseImageMarks;
 }
 
 interface Running {
   hostId: string;
   upload: VolumeUpload;
-}
-
-/** A partial volume left on a host that dropped mid-upload: deleted when it is back. */
-interface Leftover {
-  pool: string;
-  name: string;
-  /** The volume's key (its path), so a same-named newer volume is never the one deleted. */
-  key: string;
 }
 
 /**
@@ -54,13 +65,24 @@ interface Leftover {
  */
 export class ImagesService implements Disposable {
   private readonly uploads = new Set<Running>();
-  private readonly leftovers = new Map<string, Leftover[]>();
+  /**
+   * Partial volumes to delete once their host is (back) online: uploads of a run that died
+   * (from the journal) and of this run whose host dropped. Deleted by identity, see
+   * {@link partialVerdict}.
+   */
+  private readonly leftovers = new Map<string, UploadRecord[]>();
+  private readonly journal: UploadJournal;
   private readonly store = new DisposableStore();
+  /** Which volumes the administrator marked: only those back clusters. */
+  readonly marks: BaseImageMarks;
 
   constructor(
     private readonly hosts: HostConnections,
-    private readonly options: ImagesServiceOptions = {},
+    private readonly options: ImagesServiceOptions,
   ) {
+    this.journal = new UploadJournal(options.dataDir, options.reportDataProblem);
+    for (const record of this.journal.loadInterrupted()) this.remember(record);
+    this.marks = options.marks ?? new BaseImageMarks();
     const hostGone = (hostId: string, why: string) => {
       for (const r of this.uploads)
         if (r.hostId === hostId) r.upload.abort(new CorralError('unavailable', why));
@@ -73,28 +95,74 @@ export class ImagesService implements Disposable {
     this.store.add(
       hosts.onHostRemoved((hostId) => {
         hostGone(hostId, 'the host was removed');
+        for (const record of this.leftovers.get(hostId) ?? []) {
+          this.journal.end(record);
+          this.notify(
+            `${record.name} in pool ${record.pool} of host ${hostId} may be a partial upload volume; the host was removed before it could be checked`,
+          );
+        }
         this.leftovers.delete(hostId);
+        // A host added again is a new host to Corral: its volumes start unmarked.
+        this.marks.forgetHost(hostId);
       }),
     );
     this.store.add(
       hosts.onHostOnline((hostId, client) => void this.cleanLeftovers(hostId, client)),
     );
+    for (const { hostId, client } of hosts.online()) void this.cleanLeftovers(hostId, client);
   }
 
-  /** Base images of every online host; a host that fails mid-listing is left out. */
+  /**
+   * Base images of every online host; a host that fails mid-listing is left out. A plain user
+   * gets the marked ones only (hosts without a mark are not even asked); the administrator gets
+   * every candidate with its flag, so they can mark it.
+   */
   async list(ctx: CallContext): Promise<BaseImage[]> {
-    this.options.access?.requireUser(ctx);
+    const user = this.options.access.requireUser(ctx);
+    const everything = user.role === 'admin';
+    const marked = this.marks.hosts();
     const perHost = await Promise.all(
       this.hosts
         .online()
+        .filter(({ hostId }) => everything || marked.has(hostId))
         .map(({ hostId, client }) => this.hostImages(hostId, client).catch(() => [])),
     );
-    return perHost.flat();
+    return perHost.flat().filter((i) => everything || i.marked);
+  }
+
+  /**
+   * Marks a volume as a base image. Refused (`not-found`) unless it is a base image candidate
+   * of that pool on that online host: a VM's overlay, a seed or a companion can never be marked.
+   */
+  async mark(ref: VolumeRef, ctx: CallContext): Promise<Record<string, never>> {
+    this.options.access?.requireAdmin(ctx);
+    const client = this.hosts.libvirt(ref.hostId);
+    const images = await this.hostImages(ref.hostId, client, ref.pool);
+    if (!images.some((i) => i.pool === ref.pool && i.name === ref.name)) {
+      throw new CorralError(
+        'not-found',
+        `no base image candidate ${ref.name} in pool ${ref.pool} on host ${ref.hostId} (a qcow2 or raw volume without a backing file)`,
+      );
+    }
+    this.marks.set(ref, true);
+    return {};
+  }
+
+  /** Takes the mark off; needs no host (the volume may be gone already). */
+  unmark(ref: VolumeRef, ctx: CallContext): Record<string, never> {
+    this.options.access?.requireAdmin(ctx);
+    this.marks.set(ref, false);
+    return {};
+  }
+
+  /** Whether a volume of this name is marked on any host (checked before any libvirt call). */
+  isMarkedAnywhere(name: string): boolean {
+    return this.marks.anyNamed(name);
   }
 
   /** Active storage pools of every online host. */
   async pools(ctx: CallContext): Promise<StoragePool[]> {
-    this.options.access?.requireUser(ctx);
+    this.options.access.requireUser(ctx);
     const perHost = await Promise.all(
       this.hosts.online().map(async ({ hostId, client }) => {
         try {
@@ -108,17 +176,17 @@ export class ImagesService implements Disposable {
   }
 
   /**
-   * The base image `name` on a host (for cluster creation): the one in `pool` when given, else
-   * the only pool that has it. `not-found` when no pool has it as a base image, `conflict` when
-   * several do and no pool was named.
+   * The marked base image `name` on a host (for cluster creation): the one in `pool` when given,
+   * else the only pool where it is marked. `not-found` when no pool has it as a marked base
+   * image, `conflict` when several do and no pool was named.
    */
   async findBaseImage(hostId: string, name: string, pool?: string): Promise<BaseImage> {
     const images = await this.hostImages(hostId, this.hosts.libvirt(hostId), pool);
-    const found = images.filter((i) => i.name === name);
+    const found = images.filter((i) => i.name === name && i.marked);
     if (found.length === 0) {
       throw new CorralError(
         'not-found',
-        `no base image ${name} on host ${hostId}${pool ? ` in pool ${pool}` : ''}`,
+        `no marked base image ${name} on host ${hostId}${pool ? ` in pool ${pool}` : ''}`,
       );
     }
     if (found.length > 1) {
@@ -136,7 +204,7 @@ export class ImagesService implements Disposable {
    * is created; on any failure afterwards the partial volume is deleted.
    */
   async upload(target: UploadTarget, source: ByteStream, ctx: CallContext): Promise<void> {
-    this.options.access?.requireAdmin(ctx);
+    this.options.access.requireAdmin(ctx);
     const client = this.hosts.libvirt(target.hostId);
     const pool = await lookupPool(client, target.pool);
     const existing = await client.call('storageVolLookupByName', { pool, name: target.name }).then(
@@ -152,6 +220,8 @@ export class ImagesService implements Disposable {
         `a volume named ${target.name} already exists in pool ${target.pool}`,
       );
     }
+    // Journaled before the volume exists: a crash from here on leaves a record of it.
+    let record = this.journal.begin(target);
     let vol: VolRef;
     try {
       ({ vol } = await client.call('storageVolCreateXml', {
@@ -160,22 +230,44 @@ export class ImagesService implements Disposable {
         flags: 0,
       }));
     } catch (err) {
+      this.journal.end(record);
       throw storageError(err, `cannot create volume ${target.name} in pool ${target.pool}`);
     }
     let upload: VolumeUpload;
     try {
+      const made = await volumeFacts(client, vol).catch(() => undefined);
+      record = this.journal.created(record, vol.key, made?.modifiedMs);
       upload = await VolumeUpload.start({ client, vol, sizeBytes: target.sizeBytes, source });
     } catch (err) {
-      await deleteVolume(client, vol);
+      await this.discard(client, vol, record);
       throw err;
     }
     const running: Running = { hostId: target.hostId, upload };
     this.uploads.add(running);
+    // While bytes flow, the journal says so now and then: after a crash, the volume's last
+    // write must not be later than this (else it is someone else's volume of the same name).
+    let seen = 0;
+    const alive = setInterval(() => {
+      if (upload.uploaded === seen) return;
+      seen = upload.uploaded;
+      record = this.journal.alive(record);
+    }, UPLOAD_ALIVE_EVERY_MS);
+    alive.unref();
     void upload.done
       .then(
-        () => this.checkFormat(client, pool, vol, target),
+        async () => {
+          clearInterval(alive);
+          try {
+            await this.checkFormat(client, pool, vol, target);
+          } finally {
+            this.journal.end(record);
+          }
+          // The name was free before: any mark under it was a deleted volume's and goes now.
+          this.marks.set(target, target.markAsBase === true);
+        },
         async (err: CorralError) => {
-          if (!(await deleteVolume(client, vol))) this.remember(target.hostId, vol);
+          clearInterval(alive);
+          await this.discard(client, vol, record);
           throw err;
         },
       )
@@ -186,6 +278,13 @@ export class ImagesService implements Disposable {
       .finally(() => this.uploads.delete(running));
   }
 
+  /** Deletes a failed upload's volume; one that cannot be deleted now is left for later. */
+  private async discard(client: LibvirtClient, vol: VolRef, record: UploadRecord): Promise<void> {
+    const deleted = await deleteVolume(client, vol);
+    if (deleted) this.journal.end(record);
+    else this.remember(record);
+  }
+
   /**
    * Deletes a base image and its kernel/initrd companions. Refused while any volume of the host
    * is a linked clone of it or any domain's disk is it.
@@ -194,7 +293,7 @@ export class ImagesService implements Disposable {
     input: { hostId: string; pool: string; name: string },
     ctx: CallContext,
   ): Promise<Record<string, never>> {
-    this.options.access?.requireAdmin(ctx);
+    this.options.access.requireAdmin(ctx);
     const client = this.hosts.libvirt(input.hostId);
     const pool = await lookupPool(client, input.pool);
     const { vol } = await client
@@ -216,6 +315,8 @@ export class ImagesService implements Disposable {
     } catch (err) {
       throw storageError(err, `cannot remove ${input.name}`);
     }
+    // A later volume of the same name must be marked anew.
+    this.marks.set(input, false);
     const companions = companionNames(input.name);
     for (const name of [companions.kernel, companions.initrd]) {
       const found = await client.call('storageVolLookupByName', { pool, name }).catch(() => null);
@@ -229,25 +330,64 @@ export class ImagesService implements Disposable {
     for (const r of this.uploads) r.upload.abort(new CorralError('cancelled', 'Corral is closing'));
   }
 
-  private remember(hostId: string, vol: VolRef): void {
-    const list = this.leftovers.get(hostId) ?? [];
-    list.push({ pool: vol.pool, name: vol.name, key: vol.key });
-    this.leftovers.set(hostId, list);
+  private remember(record: UploadRecord): void {
+    const list = this.leftovers.get(record.hostId) ?? [];
+    list.push(record);
+    this.leftovers.set(record.hostId, list);
   }
 
-  /** Deletes partial volumes of uploads cut short by this host's drop, now it is back. */
+  /**
+   * Deletes the partial volumes of uploads cut short on this host (by a crash or the host's
+   * drop), now it is online, each only if it is still that upload's volume; says what it did.
+   */
   private async cleanLeftovers(hostId: string, client: LibvirtClient): Promise<void> {
     const list = this.leftovers.get(hostId);
     if (!list) return;
     this.leftovers.delete(hostId);
-    for (const left of list) {
-      const pool = await lookupPool(client, left.pool).catch(() => undefined);
-      const found =
-        pool &&
-        (await client.call('storageVolLookupByName', { pool, name: left.name }).catch(() => null));
-      if (found && found.vol.key === left.key && !(await deleteVolume(client, found.vol)))
-        this.remember(hostId, found.vol);
+    for (const record of list) {
+      try {
+        await this.cleanLeftover(client, record);
+      } catch {
+        this.remember(record); // the host dropped again: next time it is back
+      }
     }
+  }
+
+  private async cleanLeftover(client: LibvirtClient, record: UploadRecord): Promise<void> {
+    const where = `${record.name} in pool ${record.pool} of host ${record.hostId}`;
+    const since = `the upload started at ${record.startedAt} and was interrupted`;
+    let pool: PoolRef;
+    try {
+      pool = await lookupPool(client, record.pool);
+    } catch (err) {
+      if (!client.connection.isOpen) throw err;
+      this.journal.end(record);
+      return this.notify(`Could not check ${where}: ${since}, and the pool is gone`);
+    }
+    const found = await client.call('storageVolLookupByName', { pool, name: record.name }).then(
+      async ({ vol }) => ({ vol, key: vol.key, facts: await volumeFacts(client, vol) }),
+      (err: unknown) => {
+        if (isMissing(err)) return undefined;
+        throw err;
+      },
+    );
+    const verdict = partialVerdict(record, found);
+    if (verdict === 'delete' && found) {
+      if (!(await deleteVolume(client, found.vol))) throw new Error('not deleted yet');
+      this.journal.end(record);
+      return this.notify(`Removed the partial volume ${where}: ${since}`);
+    }
+    this.journal.end(record);
+    if (verdict === 'other')
+      this.notify(`Kept ${where}: ${since}, but the volume there now was written since`);
+    if (verdict === 'unknown')
+      this.notify(
+        `Check ${where}: ${since} while the volume was being created, so it may be incomplete`,
+      );
+  }
+
+  private notify(message: string): void {
+    (this.options.notify ?? ((m: string) => console.warn(`Corral: ${m}`)))(message);
   }
 
   private async hostImages(
@@ -274,6 +414,7 @@ export class ImagesService implements Disposable {
           hostId,
           pool.name,
           facts.filter((f): f is VolumeFacts => f !== undefined),
+          (name) => this.marks.has({ hostId, pool: pool.name, name }),
         );
       }),
     );

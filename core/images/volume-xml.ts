@@ -13,6 +13,8 @@ export interface VolumeFacts {
   allocationBytes: number;
   /** `<backingStore><path>`: set on linked clones (qcow2 overlays). */
   backingPath?: string;
+  /** `<target><timestamps><mtime>` in ms, on the host's clock (file-based pools only). */
+  modifiedMs?: number;
 }
 
 const parser = createXmlParser();
@@ -39,6 +41,8 @@ export function parseVolumeXml(xml: string): VolumeFacts {
     ((target.format as Node | undefined)?.['@type'] as string | undefined) ?? 'unknown';
   const backing = vol.backingStore as Node | string | undefined;
   const backingPath = backing && typeof backing === 'object' ? text(backing.path) : undefined;
+  // `seconds.nanoseconds`; a Number keeps it to well under a millisecond.
+  const mtime = Number(text((target.timestamps as Node | undefined)?.mtime) ?? NaN);
   return {
     name,
     path: text(target.path) ?? text(vol.key) ?? '',
@@ -46,6 +50,7 @@ export function parseVolumeXml(xml: string): VolumeFacts {
     capacityBytes: sizeOf(vol.capacity),
     allocationBytes: sizeOf(vol.allocation),
     ...(backingPath ? { backingPath } : {}),
+    ...(Number.isFinite(mtime) ? { modifiedMs: Math.round(mtime * 1000) } : {}),
   };
 }
 

@@ -21,9 +21,22 @@ export interface InventoryViewer {
   /** Signed in at all (host facts are shown to every signed-in user: placement needs them). */
   signedIn(): boolean;
   canSee(owner: string | undefined): boolean;
+  /** The administrator: sees why a host went stale (connection errors name users, paths). */
+  seesHostDetails(): boolean;
 }
 
-const EVERYONE: InventoryViewer = { signedIn: () => true, canSee: () => true };
+const EVERYONE: InventoryViewer = {
+  signedIn: () => true,
+  canSee: () => true,
+  seesHostDetails: () => true,
+};
+
+/** Host facts as `viewer` may see them: without the connection error unless administrator. */
+function factsFor(facts: HostFacts, viewer: InventoryViewer): HostFacts {
+  if (viewer.seesHostDetails() || facts.staleReason === undefined) return facts;
+  const { staleReason: _hidden, ...rest } = facts;
+  return rest;
+}
 const vmKey = (r: VmRef) => `${r.hostId}/${r.uuid.toLowerCase()}`;
 
 interface HostEntry {
@@ -84,7 +97,7 @@ export class InventoryService implements Disposable {
       if (!cur) continue;
       // A reconnecting host shows its stale list until the fresh one is read.
       const shown = e.live && !cur.facts && e.stale ? e.stale : cur;
-      if (shown.facts) hosts.push(shown.facts);
+      if (shown.facts) hosts.push(factsFor(shown.facts, viewer));
       vms.push(...shown.vms.filter((vm) => viewer.canSee(vm.membership?.owner)));
     }
     return { hosts, vms };
@@ -100,6 +113,7 @@ export class InventoryService implements Disposable {
       const seen = (r: VmRef) => viewer.canSee(this.owners.get(vmKey(r)));
       const mine: InventoryDelta = {
         ...d,
+        hosts: d.hosts.map((h) => factsFor(h, viewer)),
         upserts: d.upserts.filter((vm) => viewer.canSee(vm.membership?.owner)),
         removals: d.removals.filter(seen),
       };

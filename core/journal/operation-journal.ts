@@ -9,15 +9,25 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import {
+  listOf,
+  logDataProblem,
+  type ReportDataProblem,
+  setAside,
+} from '../persistence/data-problems';
 
 /**
  * An append-only journal of multi-step operations (issue 6: crash safety): one JSON line per
  * change, each a whole snapshot of the operation, fsynced before the step it announces runs.
- * After a crash the last complete line of each operation is its state; a torn last line (the
- * crash hit mid-write) is ignored.
+ * After a crash the last complete line of each operation is its state. A line that cannot be read
+ * (a torn write when the crash hit mid-line, a hand edit) is set aside with the original file
+ * and reported; the journal keeps every line that could be read.
  */
 export class OperationJournal<T extends { id: string }> {
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly report: ReportDataProblem = logDataProblem,
+  ) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   }
 
@@ -25,18 +35,27 @@ export class OperationJournal<T extends { id: string }> {
   load(): T[] {
     if (!existsSync(this.file)) return [];
     const latest = new Map<string, T>();
-    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+    const good: string[] = [];
+    const bad: number[] = [];
+    for (const [i, line] of readFileSync(this.file, 'utf8').split('\n').entries()) {
       if (!line.trim()) continue;
-      let record: T;
-      try {
-        record = JSON.parse(line) as T;
-      } catch {
-        continue; // a torn write
+      const record = parseRecord<T>(line);
+      if (!record) {
+        bad.push(i + 1);
+        continue;
       }
-      if (record && typeof record.id === 'string') {
-        latest.delete(record.id);
-        latest.set(record.id, record);
-      }
+      good.push(line);
+      latest.delete(record.id);
+      latest.set(record.id, record);
+    }
+    if (bad.length > 0) {
+      const lines = `line${bad.length > 1 ? 's' : ''} ${listOf(bad)}`;
+      setAside(
+        this.file,
+        `${lines} could not be read and ${bad.length > 1 ? 'were' : 'was'} left out`,
+        this.report,
+      );
+      this.rewrite(good.map((l) => `${l}\n`).join(''));
     }
     return [...latest.values()];
   }
@@ -54,14 +73,30 @@ export class OperationJournal<T extends { id: string }> {
 
   /** Rewrites the journal with only `records` (atomically: temp file, fsync, rename). */
   compact(records: readonly T[]): void {
+    this.rewrite(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+
+  private rewrite(text: string): void {
     const tmp = `${this.file}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeSync(fd, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, this.file);
+  }
+}
+
+/** One journal line as a record: JSON with a string `id`, else undefined. */
+function parseRecord<T extends { id: string }>(line: string): T | undefined {
+  try {
+    const record = JSON.parse(line) as T | null;
+    return record && typeof record === 'object' && typeof record.id === 'string'
+      ? record
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

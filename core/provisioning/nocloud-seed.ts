@@ -37,6 +37,11 @@ export interface SeedSpec {
   hostKey?: { type: 'ed25519'; privateKey: string; publicKey: string };
   writeFiles?: SeedFile[];
   interfaces?: SeedInterface[];
+  /**
+   * Signs this user in on the serial console without a password (a systemd
+   * serial-getty@ttyS0 drop-in), so the console pane opens on a shell. Keys still guard SSH.
+   */
+  consoleAutologin?: string;
 }
 
 /** The three files of a NoCloud seed, by their names on the `cidata` volume. */
@@ -52,6 +57,18 @@ const PUBLIC_KEY =
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const MODE = /^0?[0-7]{3,4}$/;
+const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+/** The serial console's getty drop-in (systemd reads drop-ins beside the template instance). */
+export const CONSOLE_AUTOLOGIN_DROPIN =
+  '/etc/systemd/system/serial-getty@ttyS0.service.d/corral-autologin.conf';
+
+// bootcmd runs in cloud-init's network stage, before systemd-user-sessions and so before any
+// getty starts; write_files comes later in that stage, too late for the unit already loaded. So
+// a fixed script writes the drop-in (path and content arrive as positional parameters, never
+// pasted into it) and reloads systemd. Images without systemd skip it.
+const WRITE_DROPIN_AND_RELOAD =
+  'command -v systemctl >/dev/null || exit 0; mkdir -p "$(dirname "$1")" && printf %s "$2" > "$1" && systemctl daemon-reload';
 
 /**
  * Builds NoCloud seed files (what cloud-init reads from a `cidata` disk) from a typed spec. Every
@@ -76,6 +93,11 @@ export function buildNoCloudSeed(spec: SeedSpec): SeedFiles {
       `  ${spec.hostKey.type}_public: ${yamlString(spec.hostKey.publicKey.trim())}`,
     );
   }
+  if (spec.consoleAutologin !== undefined) {
+    const argv = ['sh', '-c', WRITE_DROPIN_AND_RELOAD, 'corral-console'];
+    argv.push(CONSOLE_AUTOLOGIN_DROPIN, consoleAutologinDropin(spec.consoleAutologin));
+    user.push('bootcmd:', `  - [${argv.map(yamlString).join(', ')}]`);
+  }
   if (spec.writeFiles && spec.writeFiles.length > 0) {
     user.push('write_files:');
     for (const f of spec.writeFiles) {
@@ -91,6 +113,16 @@ export function buildNoCloudSeed(spec: SeedSpec): SeedFiles {
     files['network-config'] = networkConfig(spec.interfaces);
   }
   return files;
+}
+
+/** Replaces the getty's command with one that signs `user` in (Debian's agetty options kept). */
+export function consoleAutologinDropin(user: string): string {
+  return [
+    '[Service]',
+    'ExecStart=',
+    `ExecStart=-/sbin/agetty --autologin ${user} --noclear --keep-baud 115200,57600,38400,9600 - $TERM`,
+    '',
+  ].join('\n');
 }
 
 function networkConfig(interfaces: SeedInterface[]): string {
@@ -132,6 +164,9 @@ function validate(spec: SeedSpec): void {
       throw new Error('seed: hostKey.privateKey is not a PEM/OpenSSH private key');
     if (!PUBLIC_KEY.test(spec.hostKey.publicKey.trim()))
       throw new Error('seed: hostKey.publicKey is not an OpenSSH public key');
+  }
+  if (spec.consoleAutologin !== undefined && !USER.test(spec.consoleAutologin)) {
+    throw new Error(`seed: invalid console user ${JSON.stringify(spec.consoleAutologin)}`);
   }
   for (const f of spec.writeFiles ?? []) {
     if (!f.path.startsWith('/') || /[\0\r\n]/.test(f.path))

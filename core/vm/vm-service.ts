@@ -11,8 +11,8 @@ export interface VmServiceOptions {
   hosts?: HostConnections;
   /** A VM's name when the inventory knows it (for messages before a lookup). */
   nameOf?: (ref: VmRef) => string | undefined;
-  /** Throws unless the caller may act on the VM (issue 6: the owner or the administrator). */
-  authorize?: (ref: VmRef, action: VmAction, ctx: CallContext) => void;
+  /** Throws unless the caller may act on the VM (the owner or the administrator); required. */
+  authorize: (ref: VmRef, action: VmAction, ctx: CallContext) => void;
 }
 
 const ACTION_WORDS: Record<VmAction, string> = {
@@ -30,7 +30,7 @@ export class VmService {
   private readonly running = new Map<string, { action: VmAction; name: string }>();
   private hosts: HostConnections | undefined;
 
-  constructor(private readonly options: VmServiceOptions = {}) {
+  constructor(private readonly options: VmServiceOptions) {
     this.hosts = options.hosts;
   }
 
@@ -89,7 +89,7 @@ export class VmService {
    * on a VM); runs before any libvirt call.
    */
   protected authorize(ref: VmRef, action: VmAction, ctx: CallContext): void {
-    this.options.authorize?.(ref, action, ctx);
+    this.options.authorize(ref, action, ctx);
   }
 
   private client(hostId: string) {

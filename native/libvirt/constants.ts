@@ -25,15 +25,20 @@ export const MessageStatus = { OK: 0, ERROR: 1, CONTINUE: 2 } as const;
 
 /** Size of the length word plus the 6-word header. */
 export const HEADER_SIZE = 28;
-/** Largest whole message, counting the length word (16 MiB payload + 4 bytes). */
-export const MESSAGE_MAX = 16 * 1024 * 1024 + 4;
-/** Largest string in the remote protocol (REMOTE_STRING_MAX, libvirt >= 1.2). */
+/**
+ * Largest whole message, counting the length word: libvirt's VIR_NET_MESSAGE_MAX (32 MiB, header
+ * and payload) plus the 4-byte length word, which libvirt does not count in it. A daemon may
+ * send a reply that big (bulk stats of many domains); a smaller cap would drop a healthy
+ * connection.
+ */
+export const MESSAGE_MAX = 32 * 1024 * 1024 + 4;
+/** Largest string in the remote protocol (REMOTE_STRING_MAX and VIR_NET_MESSAGE_STRING_MAX). */
 export const STRING_MAX = 4 * 1024 * 1024;
 
-/** Array limits of remote_protocol.x. */
+/** Array limits of remote_protocol.x (the newest values: a limit only ever grew there). */
 export const Limits = {
   DOMAIN_LIST: 16384,
-  STORAGE_POOL_LIST: 4096,
+  STORAGE_POOL_LIST: 16384,
   STORAGE_VOL_LIST: 16384,
   DOMAIN_SNAPSHOT_LIST: 16384,
   AUTH_TYPE_LIST: 20,

@@ -2,7 +2,7 @@ import { XdrError } from '../xdr';
 import { HEADER_SIZE, MESSAGE_MAX } from './constants';
 
 /**
- * Splits a byte stream into whole frames. A length word outside [28, 16 MiB + 4] is rejected as
+ * Splits a byte stream into whole frames. A length word outside [28, MESSAGE_MAX] is rejected as
  * soon as its 4 bytes arrive, before anything is buffered for it, so a hostile peer cannot make us
  * allocate. Frames that sit inside one chunk are handed out as views (no copy); input chunks may
  * be reused by the caller after push() returns (what is kept is copied), and frames are valid

@@ -32,7 +32,7 @@ export {
   type EventSubscription,
   type TransportFactory,
 } from './libvirt-client';
-export { LibvirtStream } from './libvirt-stream';
+export { LibvirtStream, type StreamReadOptions } from './libvirt-stream';
 export {
   RpcConnection,
   type RpcConnectionOptions,

@@ -8,7 +8,7 @@ import {
   domainEvents,
 } from './domain-events';
 import { LibvirtRpcError } from './errors';
-import { LibvirtStream } from './libvirt-stream';
+import { LibvirtStream, type StreamReadOptions } from './libvirt-stream';
 import {
   type ArgsOf,
   type CallProcedureName,
@@ -148,10 +148,12 @@ export class LibvirtClient extends EventEmitter {
   async openStream<N extends StreamProcedureName>(
     name: N,
     args: ArgsOf<N>,
-    opts?: CallOptions,
+    opts?: CallOptions & StreamReadOptions,
   ): Promise<LibvirtStream> {
     const spec = procedures[name];
-    const stream = new LibvirtStream(this.conn, spec.proc, opts?.timeoutMs);
+    const stream = new LibvirtStream(this.conn, spec.proc, opts?.timeoutMs, {
+      maxBufferedBytes: opts?.maxBufferedBytes,
+    });
     const serial = await this.conn.callStream(
       spec.proc,
       spec.args as Codec<unknown>,

@@ -6,6 +6,17 @@ import type { RpcConnection, StreamSink } from './rpc-connection';
 /** Largest payload we put in one STREAM packet (libvirt's own client uses 256 KiB). */
 const CHUNK = 1024 * 1024;
 
+/** How a stream treats a reader that falls behind what the daemon sends. */
+export interface StreamReadOptions {
+  /**
+   * Unset (downloads): lossless; a reader that is behind pauses the whole connection, and with
+   * it every call and stream on it, until it catches up. Set (consoles): the connection is never
+   * paused for this stream; it holds up to this many bytes for its reader and drops what comes
+   * beyond, announcing each drop as 'overflow' (bytes: number).
+   */
+  maxBufferedBytes?: number;
+}
+
 /**
  * A libvirt stream (console, volume upload/download) as a Node Duplex. Writes become STREAM
  * packets with back-pressure from the transport; end() performs libvirt's finish handshake and
@@ -26,6 +37,7 @@ export class LibvirtStream extends Duplex implements StreamSink {
     private readonly proc: number,
     /** Finish deadline in ms. */
     private readonly finishTimeoutMs = 60_000,
+    private readonly readOptions: StreamReadOptions = {},
   ) {
     // Not half-open: when the daemon ends the data, our side finishes too (downloads, consoles).
     super({ allowHalfOpen: false });
@@ -48,6 +60,13 @@ export class LibvirtStream extends Duplex implements StreamSink {
         this.sentFinish = true;
         this.conn.sendStreamPacket(this.proc, this.serial, MessageStatus.OK);
       }
+      return;
+    }
+    const cap = this.readOptions.maxBufferedBytes;
+    if (cap !== undefined) {
+      // Only this stream's reader is behind: the connection is shared, so it goes on.
+      if (this.readableLength + chunk.length > cap) this.emit('overflow', chunk.length);
+      else this.push(chunk);
       return;
     }
     if (!this.push(chunk) && !this.paused) {

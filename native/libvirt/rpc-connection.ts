@@ -3,10 +3,12 @@ import type { Duplex } from 'node:stream';
 import { type Codec, XdrReader, XdrWriter } from '../xdr';
 import { BODY_OFFSET, beginPacket, endPacket, readHeader, type PacketHeader } from './packet';
 import {
+  HEADER_SIZE,
   KEEPALIVE_PROC_PING,
   KEEPALIVE_PROC_PONG,
   KEEPALIVE_PROGRAM,
   KEEPALIVE_PROTOCOL_VERSION,
+  MESSAGE_MAX,
   MessageStatus,
   MessageType,
   REMOTE_PROGRAM,
@@ -77,7 +79,8 @@ const MIN_SWEEP_MS = 2;
  */
 export class RpcConnection extends EventEmitter {
   private readonly decoder = new FrameDecoder();
-  private readonly out = new XdrWriter();
+  /** Calls and small stream packets of one tick, batched into one write; one message fits. */
+  private readonly out = new XdrWriter(undefined, MESSAGE_MAX);
   private flushScheduled = false;
   private serial = 0;
   private inFlight = 0;
@@ -200,6 +203,25 @@ export class RpcConnection extends EventEmitter {
   }
 
   private send(call: PendingCall): void {
+    let err = this.encodeCall(call);
+    if (err && this.out.length > 0) {
+      // The batch of this tick left no room for a large call: write the batch, then try alone.
+      this.flush();
+      err = this.encodeCall(call);
+    }
+    if (err) {
+      call.reject(err);
+      this.pump();
+      return;
+    }
+    this.inFlight++;
+    this.pending.set(call.serial, call);
+    if (call.sink) this.streams.set(call.serial, call.sink);
+    this.scheduleFlush();
+  }
+
+  /** Appends the CALL packet of `call` to the batch; on failure leaves the batch as it was. */
+  private encodeCall(call: PendingCall): Error | undefined {
     const w = this.out;
     const start = w.length;
     try {
@@ -213,16 +235,11 @@ export class RpcConnection extends EventEmitter {
       });
       call.argsCodec.enc(w, call.args);
       endPacket(w, at);
+      return undefined;
     } catch (err) {
       w.rewind(start);
-      call.reject(err as Error);
-      this.pump();
-      return;
+      return err as Error;
     }
-    this.inFlight++;
-    this.pending.set(call.serial, call);
-    if (call.sink) this.streams.set(call.serial, call.sink);
-    this.scheduleFlush();
   }
 
   private scheduleFlush(): void {
@@ -304,9 +321,10 @@ export class RpcConnection extends EventEmitter {
       serial,
       status,
     };
+    const size = payload?.length ?? 0;
+    this.makeRoom(HEADER_SIZE + Math.min(size, DIRECT_WRITE_MIN));
     const w = this.out;
     const at = beginPacket(w, h);
-    const size = payload?.length ?? 0;
     if (payload && size >= DIRECT_WRITE_MIN) {
       // Big payloads skip the batch buffer: header (with anything batched before it), then data.
       w.patchUint(at, w.length - at + size);
@@ -451,7 +469,13 @@ export class RpcConnection extends EventEmitter {
     }
   }
 
+  /** Writes the batch now if `bytes` more would not fit in one message's buffer. */
+  private makeRoom(bytes: number): void {
+    if (this.out.length + bytes > MESSAGE_MAX) this.flush();
+  }
+
   private sendKeepalive(proc: number): void {
+    this.makeRoom(HEADER_SIZE);
     const at = beginPacket(this.out, {
       prog: KEEPALIVE_PROGRAM,
       vers: KEEPALIVE_PROTOCOL_VERSION,

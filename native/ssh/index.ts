@@ -8,4 +8,10 @@ export {
   type SshConnectOptions,
 } from './ssh-connect';
 export { execChannel, channelStderr } from './exec-channel';
+export {
+  execCommand,
+  ExecTimeoutError,
+  type ExecCommandOptions,
+  type ExecResult,
+} from './exec-command';
 export { shellQuote } from './shell-quote';

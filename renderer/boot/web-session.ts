@@ -7,6 +7,17 @@ export async function hasWebSession(): Promise<boolean> {
   return res.ok;
 }
 
+/** Exchanges the one-time ticket of a renewed session (after sign-in) for its cookie. */
+async function takeRenewedSession(ticket: string): Promise<void> {
+  const res = await fetch('/api/session', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ticket }),
+  });
+  if (!res.ok) console.warn(`corral: the renewed session cookie was refused (${res.status})`);
+}
+
 /** Exchanges the printed access token for an HttpOnly session cookie. */
 export async function logInWithToken(token: string): Promise<void> {
   const res = await fetch('/api/session', {
@@ -29,5 +40,7 @@ export function takeTokenFromLocation(): string | undefined {
 
 export function openWebTransport(): Promise<Transport> {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return connectWebSocket(`${scheme}://${location.host}/api/ws`);
+  return connectWebSocket(`${scheme}://${location.host}/api/ws`, {
+    onSessionTicket: (ticket) => void takeRenewedSession(ticket).catch(() => {}),
+  });
 }

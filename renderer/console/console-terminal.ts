@@ -5,7 +5,7 @@ import type { ByteStream } from '../../api/byte-stream';
 import type { CorralClient } from '../boot/corral-client';
 import type { ConsoleTarget } from './console-ref';
 import { CspStyleBridge } from './csp-style-bridge';
-import { openLink } from './link-policy';
+import { consoleLinkHandler, openLink } from './link-policy';
 
 /** Lines of history a pane keeps, like the Node side's replay (issue 5). */
 export const PANE_SCROLLBACK = 10_000;
@@ -46,6 +46,8 @@ export class ConsoleTerminal {
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
       fontSize: 13,
       theme: { background: '#101418', foreground: '#e6e9ec' },
+      // OSC 8 hyperlinks; plain URLs come through the web-links addon below. One policy for both.
+      linkHandler: consoleLinkHandler(),
     });
     this.terminal.loadAddon(this.fitAddon);
     this.terminal.loadAddon(new WebLinksAddon((_event, uri) => openLink(uri)));

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { SystemInfo } from '../../api/corral-api';
+import type { AdminNotice, SystemInfo } from '../../api/corral-api';
 import { useClient } from '../app/client-context';
 
 /** Shows what `system.info` returned, each value labelled for people and tests alike. */
@@ -7,9 +7,12 @@ export function AboutView() {
   const client = useClient();
   const [info, setInfo] = useState<SystemInfo>();
   const [error, setError] = useState<string>();
+  const [notices, setNotices] = useState<AdminNotice[]>([]);
 
   useEffect(() => {
     client.system.info({}).then(setInfo, (err: Error) => setError(err.message));
+    // Only the administrator may read notices; for everyone else the list stays empty.
+    client.system.notices({}).then(setNotices, () => setNotices([]));
   }, [client]);
 
   return (
@@ -33,6 +36,18 @@ export function AboutView() {
             }
           />
         </dl>
+      )}
+      {notices.length > 0 && (
+        <section aria-labelledby="about-notices-title">
+          <h2 id="about-notices-title">What Corral did on its own</h2>
+          <ul data-testid="about-notices">
+            {notices.map((n, i) => (
+              <li key={i}>
+                <time dateTime={n.at}>{new Date(n.at).toLocaleString()}</time>: {n.message}
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
     </section>
   );

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
-import { openContractSocket, sessionCookie } from './support/contract-socket';
+import { openContractSocket, renewedCookie, sessionCookie } from './support/contract-socket';
 import { ADMIN, logOut, signIn, signUp, signUpAdmin } from './support/sign-in';
 
 /** Issue 6: accounts in server mode, through the browser and through the contract itself. */
@@ -107,11 +107,12 @@ test('logging out returns to the sign-in screen and closes the session socket', 
 });
 
 test('after a logout through the contract, the socket closes and the same cookie is signed out', async () => {
-  const cookie = await sessionCookie(server);
-  const first = await openContractSocket(server.url, cookie);
+  const first = await openContractSocket(server.url, await sessionCookie(server));
   const me = await first.connection.api.accounts.logIn(ALICE);
   expect(me).toMatchObject({ username: ALICE.username, role: 'user' });
   await expect(first.connection.api.inventory.snapshot({})).resolves.toBeDefined();
+  // Signing in renewed the session: its cookie comes from the ticket the socket was handed.
+  const cookie = await renewedCookie(server.url, first.tickets[0]!);
   // A second socket of the same session is closed too.
   const sibling = await openContractSocket(server.url, cookie);
 
@@ -138,6 +139,27 @@ test('after a logout through the contract, the socket closes and the same cookie
     await expect(call()).rejects.toMatchObject({ code: 'unauthenticated' });
   }
   again.connection.dispose();
+});
+
+test('signing in in the browser replaces its session cookie; the old one opens nothing', async ({
+  page,
+  context,
+}) => {
+  await openWithToken(page);
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+  const cookieNow = async () =>
+    (await context.cookies(server.url)).find((c) => c.name === 'corral_session')?.value;
+  const before = await cookieNow();
+  expect(before).toBeTruthy();
+  await signIn(page, ALICE.username, ALICE.password);
+  // The page exchanged its ticket for the new cookie by itself.
+  await expect.poll(cookieNow).not.toBe(before);
+  await expect(openContractSocket(server.url, `corral_session=${before}`)).rejects.toThrow(
+    'HTTP 401',
+  );
+  // A reload rides on the new cookie: still signed in, no token asked for.
+  await page.reload();
+  await expect(page.getByTestId('signed-in-user')).toHaveText(ALICE.username);
 });
 
 test('a plain user is refused every host change through the contract', async () => {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ClusterSpec, Operation } from '../../api/clusters-api';
 import {
+  allowLabClusters,
   cleanLab,
   hostLeftovers,
   labClusterSpec,
@@ -170,7 +171,7 @@ test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'corral-h10-crash-'));
   const api = await connect(true);
   await addHosts(api);
-  await hostsReady(api);
+  await allowLabClusters(api, await hostsReady(api));
   await kill(server, 'SIGTERM');
 });
 

@@ -12,6 +12,7 @@ import { labMpirunArgv } from '../lab/mpirun-argv';
 import { readLabState, type LabHost, type LabState } from '../lab/state';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
 import { openContractSocket } from './support/contract-socket';
+import { markLabImageInUi } from './support/base-images';
 import { addLabHosts } from './support/lab-hosts';
 import { enterAsAdmin, signUp } from './support/sign-in';
 
@@ -143,6 +144,8 @@ test.beforeAll(async ({ browser }) => {
   a = await browser.newPage();
   await enterAsAdmin(a, server);
   await addLabHosts(a, lab, [h1, h2]);
+  // A (the administrator) builds the cluster: the image must be marked; no network policy needed.
+  await markLabImageInUi(a, [h1, h2]);
 
   // User B: a second browser (its own cookie jar), signing up as a plain user.
   bContext = await browser.newContext();

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClient, type ClientConnection } from '../../api/client';
 import { corralApi, type CorralApi } from '../../api/corral-api';
 import type { Disposable } from '../../api/disposable';
-import { serve } from '../../api/dispatcher';
 import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
 import { createInMemoryPair } from '../../api/in-memory-transport';
 import type { InventoryDelta } from '../../api/inventory-api';
 import { CorralCore } from '../../core/corral-core';
+import { serveCorral } from '../../core/serve-corral';
 import type { HostConnections } from '../../core/hosts/host-connections';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
 import { el, renderXml } from '../../core/xml/xml-element';
@@ -111,12 +111,7 @@ describe('accounts: ownership is enforced in core before any libvirt call', () =
   /** A contract client with a session of its own, as a browser or a window would have. */
   function session(id: string): ClientConnection<CorralApi>['api'] {
     const [serverEnd, clientEnd] = createInMemoryPair();
-    serve({
-      contract: corralApi,
-      impl: core.api,
-      transport: serverEnd,
-      context: { sessionId: id },
-    });
+    serveCorral(core, serverEnd, { sessionId: id });
     const connection = createClient(corralApi, clientEnd);
     clients.push(connection);
     return connection.api;

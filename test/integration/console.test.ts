@@ -1,82 +1,30 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ByteStream } from '../../api/byte-stream';
-import { createClient, type ClientConnection } from '../../api/client';
-import { consoleApi } from '../../api/console-api';
-import type { CorralError } from '../../api/errors';
-import { serve } from '../../api/dispatcher';
-import { createInMemoryPair } from '../../api/in-memory-transport';
 import { ConsoleService } from '../../core/console/console-service';
 import type { DomainRef, LibvirtClient } from '../../native/libvirt';
 import { guestKernel } from '../support/guest-kernel';
+import { consolePanes, typeUntil } from './support/console-panes';
 import { guestInitramfs } from './support/guest-initramfs';
 import { guestDomainXml } from './support/guest-xml';
 import { waitUntil } from './support/wait';
 import { LocalHost } from './support/local-host';
 
 const HOST = 'local';
-const api = { console: consoleApi } as const;
-
-/** A pane: a contract client of its own, as a browser tab would be. */
-interface Pane {
-  stream: ByteStream;
-  text: string;
-  ended: boolean;
-  error: CorralError | undefined;
-}
 
 describe('console: a TCG guest on qemu:///system through ConsoleService', () => {
   const host = new LocalHost(HOST, inject('integrationEnv').libvirtSocket);
-  const service = new ConsoleService(host);
-  const connections: ClientConnection<typeof api>[] = [];
+  // The service alone: ownership of consoles is proven in accounts-ownership.test.ts.
+  const service = new ConsoleService(host, {
+    access: { authorize: () => {}, canSee: () => true },
+  });
+  const panes = consolePanes(service, HOST);
   const name = `corral-con-${process.pid}`;
   let dom: DomainRef;
-
-  async function openPane(uuid = dom.uuid): Promise<Pane> {
-    const [serverEnd, clientEnd] = createInMemoryPair();
-    serve({
-      contract: api,
-      impl: {
-        console: {
-          open: (ref, s, ctx) => service.open(ref, s, ctx),
-          sessions: (f, ctx) => service.sessions(f, ctx),
-        },
-      },
-      transport: serverEnd,
-      context: { sessionId: 'it' },
-    });
-    const conn = createClient(api, clientEnd);
-    connections.push(conn);
-    const stream = await conn.api.console.open({ hostId: HOST, uuid });
-    const pane: Pane = { stream, text: '', ended: false, error: undefined };
-    const decoder = new TextDecoder();
-    stream.onData((b) => {
-      pane.text += decoder.decode(b, { stream: true });
-    });
-    stream.onEnd((e) => {
-      pane.ended = true;
-      pane.error = e;
-    });
-    return pane;
-  }
+  const openPane = (uuid = dom.uuid) => panes.open(uuid);
 
   async function boot(client: LibvirtClient): Promise<DomainRef> {
     const xml = guestDomainXml({ name, kernel: guestKernel().vmlinuz, initrd: guestInitramfs() });
     const { dom: defined } = await client.call('domainDefineXmlFlags', { xml, flags: 0 });
     return (await client.call('domainCreateWithFlags', { dom: defined, flags: 0 })).dom;
-  }
-
-  /** Types a command until its answer shows: the guest may still be booting at first. */
-  async function typeUntil(pane: Pane, command: string, answer: RegExp): Promise<void> {
-    await waitUntil(
-      `"${answer.source}" on the console`,
-      120_000,
-      async () => {
-        if (answer.test(pane.text)) return true;
-        await pane.stream.write(new TextEncoder().encode(`${command}\r`));
-        return false;
-      },
-      1_000,
-    );
   }
 
   beforeAll(async () => {
@@ -86,7 +34,7 @@ describe('console: a TCG guest on qemu:///system through ConsoleService', () => 
 
   afterAll(async () => {
     service.dispose();
-    for (const c of connections) c.dispose();
+    panes.dispose();
     const client = host.client ?? (await host.connect());
     const found = await client.call('domainLookupByName', { name }).catch(() => undefined);
     if (found) {

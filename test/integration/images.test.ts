@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ByteStream } from '../../api/byte-stream';
 import { createClient, type ClientConnection } from '../../api/client';
+import { corralAccess } from '../../api/corral-access';
 import { serve } from '../../api/dispatcher';
 import type { CorralError } from '../../api/errors';
 import { imagesApi, type UploadTarget } from '../../api/images-api';
@@ -34,7 +35,10 @@ interface UploadResult {
 
 describe('images: base images on qemu:///system through ImagesService and the contract', () => {
   const host = new LocalHost(HOST, inject('integrationEnv').libvirtSocket);
-  const service = new ImagesService(host);
+  // The service alone: who may upload is proven in accounts-ownership.test.ts.
+  const service = new ImagesService(host, {
+    access: { requireUser: () => ({ role: 'admin' }), requireAdmin: () => undefined },
+  });
   let c: LibvirtClient;
   let pool: PoolRef;
   let conn: ClientConnection<typeof api>;
@@ -56,8 +60,13 @@ describe('images: base images on qemu:///system through ImagesService and the co
           pools: (_, ctx) => service.pools(ctx),
           upload: (t, s, ctx) => service.upload(t, s, ctx),
           remove: (i, ctx) => service.remove(i, ctx),
+          mark: (r, ctx) => service.mark(r, ctx),
+          unmark: (r, ctx) => service.unmark(r, ctx),
         },
       },
+      // The service alone: accounts and the gate are proven in the accounts tests.
+      access: { images: corralAccess.images },
+      authorize: () => {},
       transport: serverEnd,
       context: { sessionId: 'it' },
     });
@@ -210,10 +219,32 @@ describe('images: base images on qemu:///system through ImagesService and the co
       capacityBytes: 5 * MiB + 12345,
       boot: { kind: 'disk' },
     });
-    expect(await service.findBaseImage(HOST, 'base.qcow2', tag)).toEqual(base);
+    // A candidate backs nothing until it is marked.
+    expect(base!.marked).toBe(false);
+    const unmarked = await rejectionOf(service.findBaseImage(HOST, 'base.qcow2', tag));
+    expect(unmarked).toMatchObject({ code: 'not-found' });
+    await conn.api.images.mark({ hostId: HOST, pool: tag, name: 'base.qcow2' });
+    expect(await service.findBaseImage(HOST, 'base.qcow2', tag)).toEqual({ ...base, marked: true });
+    // A linked clone is no candidate and cannot be marked.
+    const clone = await rejectionOf(
+      conn.api.images.mark({ hostId: HOST, pool: tag, name: 'node-0.qcow2' }),
+    );
+    expect(clone).toMatchObject({ code: 'not-found' });
     const missing = await rejectionOf(service.findBaseImage(HOST, 'nope.qcow2'));
     expect(missing).toMatchObject({ code: 'not-found' });
     expect(await conn.api.images.pools({})).toContainEqual({ hostId: HOST, name: tag });
+  });
+
+  it('an upload asked to be marked is a base image at once; others wait for a mark', async () => {
+    const bytes = randomBytes(MiB);
+    const marked = { ...target('marked.img', bytes.length), markAsBase: true };
+    expect((await upload(marked, bytes)).error).toBeUndefined();
+    const listed = (await conn.api.images.list({})).filter((i) => i.pool === tag);
+    expect(listed.map((i) => `${i.name}:${i.marked}`)).toEqual(
+      expect.arrayContaining(['marked.img:true', 'random.img:false']),
+    );
+    expect(await service.findBaseImage(HOST, 'marked.img', tag)).toMatchObject({ marked: true });
+    await conn.api.images.remove({ hostId: HOST, pool: tag, name: 'marked.img' });
   });
 
   it('refuses an existing name before touching it', async () => {
@@ -270,6 +301,8 @@ describe('images: base images on qemu:///system through ImagesService and the co
     const names = await volumeNames();
     for (const n of ['base.qcow2', 'base.qcow2.kernel', 'base.qcow2.initrd'])
       expect(names).not.toContain(n);
+    // The mark went with the volume: a later one of the same name starts unmarked.
+    expect(service.marks.has({ hostId: HOST, pool: tag, name: 'base.qcow2' })).toBe(false);
     const gone = await rejectionOf(
       conn.api.images.remove({ hostId: HOST, pool: tag, name: 'base.qcow2' }),
     );

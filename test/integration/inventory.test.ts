@@ -111,7 +111,12 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
       addressIntervalMs: 3_600_000,
     });
     inventory.onChanged((d) => log.deltas.push(d));
-    vms = new VmService({ hosts: host, nameOf: (r) => inventory.nameOf(r) });
+    // The service alone: VM ownership is proven in accounts-ownership.test.ts.
+    vms = new VmService({
+      hosts: host,
+      nameOf: (r) => inventory.nameOf(r),
+      authorize: () => {},
+    });
     await log.waitFor('the first full list', (d) => d.resetHosts.includes(HOST));
   });
 

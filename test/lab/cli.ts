@@ -1,9 +1,11 @@
 import { labDown, labStatus, labUp } from './lab';
 import { LAB } from './config';
+import { ensureCloudImage } from './cloud-image-builder';
 
 /**
  * `npm run lab -- up [--hosts N] [--install]`, `npm run lab -- down [--force]`,
- * `npm run lab -- status`. `down` leaves a lab that another live process still uses, unless --force.
+ * `npm run lab -- status`, `npm run lab -- cloud-image` (builds the cloud-init image that its lab
+ * test otherwise builds on first use). `down` leaves a lab that another live process still uses, unless --force.
  * Usage and errors go to stderr with a non-zero exit, so scripts can rely on the exit code.
  */
 async function main(argv: string[]): Promise<void> {
@@ -35,8 +37,16 @@ async function main(argv: string[]): Promise<void> {
     case 'status':
       console.log(await labStatus());
       return;
+    case 'cloud-image': {
+      const image = await ensureCloudImage(log);
+      log('cloud image ready');
+      console.log(image.base);
+      return;
+    }
     default:
-      throw new Error('usage: npm run lab -- up [--hosts N] [--install] | down [--force] | status');
+      throw new Error(
+        'usage: npm run lab -- up [--hosts N] [--install] | down [--force] | status | cloud-image',
+      );
   }
 }
 

@@ -11,6 +11,8 @@ import { CorralCore } from '../../core/corral-core';
 import { registerBaseImage } from './base-image-volumes';
 import {
   addLabHosts,
+  allowLabClusters,
+  asAdministrator,
   cleanLab,
   hostLeftovers,
   labClusterSpec,
@@ -133,6 +135,7 @@ describe('cluster removal by identity on the lab', () => {
     await core.api.accounts.signUp(ADMIN, admin);
     await core.api.accounts.signUp(CAROL, carol);
     hostIds = await addLabHosts(core, lab, admin);
+    await allowLabClusters(asAdministrator(core, admin), hostIds);
   }, 120_000);
 
   afterAll(async () => {

@@ -8,6 +8,8 @@ import { CorralCore } from '../../core/corral-core';
 import { registerBaseImage } from './base-image-volumes';
 import {
   addLabHosts,
+  allowLabClusters,
+  asAdministrator,
   cleanLab,
   hostLeftovers,
   labClusterSpec,
@@ -62,6 +64,7 @@ describe('cluster creation interrupted on the lab', () => {
     await core.api.accounts.signUp({ username: 'h12admin', password: 'admin-password' }, admin);
     await core.api.accounts.signUp({ username: 'h12carol', password: 'carol-password' }, carol);
     hostIds = await addLabHosts(core, lab, admin);
+    await allowLabClusters(asAdministrator(core, admin), hostIds);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,18 +1,53 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClusterSpec } from '../../api/clusters-api';
+import type { VolumeRef } from '../../api/images-api';
+import type { NetworkPolicy } from '../../api/networks-api';
 import { LAB_BASE_VOLUME } from './base-image-volumes';
+import { LAB } from './config';
 import type { CorralCore } from '../../core/corral-core';
 import { fingerprintOf, parseKnownHosts } from '../../core/hosts/known-hosts';
 import type { CallContext } from '../../core/call-context';
 import { sleep } from './exec';
 import { hostVirsh } from './guest';
 import type { LabHost, LabState } from './state';
-import { run } from './exec';
+import { run, shellQuote } from './exec';
 
 /**
  * Shared by the cluster lab tests (issue 6): lab hosts added to a CorralCore with their keys
  * checked against the lab's known_hosts, a machine-wide guest budget, and host truth via virsh.
  */
+
+/**
+ * Runs a command on a node as root with the lab key, trusting only `hostKey` (the key its
+ * metadata names): a node that does not present the key Corral seeded is refused. `argv` is
+ * quoted word by word for the remote shell; a known_hosts file for it goes into `dir`.
+ */
+export async function nodeSsh(
+  lab: LabState,
+  dir: string,
+  address: string,
+  hostKey: string,
+  argv: string[],
+) {
+  const knownHosts = join(dir, `known-${address}`);
+  writeFileSync(knownHosts, `${address} ${hostKey}\n`);
+  return run('ssh', [
+    '-i',
+    lab.sshKey,
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=20',
+    `root@${address}`,
+    '--',
+    shellQuote(argv),
+  ]);
+}
 
 /** `SHA256:…` of the host key the lab's known_hosts lists for `address` (what a person checks). */
 export function labFingerprint(lab: LabState, address: string): string {
@@ -57,6 +92,46 @@ export async function addLabHosts(core: CorralCore, lab: LabState, ctx: CallCont
     return ids.every((id) => facts.some((f) => f.hostId === id && !f.stale && f.cpus > 0));
   });
   return ids;
+}
+
+/**
+ * What the lab's clusters need the administrator to allow: the lab's bridge, and the upper half
+ * of the lab segment (lab guests use .100 upwards; every cluster test and bench hands out
+ * addresses from .150 up).
+ */
+export const LAB_NETWORK_POLICY: NetworkPolicy = {
+  bridges: [LAB.hostBridge],
+  networks: [],
+  addressRanges: [`${LAB.subnetPrefix}.128/25`],
+};
+
+/** The contract entries an administrator uses to let clusters be made on the lab. */
+export interface LabPolicyClient {
+  images: { mark(ref: VolumeRef): Promise<unknown> };
+  networks: { setPolicy(policy: NetworkPolicy): Promise<unknown> };
+}
+
+/**
+ * As the administrator, through the contract: marks the lab image in each host's default pool
+ * as a base image and allows the lab's bridge and addresses to plain users. Every test or bench
+ * that creates clusters on the lab calls this first (an unmarked image backs no cluster).
+ */
+export async function allowLabClusters(
+  admin: LabPolicyClient,
+  hostIds: readonly string[],
+): Promise<void> {
+  for (const hostId of hostIds) {
+    await admin.images.mark({ hostId, pool: 'default', name: LAB_BASE_VOLUME });
+  }
+  await admin.networks.setPolicy(LAB_NETWORK_POLICY);
+}
+
+/** A CorralCore's contract as the administrator's session `ctx` calls it. */
+export function asAdministrator(core: CorralCore, ctx: CallContext): LabPolicyClient {
+  return {
+    images: { mark: async (ref) => core.api.images.mark(ref, ctx) },
+    networks: { setPolicy: async (policy) => core.api.networks.setPolicy(policy, ctx) },
+  };
 }
 
 /** Polls `check` until truthy or `ms` pass. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +9,13 @@ import { CorralCore } from '../../core/corral-core';
 import { registerBaseImage } from './base-image-volumes';
 import {
   addLabHosts,
+  allowLabClusters,
+  asAdministrator,
   cleanLab,
   hostLeftovers,
   labClusterSpec,
   nodeHostKey,
+  nodeSsh as labNodeSsh,
   until,
   waitForRoom,
 } from './clusters-support';
@@ -43,25 +46,8 @@ const spec = (lab: LabState): ClusterSpec =>
   labClusterSpec(lab, CLUSTER, 4, { first: '10.213.0.180', last: '10.213.0.199' });
 
 /** ssh to a node as root with the lab key, trusting only the host key from its metadata. */
-async function nodeSsh(address: string, hostKey: string, argv: string[]) {
-  const knownHosts = join(dataDir, `known-${address}`);
-  writeFileSync(knownHosts, `${address} ${hostKey}\n`);
-  return run('ssh', [
-    '-i',
-    lab.sshKey,
-    '-o',
-    `UserKnownHostsFile=${knownHosts}`,
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'ConnectTimeout=20',
-    `root@${address}`,
-    '--',
-    ...argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`),
-  ]);
-}
+const nodeSsh = (address: string, hostKey: string, argv: string[]) =>
+  labNodeSsh(lab, dataDir, address, hostKey, argv);
 
 async function code(call: () => unknown): Promise<string> {
   try {
@@ -88,6 +74,7 @@ describe('clusters on the lab', () => {
     await core.api.accounts.signUp({ username: 'h10alice', password: 'alice-password' }, alice);
     await core.api.accounts.signUp({ username: 'h10bob', password: 'bob-password-1' }, bob);
     hostIds = await addLabHosts(core, lab, admin);
+    await allowLabClusters(asAdministrator(core, admin), hostIds);
   }, 120_000);
 
   afterAll(async () => {

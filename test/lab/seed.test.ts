@@ -24,6 +24,8 @@ describe('NoCloud seed read back', () => {
     },
     writeFiles: [{ path: '/etc/x', content: 'a: b\n"c"\n', permissions: '0600' }],
     interfaces: [{ name: 'eth0', macAddress: '52:54:00:00:00:07', addresses: ['10.213.0.107/24'] }],
+    // Cluster nodes' seeds carry it; the small image has no systemd and must read past it.
+    consoleAutologin: 'root',
   });
 
   it('isoinfo reads the ISO9660 image: label cidata, Joliet names, contents', async () => {

@@ -6,6 +6,7 @@ import {
   LibvirtError,
   LibvirtRpcError,
   LibvirtStream,
+  MESSAGE_MAX,
   MessageStatus,
   MessageType,
   RpcConnection,
@@ -33,7 +34,7 @@ class ScriptedPeer {
   }
 
   send(h: Partial<PacketHeader>, body: Buffer = Buffer.alloc(0)): void {
-    const w = new XdrWriter();
+    const w = new XdrWriter(undefined, MESSAGE_MAX);
     const at = beginPacket(w, {
       prog: 0x20008086,
       vers: 1,
@@ -45,7 +46,11 @@ class ScriptedPeer {
     });
     w.raw(body);
     endPacket(w, at);
-    this.side.write(w.copy());
+    // In socket-sized pieces, so big frames are reassembled as from a real daemon.
+    const bytes = w.copy();
+    for (let off = 0; off < bytes.length; off += 256 * 1024) {
+      this.side.write(bytes.subarray(off, off + 256 * 1024));
+    }
   }
 
   reply(call: PacketHeader, body: Buffer = Buffer.alloc(0), status: number = MessageStatus.OK) {
@@ -259,6 +264,57 @@ describe('LibvirtStream handshakes against a scripted peer', () => {
   });
 });
 
+describe('a stream whose reader falls behind', () => {
+  const console_ = procedures.domainOpenConsole;
+  const consoleArgs = { dom: { name: 'vm', uuid: '0'.repeat(32), id: 1 }, devName: null, flags: 1 };
+
+  /** Opens a console stream nobody reads, and has the peer send it `packets` of `size` bytes. */
+  async function floodUnread(maxBufferedBytes: number | undefined, packets: number, size: number) {
+    const { conn, peer, theirs } = setup();
+    let call!: PacketHeader;
+    peer.onCall = (h) => {
+      if (h.type !== MessageType.CALL) return;
+      if (h.proc === console_.proc) call = h;
+      if (h.proc === console_.proc) peer.reply(h);
+      else peer.reply(h, hostnameBody('still-answering'));
+    };
+    const stream = new LibvirtStream(conn, console_.proc, undefined, { maxBufferedBytes });
+    stream.attach(await conn.callStream(console_.proc, console_.args, consoleArgs, stream));
+    let dropped = 0;
+    stream.on('overflow', (n: number) => (dropped += n));
+    const data = { proc: call.proc, serial: call.serial, type: MessageType.STREAM, status: 2 };
+    for (let i = 0; i < packets; i++) peer.send(data, Buffer.alloc(size, 0x41));
+    return { conn, stream, theirs, dropped: () => dropped };
+  }
+
+  it('with a cap, keeps the shared connection reading: calls are answered, output past the cap is dropped', async () => {
+    const f = await floodUnread(64 * 1024, 40, 16 * 1024);
+    // The call goes out after the flood, so its reply queues behind 640 KiB of console output.
+    const reply = await f.conn.call(hostname.proc, hostname.args, undefined, hostname.ret);
+    expect(reply.hostname).toBe('still-answering');
+    expect(f.stream.readableLength).toBe(64 * 1024);
+    expect(f.dropped()).toBe(36 * 16 * 1024);
+    expect(f.conn.stream.isPaused()).toBe(false);
+    f.stream.destroy();
+    await f.conn.close();
+  });
+
+  it('without a cap (downloads), pauses the connection until the reader catches up, losing nothing', async () => {
+    const f = await floodUnread(undefined, 40, 16 * 1024);
+    const reply = f.conn.call(hostname.proc, hostname.args, undefined, hostname.ret);
+    for (let i = 0; i < 200 && !f.conn.stream.isPaused(); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(f.conn.stream.isPaused()).toBe(true);
+    let read = 0;
+    f.stream.on('data', (d: Buffer) => (read += d.length));
+    expect((await reply).hostname).toBe('still-answering');
+    expect(read).toBe(40 * 16 * 1024);
+    expect(f.dropped()).toBe(0);
+    f.stream.destroy();
+    await f.conn.close();
+  });
+});
+
 describe('RpcConnection robustness', () => {
   it('a reply announcing a 4 GiB string fails the call with PROTOCOL (XDR LIMIT)', async () => {
     const { conn, peer } = setup();
@@ -362,6 +418,66 @@ describe('RpcConnection robustness', () => {
     const err = await failed;
     expect(err).toBeInstanceOf(LibvirtRpcError);
     expect((err as LibvirtRpcError).code).toMatch(/CLOSED|TRANSPORT/);
+  });
+
+  it('a 20 MiB reply (under the 32 MiB maximum of libvirt) succeeds and the next call works', async () => {
+    const list = procedures.connectListAllDomains;
+    // 16384 domains (the protocol's list limit) with 1264-byte names: about 21 MB of reply.
+    const domains = Array.from({ length: 16384 }, (_, i) => ({
+      name: `${i}-`.padEnd(1264, 'x'),
+      uuid: '00000000-0000-4000-8000-000000000000',
+      id: i,
+    }));
+    const w = new XdrWriter(undefined, MESSAGE_MAX);
+    list.ret.enc(w, { domains, ret: domains.length });
+    const body = w.copy();
+    expect(body.length).toBeGreaterThan(20 * 1024 * 1024);
+    const { conn, peer } = setup();
+    peer.onCall = (h) => peer.reply(h, h.proc === list.proc ? body : hostnameBody('after'));
+    const got = await conn.call(list.proc, list.args, { needResults: true, flags: 0 }, list.ret);
+    expect(got.domains.length).toBe(16384);
+    expect(got.domains[16383]?.name).toBe(domains[16383]?.name);
+    expect(conn.isOpen).toBe(true);
+    expect((await callHostname(conn)).hostname).toBe('after');
+    await conn.close();
+  });
+
+  it('a length word one past the maximum kills only that connection, with a clear error', async () => {
+    const bad = setup();
+    const good = setup();
+    good.peer.onCall = (h) => good.peer.reply(h, hostnameBody('still here'));
+    bad.peer.onCall = () => {
+      const word = Buffer.alloc(4);
+      word.writeUInt32BE(MESSAGE_MAX + 1, 0);
+      bad.theirs.write(word);
+    };
+    const err = await rpcError(callHostname(bad.conn));
+    expect(err.code).toBe('PROTOCOL');
+    expect(err.message).toContain(`frame length ${MESSAGE_MAX + 1}`);
+    expect(err.cause).toMatchObject({ code: 'LIMIT' });
+    expect(bad.conn.isOpen).toBe(false);
+    expect(good.conn.isOpen).toBe(true);
+    expect((await callHostname(good.conn)).hostname).toBe('still here');
+    await good.conn.close();
+  });
+
+  it('two 20 MiB calls issued in one tick both go out (each in its own write)', async () => {
+    const stats = procedures.connectGetAllDomainStats;
+    const doms = Array.from({ length: 16384 }, (_, i) => ({
+      name: `${i}-`.padEnd(1264, 'y'),
+      uuid: '00000000-0000-4000-8000-000000000000',
+      id: i,
+    }));
+    const { conn, peer } = setup();
+    peer.onCall = (h) => peer.reply(h, Buffer.alloc(4)); // an empty retStats list
+    const args = { doms, stats: 0, flags: 0 };
+    const both = await Promise.all([
+      conn.call(stats.proc, stats.args, args, stats.ret),
+      conn.call(stats.proc, stats.args, args, stats.ret),
+    ]);
+    expect(both).toEqual([{ retStats: [] }, { retStats: [] }]);
+    expect(peer.frames.filter((f) => f.proc === stats.proc)).toHaveLength(2);
+    await conn.close();
   });
 
   it('calls after close fail fast with CLOSED', async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildNoCloudSeed, type SeedSpec } from '../../core/provisioning/nocloud-seed';
+import {
+  buildNoCloudSeed,
+  CONSOLE_AUTOLOGIN_DROPIN,
+  consoleAutologinDropin,
+  type SeedSpec,
+} from '../../core/provisioning/nocloud-seed';
 import { yamlString } from '../../core/provisioning/yaml-scalar';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGM7 lab@corral';
@@ -95,6 +100,25 @@ describe('buildNoCloudSeed', () => {
     );
   });
 
+  it('signs a user in on the serial console through a bootcmd that gets the drop-in as data', () => {
+    const seed = buildNoCloudSeed({ ...base, consoleAutologin: 'root' });
+    const line = seed['user-data'].split('\n').find((l) => l.startsWith('  - ["sh"'));
+    expect(seed['user-data']).toContain(`bootcmd:\n${line}\n`);
+    // A flow sequence of double-quoted scalars reads back the same as JSON.
+    const argv = JSON.parse(line!.slice(4)) as string[];
+    expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(argv[2]).not.toContain('root');
+    expect(argv.slice(3)).toEqual([
+      'corral-console',
+      CONSOLE_AUTOLOGIN_DROPIN,
+      consoleAutologinDropin('root'),
+    ]);
+    expect(consoleAutologinDropin('root')).toMatch(
+      /^\[Service\]\nExecStart=\nExecStart=-\/sbin\/agetty --autologin root .* - \$TERM\n$/,
+    );
+    expect(buildNoCloudSeed(base)['user-data']).not.toContain('bootcmd');
+  });
+
   it.each<[string, Partial<SeedSpec>]>([
     ['a hostname with a newline', { hostname: 'a\nb' }],
     ['a hostname with YAML syntax', { hostname: 'x: y' }],
@@ -107,6 +131,7 @@ describe('buildNoCloudSeed', () => {
     ['an address without prefix', { interfaces: [{ name: 'eth0', addresses: ['10.0.0.3'] }] }],
     ['a bad MAC', { interfaces: [{ name: 'eth0', macAddress: 'zz', addresses: [] }] }],
     ['a bad interface name', { interfaces: [{ name: 'eth0: x', addresses: [] }] }],
+    ['a console user with shell syntax', { consoleAutologin: 'root; reboot' }],
   ])('refuses %s', (_what, patch) => {
     expect(() => buildNoCloudSeed({ ...base, ...patch })).toThrow(/seed:/);
   });

@@ -9,8 +9,9 @@ export interface ImageOption {
 }
 
 /**
- * Base images grouped by volume name (a node needs the same name on its host), keeping only those
- * on at least one online host. `online` undefined means every listed host counts as online
+ * Marked base images grouped by volume name (a node needs the same name on its host), keeping only
+ * those on at least one online host. The administrator's listing also has unmarked candidates;
+ * core refuses them, so the wizard never offers them. `online` undefined means every listed host counts as online
  * (images.list only reports online hosts; the hosts list may be closed to non-administrators).
  */
 export function imageOptions(
@@ -19,7 +20,7 @@ export function imageOptions(
 ): ImageOption[] {
   const byName = new Map<string, Set<string>>();
   for (const img of images) {
-    if (online && !online.has(img.hostId)) continue;
+    if (!img.marked || (online && !online.has(img.hostId))) continue;
     let hosts = byName.get(img.name);
     if (!hosts) byName.set(img.name, (hosts = new Set()));
     hosts.add(img.hostId);

@@ -23,8 +23,14 @@ export function hostStatusText(
       return { text: 'Connecting…', tone: 'busy' };
     case 'online':
       return { text: 'Online', tone: 'ok' };
-    case 'unreachable':
-      return { text: `Unreachable since ${time(status.since)} — ${status.error}`, tone: 'error' };
+    case 'unreachable': {
+      // A planned retry means Corral is on it: say so, so nobody presses Reconnect in a loop.
+      const retry = status.retryAt ? '; reconnecting' : '';
+      return {
+        text: `Unreachable since ${time(status.since)} — ${status.error}${retry}`,
+        tone: 'error',
+      };
+    }
     case 'auth-failed':
       return { text: `Authentication failed — ${status.error}`, tone: 'error' };
     case 'key-unknown':

@@ -5,6 +5,7 @@ import { useIsAdmin } from '../../app/user-context';
 import { HostForm } from './host-form';
 import { hostStatusText } from './host-status-text';
 import { RemoveHostDialog, ReplaceKeyDialog, TrustKeyDialog } from './key-dialogs';
+import { NetworkPolicyForm } from './network-policy-form';
 import './hosts-view.css';
 
 type Modal =
@@ -136,6 +137,7 @@ export function HostsView() {
           />
         ))}
       </ul>
+      {canManage && <NetworkPolicyForm />}
       {modal?.kind === 'trust' && modalHost && (
         <TrustKeyDialog
           host={modalHost}

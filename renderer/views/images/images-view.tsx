@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { BaseImage } from '../../../api/images-api';
 import { useClient } from '../../app/client-context';
+import { useIsAdmin } from '../../app/user-context';
 import { UploadForm } from './upload-form';
 import { formatBytes } from './upload-progress';
 import { useImages } from './use-images';
@@ -10,10 +11,13 @@ const keyOf = (i: BaseImage) => `${i.hostId}/${i.pool}/${i.name}`;
 
 /**
  * Base images (issue 6): the volumes clusters are cloned from, per host, with how each boots;
- * upload a new one from this computer with progress, or remove one no clone uses.
+ * upload a new one from this computer with progress, or remove one no clone uses. The
+ * administrator sees every candidate volume and marks the ones clusters may be cloned from; a
+ * plain user sees the marked ones only.
  */
 export function ImagesView() {
   const client = useClient();
+  const isAdmin = useIsAdmin();
   const { images, pools, hosts, loadError, reload } = useImages();
   const [confirming, setConfirming] = useState<string>();
   const [error, setError] = useState<string>();
@@ -30,6 +34,17 @@ export function ImagesView() {
     }
   };
 
+  const setMarked = async (image: BaseImage, marked: boolean) => {
+    setError(undefined);
+    const ref = { hostId: image.hostId, pool: image.pool, name: image.name };
+    try {
+      await (marked ? client.images.mark(ref) : client.images.unmark(ref));
+      reload();
+    } catch (err) {
+      setError(`Could not ${marked ? 'mark' : 'unmark'} ${image.name}: ${(err as Error).message}`);
+    }
+  };
+
   return (
     <section aria-labelledby="view-title" className="images-view">
       <header className="images-header">
@@ -42,7 +57,11 @@ export function ImagesView() {
       {error && <p role="alert">{error}</p>}
       {!images && !loadError && <p>Loading…</p>}
       {images?.length === 0 && (
-        <p className="muted">No base images on the online hosts yet. Upload one below.</p>
+        <p className="muted">
+          {isAdmin
+            ? 'No base image candidates on the online hosts yet. Upload one below.'
+            : 'No base images yet: the administrator has not marked any.'}
+        </p>
       )}
       {images && images.length > 0 && (
         <table className="images-table" aria-label="Base images">
@@ -54,6 +73,7 @@ export function ImagesView() {
               <th scope="col">Format</th>
               <th scope="col">Size</th>
               <th scope="col">Boot</th>
+              <th scope="col">Base image</th>
               <th scope="col">
                 <span className="images-sr-only">Actions</span>
               </th>
@@ -73,7 +93,26 @@ export function ImagesView() {
                     {formatBytes(image.capacityBytes)}
                   </td>
                   <td data-testid="image-boot">{image.boot.kind}</td>
+                  <td data-testid="image-marked">{image.marked ? 'Marked' : 'Not marked'}</td>
                   <td>
+                    {isAdmin &&
+                      (image.marked ? (
+                        <button
+                          type="button"
+                          aria-label={`Unmark ${image.name} on ${host}`}
+                          onClick={() => void setMarked(image, false)}
+                        >
+                          Unmark
+                        </button>
+                      ) : (
+                        <button
+                          type="button"
+                          aria-label={`Mark ${image.name} on ${host} as base image`}
+                          onClick={() => void setMarked(image, true)}
+                        >
+                          Mark as base image
+                        </button>
+                      ))}
                     {confirming === key ? (
                       <span className="images-confirm">
                         <button type="button" onClick={() => void remove(image)}>

@@ -22,6 +22,7 @@ export function UploadForm(props: {
   const [pool, setPool] = useState('default');
   const [name, setName] = useState('');
   const [format, setFormat] = useState<'qcow2' | 'raw'>('qcow2');
+  const [markAsBase, setMarkAsBase] = useState(false);
   const [file, setFile] = useState<File>();
   const [progress, setProgress] = useState<{ uploaded: number; total: number }>();
   const [error, setError] = useState<string>();
@@ -45,8 +46,11 @@ export function UploadForm(props: {
     setError(undefined);
     setDone(undefined);
     setProgress({ uploaded: 0, total: file.size });
-    const handle = uploadFile(client, { hostId, pool, name, format }, file, (uploaded) =>
-      setProgress({ uploaded, total: file.size }),
+    const handle = uploadFile(
+      client,
+      { hostId, pool, name, format, markAsBase },
+      file,
+      (uploaded) => setProgress({ uploaded, total: file.size }),
     );
     running.current = handle;
     try {
@@ -122,6 +126,15 @@ export function UploadForm(props: {
             <option value="qcow2">qcow2</option>
             <option value="raw">raw</option>
           </select>
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={markAsBase}
+            onChange={(e) => setMarkAsBase(e.target.checked)}
+            disabled={busy}
+          />
+          Mark as base image once uploaded
         </label>
       </div>
       <div className="images-actions">

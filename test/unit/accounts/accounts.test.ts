@@ -2,11 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AccountsService } from '../../../core/accounts/accounts-service';
-import { loginDelayMs, LoginThrottle } from '../../../core/accounts/login-throttle';
+import { AccountsService, type SessionRenewal } from '../../../core/accounts/accounts-service';
+import type { CallContext } from '../../../core/call-context';
 import { hashPassword, verifyPassword } from '../../../core/accounts/password-hash';
 
-describe('password hashing', () => {
+// scrypt at N=2^17 is slow on purpose; a loaded machine needs more than the default 5 s.
+const SCRYPT_TIMEOUT = { timeout: 60_000 };
+
+describe('password hashing', SCRYPT_TIMEOUT, () => {
   it('stores scrypt parameters with each hash and verifies only the right password', async () => {
     const hash = await hashPassword('correct horse');
     expect(hash).toMatch(/^scrypt\$17\$8\$1\$[\w-]+\$[\w-]+$/);
@@ -23,28 +26,7 @@ describe('password hashing', () => {
   });
 });
 
-describe('login throttle', () => {
-  it('lets a few typos through, then doubles the delay up to a cap', () => {
-    expect([0, 1, 2].map(loginDelayMs)).toEqual([0, 0, 0]);
-    expect(loginDelayMs(3)).toBe(500);
-    expect(loginDelayMs(4)).toBe(1000);
-    expect(loginDelayMs(50)).toBe(30_000);
-  });
-
-  it('forgets failures after a quiet period and on success', () => {
-    let now = 0;
-    const t = new LoginThrottle(() => now);
-    for (let i = 0; i < 5; i++) t.recordFailure('Alice');
-    expect(t.delayFor('alice')).toBe(2000);
-    now += 16 * 60 * 1000;
-    expect(t.delayFor('alice')).toBe(0);
-    for (let i = 0; i < 5; i++) t.recordFailure('bob');
-    t.recordSuccess('bob');
-    expect(t.delayFor('bob')).toBe(0);
-  });
-});
-
-describe('accounts', () => {
+describe('accounts', SCRYPT_TIMEOUT, () => {
   const fresh = () => {
     const dir = mkdtempSync(join(tmpdir(), 'corral-accounts-'));
     return { dir, accounts: new AccountsService(dir) };
@@ -52,12 +34,13 @@ describe('accounts', () => {
 
   it('makes the first account the administrator and later ones plain users', async () => {
     const { accounts } = fresh();
+    const s1: CallContext = { sessionId: 's1' };
     const [a, b] = await Promise.all([
-      accounts.signUp('alice', 'password-a', { sessionId: 's1' }),
+      accounts.signUp('alice', 'password-a', s1),
       accounts.signUp('bob', 'password-b', { sessionId: 's2' }),
     ]);
     expect([a.role, b.role].sort()).toEqual(['admin', 'user']);
-    expect(accounts.me({ sessionId: 's1' }).user?.username).toBe('alice');
+    expect(accounts.me(s1).user?.username).toBe('alice');
   });
 
   it('keeps only scrypt hashes on disk', async () => {
@@ -84,7 +67,8 @@ describe('accounts', () => {
 
   it('refuses a taken name, and logs out', async () => {
     const { accounts } = fresh();
-    await accounts.signUp('alice', 'password-a', { sessionId: 's1' });
+    const s1: CallContext = { sessionId: 's1' };
+    await accounts.signUp('alice', 'password-a', s1);
     await expect(accounts.signUp('alice', 'password-z', { sessionId: 's3' })).rejects.toMatchObject(
       {
         code: 'conflict',
@@ -92,16 +76,47 @@ describe('accounts', () => {
     );
     const ended: string[] = [];
     accounts.onSessionEnded((id) => ended.push(id));
-    accounts.logOut({ sessionId: 's1' });
-    expect(ended).toEqual(['s1']);
-    expect(() => accounts.requireUser({ sessionId: 's1' })).toThrow(/Log in/);
+    const signedIn = s1.sessionId;
+    accounts.logOut(s1);
+    expect(ended).toEqual([signedIn]);
+    expect(() => accounts.requireUser(s1)).toThrow(/Log in/);
   });
 
   it('lets only the administrator pass requireAdmin', async () => {
     const { accounts } = fresh();
-    await accounts.signUp('alice', 'password-a', { sessionId: 's1' });
-    await accounts.signUp('bob', 'password-b', { sessionId: 's2' });
-    expect(accounts.requireAdmin({ sessionId: 's1' }).username).toBe('alice');
-    expect(() => accounts.requireAdmin({ sessionId: 's2' })).toThrow(/administrator/);
+    const s1: CallContext = { sessionId: 's1' };
+    const s2: CallContext = { sessionId: 's2' };
+    await accounts.signUp('alice', 'password-a', s1);
+    await accounts.signUp('bob', 'password-b', s2);
+    expect(accounts.requireAdmin(s1).username).toBe('alice');
+    expect(() => accounts.requireAdmin(s2)).toThrow(/administrator/);
+  });
+
+  it('signs in and signs up under a fresh session id, leaving the old id signed out', async () => {
+    const { accounts } = fresh();
+    const renewals: SessionRenewal[] = [];
+    accounts.onSessionRenewed((r) => renewals.push(r));
+    const planted: CallContext = { sessionId: 'planted-by-someone-else' };
+    await accounts.signUp('alice', 'password-a', planted);
+    expect(planted.sessionId).not.toBe('planted-by-someone-else');
+    expect(renewals).toEqual([{ from: 'planted-by-someone-else', to: planted.sessionId }]);
+    expect(accounts.me({ sessionId: 'planted-by-someone-else' }).user).toBeNull();
+    expect(accounts.me(planted).user?.username).toBe('alice');
+
+    // Signing in again (even while signed in) renews again, and the previous id dies with it.
+    const before = planted.sessionId;
+    await accounts.logIn('alice', 'password-a', planted);
+    expect(planted.sessionId).not.toBe(before);
+    expect(accounts.me({ sessionId: before }).user).toBeNull();
+    expect(accounts.me(planted).user?.username).toBe('alice');
+    expect(renewals[1]).toEqual({ from: before, to: planted.sessionId });
+
+    // A failed sign-in keeps the id it came with: nothing to protect, nothing renewed.
+    const other: CallContext = { sessionId: 'other' };
+    await expect(accounts.logIn('alice', 'password-x', other)).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+    expect(other.sessionId).toBe('other');
+    expect(renewals).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readCookie, SessionStore } from '../../../server/session-store';
 
-describe('server SessionStore idle expiry (issue 6: an expired session logs its user out)', () => {
+describe('server SessionStore: idle expiry and renewal at sign-in', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
@@ -33,6 +33,24 @@ describe('server SessionStore idle expiry (issue 6: an expired session logs its 
     expect(store.touch(stale)).toBe(false);
     expect(expired).toEqual([stale]);
     expect(store.exchange('wrong')).toBeUndefined();
+    store.dispose();
+  });
+
+  it('renews a session: the old id is dead, the ticket sets the new one once, within a minute', () => {
+    const store = new SessionStore('tok', 60 * 60_000, 60_000);
+    const old = store.exchange('tok')!;
+    const ticket = store.renew(old, 'fresh-id')!;
+    expect(ticket).toBeTruthy();
+    expect(store.touch(old)).toBe(false);
+    expect(store.touch('fresh-id')).toBe(true);
+    expect(store.redeem(ticket)).toBe('fresh-id');
+    expect(store.redeem(ticket)).toBeUndefined();
+    // A ticket not redeemed within a minute is worthless; an unknown id renews nothing.
+    const late = store.renew('fresh-id', 'later-id')!;
+    vi.setSystemTime(Date.now() + 61_000);
+    expect(store.redeem(late)).toBeUndefined();
+    expect(store.renew('never-issued', 'x')).toBeUndefined();
+    expect(store.touch('x')).toBe(false);
     store.dispose();
   });
 

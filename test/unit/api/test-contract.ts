@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
+import type { AccessRules } from '../../../api/access';
 import { createClient } from '../../../api/client';
 import { event, method, stream } from '../../../api/contract';
 import { serve } from '../../../api/dispatcher';
@@ -27,6 +28,13 @@ export const testApi = {
     upload: stream(z.object({ delayMs: z.number().int().nonnegative() })),
   },
 } as const;
+
+/** The test contract is about transports; every entry is public to them. */
+export const testAccess: AccessRules<typeof testApi> = {
+  math: { add: 'public', fail: 'public' },
+  ticks: { onTick: 'public' },
+  bytes: { download: 'public', upload: 'public' },
+};
 
 export interface TestService {
   impl: ServiceImpl<typeof testApi, { sessionId: string }>;
@@ -133,6 +141,8 @@ function assemble(
   serve({
     contract: testApi,
     impl: service.impl,
+    access: testAccess,
+    authorize: () => {},
     transport: serverEnd,
     context: { sessionId: 't' },
   });

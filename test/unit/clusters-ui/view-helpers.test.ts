@@ -137,7 +137,7 @@ describe('operation text', () => {
   });
 });
 
-const image = (hostId: string, name: string): BaseImage => ({
+const image = (hostId: string, name: string, marked = true): BaseImage => ({
   hostId,
   pool: 'default',
   name,
@@ -146,6 +146,7 @@ const image = (hostId: string, name: string): BaseImage => ({
   capacityBytes: 1,
   allocationBytes: 1,
   boot: { kind: 'disk' },
+  marked,
 });
 
 describe('image options', () => {
@@ -161,6 +162,10 @@ describe('image options', () => {
       { name: 'base.qcow2', hostIds: ['h1'], label: 'base.qcow2 (on 1 of 1 host)' },
     ]);
     expect(imageOptions(images, new Set())).toEqual([]);
+  });
+  it('offers only images the administrator marked (an admin lists unmarked ones too)', () => {
+    const mixed = [image('h1', 'base.qcow2'), image('h2', 'other-vm.qcow2', false)];
+    expect(imageOptions(mixed).map((o) => o.name)).toEqual(['base.qcow2']);
   });
 });
 

@@ -10,6 +10,7 @@ import type {
   Operation,
   UnknownOperation,
 } from '../../../api/clusters-api';
+import { corralAccess } from '../../../api/corral-access';
 import { serve } from '../../../api/dispatcher';
 import { Emitter } from '../../../api/emitter';
 import { CorralError } from '../../../api/errors';
@@ -96,6 +97,7 @@ function service() {
           capacityBytes: 2 ** 31,
           allocationBytes: 2 ** 28,
           boot: { kind: 'disk' as const },
+          marked: true,
         })),
     },
     clusters: {
@@ -181,7 +183,21 @@ let host: HTMLElement;
 beforeEach(async () => {
   svc = service();
   const [serverEnd, clientEnd] = createInMemoryPair();
-  serve({ contract: clustersViewApi, impl: svc.impl, transport: serverEnd, context: {} });
+  serve({
+    contract: clustersViewApi,
+    impl: svc.impl,
+    access: {
+      accounts: { me: corralAccess.accounts.me },
+      clusters: corralAccess.clusters,
+      operations: corralAccess.operations,
+      images: { list: corralAccess.images.list },
+      hosts: { list: corralAccess.hosts.list, onChanged: corralAccess.hosts.onChanged },
+    },
+    // The view alone: who may call what is proven against the real core elsewhere.
+    authorize: () => {},
+    transport: serverEnd,
+    context: {},
+  });
   connection = createClient(clustersViewApi, clientEnd);
   host = document.createElement('div');
   document.body.append(host);

@@ -72,5 +72,6 @@ describe('node seed', () => {
     expect(text).toContain('macaddress: "52:54:00:01:02:03"');
     expect(text).toContain('- "10.0.0.10/24"');
     expect(text).toContain('via: "10.0.0.1"');
+    expect(text).toContain('--autologin root');
   });
 });

@@ -28,6 +28,8 @@ export function consoleHarness(options: ConsoleSessionOptions = {}) {
     const served = serve({
       contract: paneApi,
       impl: { open: (_input, s) => session.attach(s) },
+      access: { open: 'public' },
+      authorize: () => {},
       transport: serverEnd,
       context: {},
     });
@@ -41,6 +43,7 @@ export function consoleHarness(options: ConsoleSessionOptions = {}) {
 
   return {
     session,
+    source,
     guestOut,
     guestIn,
     openPane,

@@ -54,7 +54,24 @@ describe('desktop connection (main side of the MessagePort transport)', () => {
     const { window } = setup();
     window.load('http://localhost:5173/');
     const client = clientFor(window.posted[0]);
+    await expect(client.api.settings.get({})).resolves.toMatchObject({ theme: 'system' });
+  });
+
+  it('keeps a window signed in after sign-up and sign-in renew its session id', async () => {
+    const { window } = setup();
+    window.load('http://localhost:5173/');
+    const client = clientFor(window.posted[0]);
+    await expect(client.api.system.info({})).rejects.toMatchObject({ code: 'unauthenticated' });
+    await client.api.accounts.signUp({ username: 'alice', password: 'password-a' });
     await expect(client.api.system.info({})).resolves.toMatchObject({ shell: 'desktop' });
+    await client.api.accounts.logOut({});
+    await client.api.accounts.logIn({ username: 'alice', password: 'password-a' });
+    await expect(client.api.accounts.me({})).resolves.toMatchObject({
+      user: { username: 'alice' },
+    });
+    await expect(client.api.settings.update({ theme: 'dark' })).resolves.toEqual({
+      theme: 'dark',
+    });
   });
 
   it('hands nothing to a page that is not the app', () => {
@@ -74,7 +91,7 @@ describe('desktop connection (main side of the MessagePort transport)', () => {
     expect(window.posted).toHaveLength(2);
     await expect(firstClosed).resolves.toBeTypeOf('string');
     const second = clientFor(window.posted[1]);
-    await expect(second.api.system.info({})).resolves.toMatchObject({ shell: 'desktop' });
+    await expect(second.api.settings.get({})).resolves.toMatchObject({ theme: 'system' });
   });
 
   it('stops serving when disposed', async () => {

@@ -20,6 +20,17 @@ describe('hostStatusText', () => {
       ),
     ).toEqual({ text: 'Unreachable since 14:05 — connect ECONNREFUSED', tone: 'error' });
     expect(
+      hostStatusText(
+        {
+          state: 'unreachable',
+          since: '2026-11-24T14:05:00Z',
+          error: 'libvirt closed',
+          retryAt: '2026-11-24T14:05:02Z',
+        },
+        fixed,
+      ).text,
+    ).toBe('Unreachable since 14:05 — libvirt closed; reconnecting');
+    expect(
       hostStatusText({
         state: 'auth-failed',
         error: 'All configured authentication methods failed',

@@ -73,15 +73,20 @@ describe('uploadVolumeXml', () => {
 
 describe('baseImagesOfPool', () => {
   it('keeps qcow2/raw bases, drops clones, seeds, companions and other formats', () => {
-    const images = baseImagesOfPool('h1', 'default', [
-      vol('debian.qcow2', 'qcow2'),
-      vol('plain.img', 'raw'),
-      vol('web-0.qcow2', 'qcow2', { backingPath: `${DIR}/debian.qcow2` }),
-      vol('web-0-seed.iso', 'raw'),
-      vol('installer.iso', 'iso'),
-      vol('debian.qcow2.kernel', 'raw'),
-      vol('debian.qcow2.initrd', 'raw'),
-    ]);
+    const images = baseImagesOfPool(
+      'h1',
+      'default',
+      [
+        vol('debian.qcow2', 'qcow2'),
+        vol('plain.img', 'raw'),
+        vol('web-0.qcow2', 'qcow2', { backingPath: `${DIR}/debian.qcow2` }),
+        vol('web-0-seed.iso', 'raw'),
+        vol('installer.iso', 'iso'),
+        vol('debian.qcow2.kernel', 'raw'),
+        vol('debian.qcow2.initrd', 'raw'),
+      ],
+      (name) => name === 'plain.img',
+    );
     expect(images.map((i) => i.name)).toEqual(['debian.qcow2', 'plain.img']);
     expect(images[0]).toEqual({
       hostId: 'h1',
@@ -96,17 +101,28 @@ describe('baseImagesOfPool', () => {
         kernelPath: `${DIR}/debian.qcow2.kernel`,
         initrdPath: `${DIR}/debian.qcow2.initrd`,
       },
+      marked: false,
     });
     expect(images[1]!.boot).toEqual({ kind: 'disk' });
+    // Only what the administrator marked says so; being a candidate is not enough.
+    expect(images.map((i) => [i.name, i.marked])).toEqual([
+      ['debian.qcow2', false],
+      ['plain.img', true],
+    ]);
   });
 
   it('boots from disk unless both companions are there', () => {
-    const images = baseImagesOfPool('h1', 'p', [
-      vol('a.qcow2', 'qcow2'),
-      vol('a.qcow2.kernel', 'raw'),
-      vol('b.qcow2', 'qcow2'),
-      vol('b.qcow2.initrd', 'raw'),
-    ]);
+    const images = baseImagesOfPool(
+      'h1',
+      'p',
+      [
+        vol('a.qcow2', 'qcow2'),
+        vol('a.qcow2.kernel', 'raw'),
+        vol('b.qcow2', 'qcow2'),
+        vol('b.qcow2.initrd', 'raw'),
+      ],
+      () => true,
+    );
     expect(images.map((i) => [i.name, i.boot.kind])).toEqual([
       ['a.qcow2', 'disk'],
       ['b.qcow2', 'disk'],

@@ -1,6 +1,7 @@
 /**
- * The policy for URLs the app may hand to the operating system (the user's browser). Pure, so
- * it is unit-tested without Electron; `open-external.ts` is the one place that acts on it.
+ * The one policy for URLs the app may open outside itself (the user's browser): the desktop
+ * shell's openExternal helper and window guards, and links printed in a console, all ask it.
+ * Pure and browser-safe, so the renderer applies the very same rule.
  */
 
 /**

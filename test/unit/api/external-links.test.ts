@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedExternalUrl, toExternalUrl } from '../../../electron/external-links';
+import { isAllowedExternalUrl, toExternalUrl } from '../../../api/external-links';
 
 describe('external link policy', () => {
   it('accepts https URLs', () => {

@@ -1,0 +1,57 @@
+import type { AccessRules } from './access';
+import type { CorralApi } from './corral-api';
+
+/**
+ * Who may call each entry of the contract. Adding an entry to `corralApi` without a line here
+ * does not compile; `owner` entries also check ownership in the service, before any host call.
+ */
+export const corralAccess: AccessRules<CorralApi> = {
+  // What Corral set aside or cleaned up by itself is for the administrator.
+  system: { info: 'signed-in', notices: 'admin' },
+  // The theme applies before sign-in; changing it needs an account.
+  settings: { get: 'public', update: 'signed-in', onChanged: 'public' },
+  // How a connection becomes someone, and who it is.
+  accounts: { signUp: 'public', logIn: 'public', logOut: 'public', me: 'public' },
+  console: { open: 'owner', sessions: 'signed-in' },
+  hosts: {
+    list: 'signed-in',
+    add: 'admin',
+    update: 'admin',
+    remove: 'admin',
+    trustKey: 'admin',
+    replaceKey: 'admin',
+    reconnect: 'admin',
+    onChanged: 'signed-in',
+  },
+  inventory: { snapshot: 'signed-in', onChanged: 'signed-in' },
+  vm: { act: 'owner' },
+  images: {
+    list: 'signed-in',
+    pools: 'signed-in',
+    upload: 'admin',
+    remove: 'admin',
+    mark: 'admin',
+    unmark: 'admin',
+  },
+  // Which bridges, networks and address ranges plain users may attach nodes to.
+  networks: { policy: 'admin', setPolicy: 'admin' },
+  clusters: {
+    list: 'signed-in',
+    preview: 'signed-in',
+    create: 'signed-in',
+    previewAddNodes: 'owner',
+    addNodes: 'owner',
+    remove: 'owner',
+    // Domains of operations this Corral does not know: only the administrator sees or acts.
+    listUnknown: 'admin',
+    adoptUnknown: 'admin',
+    removeUnknown: 'admin',
+  },
+  operations: {
+    list: 'signed-in',
+    cancel: 'owner',
+    resume: 'owner',
+    rollback: 'owner',
+    onChanged: 'signed-in',
+  },
+};
