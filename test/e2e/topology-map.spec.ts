@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
+  allowLabClusters,
   cleanLab,
   hostLeftovers,
   labClusterSpec,
@@ -20,7 +21,7 @@ import { enterAsAdmin } from './support/sign-in';
  * group > cluster group > VM node, show states as words, open the details panel, fold a
  * cluster to one node with its count, answer every drop plainly, and raise no CSP violation.
  * The cluster is reused when a previous run kept it (CORRAL_LAB_KEEP=1), else created as the
- * administrator through the contract and removed at the end.
+ * administrator through the contract (lab image marked first) and removed at the end.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -87,6 +88,11 @@ async function ensureCluster(): Promise<void> {
   const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   const { connection } = await openContractSocket(server.url, cookie);
   try {
+    // An unmarked volume backs no cluster, even the administrator's.
+    const hostIds = (await connection.api.hosts.list({}))
+      .filter((h) => h.name === h1.name || h.name === h2.name)
+      .map((h) => h.id);
+    await allowLabClusters(connection.api, hostIds);
     const op = await connection.api.clusters.create(
       labClusterSpec(lab, CLUSTER, NODES.length, POOL),
     );

@@ -157,13 +157,16 @@ function MapCanvas({ graph, placement }: { graph: MapGraph; placement: MapPlacem
   );
 
   const onDragOver = useCallback((e: DragEvent) => {
-    // Accept every drag here so that a drop is answered, never silently ignored.
+    // Accept every drag here so that a drop is answered, never silently ignored; the map's own
+    // answer is the only one (no page-wide handler answers it again).
     e.preventDefault();
+    e.stopPropagation();
     e.dataTransfer.dropEffect = 'copy';
   }, []);
   const onDrop = useCallback(
     (e: DragEvent) => {
       e.preventDefault();
+      e.stopPropagation();
       const names = [...e.dataTransfer.files].map((f) => f.name);
       notify(fileDropNotice(names, dropTargetOf(e.target)));
     },
