@@ -3,6 +3,7 @@ import type { Vm } from '../../../api/inventory-api';
 import { fromSnapshot, vmKey } from '../../../renderer/views/topology/inventory-reducer';
 import {
   COLLAPSE_ABOVE,
+  FOLD_ALL_ABOVE,
   buildMapGraph,
   clusterNodeId,
   vmNodeId,
@@ -70,6 +71,26 @@ describe('map graph', () => {
     expect(buildMapGraph(many, {}, '', { [id]: false }).hosts[0]!.clusters[0]!.collapsed).toBe(
       false,
     );
+  });
+
+  it('on a map of more than FOLD_ALL_ABOVE VMs every group starts folded; filtered down, open', () => {
+    const hosts = Array.from({ length: 10 }, (_, h) => host(`h${h}`));
+    const per = Math.ceil((FOLD_ALL_ABOVE + 1) / hosts.length);
+    const big = fromSnapshot({
+      hosts,
+      vms: hosts.flatMap((h, i) =>
+        Array.from({ length: per }, (_, j) =>
+          vm(h.hostId, i * 1000 + j + 1, {
+            name: `n${i}-${j}`,
+            membership: j < 5 ? member(`small${i}`, j) : undefined,
+          }),
+        ),
+      ),
+    });
+    const all = buildMapGraph(big).hosts.flatMap((h) => h.clusters);
+    expect(all.every((c) => c.collapsed)).toBe(true);
+    const few = buildMapGraph(big, {}, 'n3-1').hosts.flatMap((h) => h.clusters);
+    expect(few.some((c) => c.collapsed)).toBe(false);
   });
 
   it('keeps its signature through stats updates, and changes it when the structure changes', () => {

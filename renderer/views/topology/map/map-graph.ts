@@ -10,6 +10,9 @@ import { NO_CLUSTER, hostLabel, matchesFilter, type HostNames } from '../topolog
 /** Clusters with more VMs than this start folded to one node, so big inventories stay fluid. */
 export const COLLAPSE_ABOVE = 24;
 
+/** With more VMs than this on the map, every group starts folded (an overview first). */
+export const FOLD_ALL_ABOVE = 1000;
+
 export interface MapCluster {
   id: string;
   hostId: string;
@@ -57,13 +60,17 @@ export const clusterNodeId = (hostId: string, cluster: string | undefined) =>
 export const vmNodeId = (key: string) => `v:${key}`;
 export const networkNodeId = (hostId: string, name: string) => `n:${hostId}/${name}`;
 
-/** Whether a cluster group is folded: the user's choice if any, else folded when big. */
+/**
+ * Whether a cluster group is folded: the user's choice if any, else folded when big or when the
+ * whole map is.
+ */
 export function isCollapsed(
   id: string,
   size: number,
   overrides: Readonly<Record<string, boolean>>,
+  foldAll = false,
 ): boolean {
-  return overrides[id] ?? size > COLLAPSE_ABOVE;
+  return overrides[id] ?? (foldAll || size > COLLAPSE_ABOVE);
 }
 
 const byIndexThenName = (a: Vm, b: Vm) =>
@@ -101,6 +108,9 @@ export function buildMapGraph(
     if (list) list.push(vm);
     else clusters.set(c, [vm]);
   }
+  let shown = 0;
+  for (const clusters of byHost.values()) for (const l of clusters.values()) shown += l.length;
+  const foldAll = shown > FOLD_ALL_ABOVE;
   const label = (id: string) => hostLabel(id, view.hosts[id], names);
   const hostIds = [...byHost.keys()].sort((a, b) => label(a).localeCompare(label(b)));
   const hosts: MapHost[] = [];
@@ -124,7 +134,7 @@ export function buildMapGraph(
     for (const cluster of clusterNames) {
       const vms = clusters.get(cluster)!.sort(byIndexThenName);
       const id = clusterNodeId(hostId, cluster);
-      const collapsed = isCollapsed(id, vms.length, overrides);
+      const collapsed = isCollapsed(id, vms.length, overrides, foldAll);
       host.clusters.push({
         id,
         hostId,

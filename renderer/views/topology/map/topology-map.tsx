@@ -57,28 +57,35 @@ function useMapGraph(): MapGraph {
   return graph.signature === next.signature ? graph : next;
 }
 
-/** Laid-out positions for the graph; the previous ones stay while ELK works on a change. */
-function usePlacement(graph: MapGraph): { placement?: MapPlacement; error?: string } {
-  const [state, setState] = useState<{ placement?: MapPlacement; error?: string }>({});
+/** A graph with the positions computed for it (never a graph with another one's positions). */
+interface LaidOut {
+  graph: MapGraph;
+  placement: MapPlacement;
+}
+
+/** The latest laid-out graph; the previous one stays on screen while a change is laid out. */
+function useLaidOut(graph: MapGraph, loaded: boolean): { laid?: LaidOut; error?: string } {
+  const [state, setState] = useState<{ laid?: LaidOut; error?: string }>({});
   useEffect(() => {
+    if (!loaded) return;
     let current = true;
     layoutMap(graph).then(
-      (placement) => current && setState({ placement }),
+      (placement) => current && setState({ laid: { graph, placement } }),
       (err: unknown) =>
         current && setState({ error: err instanceof Error ? err.message : String(err) }),
     );
     return () => {
       current = false;
     };
-  }, [graph]);
+  }, [graph, loaded]);
   return state;
 }
 
 /** Topology as a map: hosts contain clusters contain VMs; bridges are edges. */
 export function TopologyMap() {
   const graph = useMapGraph();
-  const { placement, error } = usePlacement(graph);
   const loaded = useTopologyStore((s) => s.loaded);
+  const { laid, error } = useLaidOut(graph, loaded);
   if (error) {
     return (
       <EmptyState titleText="The map could not be laid out" headingLevel="h2" status="danger">
@@ -86,7 +93,7 @@ export function TopologyMap() {
       </EmptyState>
     );
   }
-  if (!placement || !loaded) {
+  if (!laid) {
     return (
       <Bullseye className="topology-map">
         <Spinner aria-label="Laying out the map" />
@@ -102,7 +109,7 @@ export function TopologyMap() {
   }
   return (
     <ReactFlowProvider>
-      <MapCanvas graph={graph} placement={placement} />
+      <MapCanvas laid={laid} />
       <MapNotices />
     </ReactFlowProvider>
   );
@@ -117,8 +124,8 @@ function dropTargetOf(el: EventTarget | null): DropTarget {
   return cluster ? { kind: 'cluster', cluster, host } : { kind: 'no-cluster', host };
 }
 
-function MapCanvas({ graph, placement }: { graph: MapGraph; placement: MapPlacement }) {
-  const laidOut = useMemo(() => mapElements(graph, placement), [graph, placement]);
+function MapCanvas({ laid }: { laid: LaidOut }) {
+  const laidOut = useMemo(() => mapElements(laid.graph, laid.placement), [laid]);
   const [nodes, setNodes, onNodesChange] = useNodesState<MapNode>(laidOut.nodes);
   useEffect(() => setNodes(laidOut.nodes), [laidOut, setNodes]);
   const notify = useMapStore((s) => s.notify);
