@@ -82,8 +82,9 @@ export function mapElements(
     id: e.id,
     source: e.source,
     target: e.target,
+    // No drawn label: a folded cluster says its count itself, and SVG labels are measured on
+    // every render (getBBox), which a map of hundreds of edges pays for on every frame it moves.
     ariaLabel: e.label,
-    label: e.count > 1 ? `${e.count} NICs` : undefined,
     selectable: false,
     focusable: false,
   }));

@@ -30,6 +30,12 @@ import './map.css';
 
 warmUpLayout();
 
+/**
+ * Above this many nodes only those in view are rendered. Below it the whole map stays in the
+ * page: panning then only moves it, instead of recomputing what is visible on every frame.
+ */
+const VISIBLE_ONLY_ABOVE = 1500;
+
 const ARIA_LABELS = {
   'controls.ariaLabel': 'Map controls',
   'controls.zoomIn.ariaLabel': 'Zoom in',
@@ -192,7 +198,7 @@ function MapCanvas({ laid }: { laid: LaidOut }) {
         nodesConnectable={false}
         edgesFocusable={false}
         elementsSelectable={false}
-        onlyRenderVisibleElements
+        onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_ABOVE}
         minZoom={0.05}
         ariaLabelConfig={ARIA_LABELS}
         proOptions={{ hideAttribution: true }}
