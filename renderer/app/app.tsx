@@ -4,6 +4,7 @@ import { parseConsoleWindowHash } from '../../api/console-window-route';
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
 import { PlaceholderView } from '../views/placeholder-view';
+import { prefetchRememberedMap } from '../views/topology/map/prefetch-map';
 import { AppDock } from './app-dock';
 import { AppToasts } from './app-toasts';
 import { AppMasthead } from './app-masthead';
@@ -48,6 +49,7 @@ function Frame() {
   useTheme();
   // A file dropped where nothing takes it gets a message instead of replacing the app.
   useEffect(() => installDropGuard(), []);
+  useEffect(prefetchRememberedMap, []);
   const view = useAppStore((s) => s.view);
   return (
     <Page

@@ -52,8 +52,10 @@ export function HostCard({
   onReconnect: () => void;
 }) {
   const now = useNow();
-  // Times read "3 min ago"; the exact time is on hover.
-  const { text, tone } = hostStatusText(host.status, (iso) => relativeTime(iso, now));
+  // Times read "3 min ago" (a month back, the date); the exact time is on hover.
+  const { text, tone } = hostStatusText(host.status, (iso) =>
+    relativeTime(iso, now).replace(/^on /, ''),
+  );
   const titleId = `host-${host.id}-name`;
   const s = host.status;
   const down = s.state === 'unreachable' || s.state === 'auth-failed';

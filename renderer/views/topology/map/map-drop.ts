@@ -1,0 +1,83 @@
+import type { MapNotice } from './map-store';
+
+/**
+ * What the map says when something is dropped on it. Moving VMs between hosts and running
+ * programs on clusters come later; until then every drop gets a plain answer, never silence.
+ */
+
+/** Names of files a cluster will take as a program: sources and archives of them. */
+const PROGRAM = /\.(c|cc|cpp|cxx|f|f77|f90|f95|f03|tar|tar\.gz|tgz|tar\.xz|tar\.bz2|zip)$/i;
+
+export const PROGRAM_KINDS = 'C, C++ or Fortran sources, or a tar or zip archive of them';
+
+export function isProgramFile(name: string): boolean {
+  return PROGRAM.test(name);
+}
+
+/** Where a drop landed: a cluster (named) or somewhere that takes no files. */
+export type DropTarget =
+  | { kind: 'cluster'; cluster: string; host: string }
+  | { kind: 'no-cluster'; host: string }
+  | { kind: 'none' };
+
+type Notice = Omit<MapNotice, 'id'>;
+
+const list = (names: string[]) =>
+  names.length <= 3
+    ? names.join(', ')
+    : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+
+/** The answer to files dropped on `target`. */
+export function fileDropNotice(names: string[], target: DropTarget): Notice {
+  if (names.length === 0) {
+    return {
+      variant: 'warning',
+      title: 'Only files can be dropped on the map',
+      body: `Drop a program (${PROGRAM_KINDS}) on a cluster.`,
+    };
+  }
+  const refused = names.filter((n) => !isProgramFile(n));
+  if (refused.length > 0) {
+    return {
+      variant: 'danger',
+      title: `${list(refused)}: not a kind of file Corral accepts`,
+      body: `Clusters take ${PROGRAM_KINDS}. Nothing was uploaded.`,
+    };
+  }
+  switch (target.kind) {
+    case 'cluster':
+      return {
+        variant: 'info',
+        title: 'Running programs on a cluster is not available yet',
+        body: `${list(names)} would run on cluster ${target.cluster} (${target.host}). Nothing was uploaded.`,
+      };
+    case 'no-cluster':
+      return {
+        variant: 'warning',
+        title: 'These VMs belong to no cluster',
+        body: `Drop the program on a cluster's group to run it there. Nothing was uploaded.`,
+      };
+    case 'none':
+      return {
+        variant: 'warning',
+        title: 'Nothing here accepts files',
+        body: `Drop a program on a cluster's group to run it there. Nothing was uploaded.`,
+      };
+  }
+}
+
+/** The answer to a VM dragged and let go over `host` (undefined: over no host). */
+export function vmDropNotice(vm: string, from: string, host: string | undefined): Notice {
+  if (host === undefined || host === from) {
+    return {
+      variant: 'info',
+      title: `${vm} stays on ${from}`,
+      body: 'To move a VM, drop it on another host. Moving VMs is not available yet.',
+    };
+  }
+  return {
+    variant: 'info',
+    title: `Moving ${vm} to ${host} is not available yet`,
+    body: `${vm} stays on ${from}. Nothing was changed.`,
+  };
+}
