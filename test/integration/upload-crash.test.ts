@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { UploadTarget } from '../../api/images-api';
 import { el, renderXml } from '../../core/xml/xml-element';
 import { connectUnixSocket, LibvirtClient, type PoolRef } from '../../native/libvirt';
 import { WsTransport } from '../../server/ws-transport';
+import { createTestPool, removeTestPool } from './support/test-pool';
 import { waitUntil } from './support/wait';
 
 /**
@@ -23,8 +24,6 @@ const tag = `corral-upcrash-${process.pid}`;
 const poolDir = `/var/lib/libvirt/images/${tag}`;
 const MiB = 1024 * 1024;
 const ADMIN = { username: 'crash-admin', password: 'crash-password-1' };
-/** VIR_STORAGE_POOL_CREATE_WITH_BUILD: make the directory if needed. */
-const POOL_CREATE_WITH_BUILD = 1;
 
 interface Server {
   child: ChildProcess;
@@ -102,23 +101,13 @@ describe('images: a partial upload volume left by a crash is removed at the next
         uri: 'qemu:///system',
       },
     );
-    mkdirSync(poolDir, { recursive: true });
-    const xml = renderXml(
-      el('pool', { type: 'dir' }, el('name', {}, tag), el('target', {}, el('path', {}, poolDir))),
-    );
-    pool = (await c.call('storagePoolCreateXml', { xml, flags: POOL_CREATE_WITH_BUILD })).pool;
+    pool = await createTestPool(c, tag, poolDir);
   });
 
   afterAll(async () => {
     await stop(server, 'SIGTERM');
     if (c?.connection.isOpen) {
-      const { vols } = await c.call('storagePoolListAllVolumes', {
-        pool,
-        needResults: true,
-        flags: 0,
-      });
-      for (const vol of vols) await c.call('storageVolDelete', { vol, flags: 0 }).catch(() => {});
-      await c.call('storagePoolDestroy', { pool }).catch(() => {});
+      await removeTestPool(c, pool, poolDir);
       await c.close();
     }
     rmSync(poolDir, { recursive: true, force: true });
