@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createClient, type ClientConnection } from '../../api/client';
@@ -12,6 +12,7 @@ import { el, renderXml } from '../../core/xml/xml-element';
 import { connectUnixSocket, LibvirtClient, type PoolRef } from '../../native/libvirt';
 import { WsTransport } from '../../server/ws-transport';
 import { createTestPool, removeTestPool } from './support/test-pool';
+import { spawnCorralServer } from '../support/corral-server-child';
 import { waitUntil } from './support/wait';
 
 /**
@@ -19,7 +20,6 @@ import { waitUntil } from './support/wait';
  * the next start on the same data folder removes exactly that volume once the host is online,
  * and says so to the administrator. Real server process, real libvirtd, checked with libvirt.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
 const tag = `corral-upcrash-${process.pid}`;
 const poolDir = `/var/lib/libvirt/images/${tag}`;
 const MiB = 1024 * 1024;
@@ -33,29 +33,7 @@ interface Server {
 
 /** Starts `server/main.ts` on `dataDir` and signs in through its WebSocket, as a browser would. */
 async function startServer(dataDir: string, first: boolean): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server/main.ts', '--port', '0', '--data-dir', dataDir],
-    { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const { url, token } = await new Promise<{ url: string; token: string }>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      const url = /Corral is serving (\S+)/.exec(output)?.[1];
-      const token = /Access token: (\S+)/.exec(output)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        done({ url, token });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
+  const { child, url, token } = await spawnCorralServer(dataDir);
   const origin = new URL(url).origin;
   const res = await fetch(new URL('/api/session', url), {
     method: 'POST',
