@@ -6,11 +6,11 @@ import type { ClientConnection } from '../../api/client';
 import type { CorralApi } from '../../api/corral-api';
 import { CorralError } from '../../api/errors';
 import type { InventoryDelta } from '../../api/inventory-api';
-import { CorralCore } from '../../core/corral-core';
+import type { CorralCore } from '../../core/corral-core';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
 import { el, renderXml } from '../../core/xml/xml-element';
 import type { DomainRef } from '../../native/libvirt';
-import { coreSession } from './support/core-session';
+import { coreOnHosts, coreSession } from './support/core-session';
 import { CountingHost } from './support/counting-host';
 import { rejectionOf, waitUntil } from './support/wait';
 
@@ -75,12 +75,7 @@ describe('accounts: ownership is enforced in core before any libvirt call', () =
 
   beforeAll(async () => {
     await host.connect(inject('integrationEnv').libvirtSocket);
-    core = new CorralCore({
-      dataDir,
-      shell: 'test',
-      hostConnections: host,
-      hosts: { localHost: false, localProbeMs: 0 },
-    });
+    core = coreOnHosts(dataDir, host);
     admin = session('s-admin');
     alice = session('s-alice');
     bob = session('s-bob');

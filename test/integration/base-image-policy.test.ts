@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,11 +7,12 @@ import type { ClusterSpec, NicSpec } from '../../api/clusters-api';
 import type { CorralApi } from '../../api/corral-api';
 import { ClusterSpec as ClusterSpecSchema } from '../../api/clusters-api';
 import { nodeDomainXml } from '../../core/clusters/node-blueprint';
-import { CorralCore } from '../../core/corral-core';
+import type { CorralCore } from '../../core/corral-core';
 import { el, renderXml } from '../../core/xml/xml-element';
 import type { DomainRef, PoolRef } from '../../native/libvirt';
-import { coreSession } from './support/core-session';
+import { coreOnHosts, coreSession } from './support/core-session';
 import { CountingHost } from './support/counting-host';
+import { createTestPool, removeTestPool } from './support/test-pool';
 import { rejectionOf, waitUntil } from './support/wait';
 import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 
@@ -23,8 +24,6 @@ const BASE = 'base.qcow2';
 const VICTIM = 'victim-disk.qcow2';
 const BRIDGE = 'corral-pol0';
 const RANGE = '10.99.0.128/25';
-/** VIR_STORAGE_POOL_CREATE_WITH_BUILD: make the directory if needed. */
-const POOL_CREATE_WITH_BUILD = 1;
 
 /** Procedures that read or change storage, or make a domain: none may run for a refusal. */
 const MAKING = /^(storage|connectListAllStoragePools|domainDefine|domainCreate)/;
@@ -84,12 +83,7 @@ describe('base images and the network policy are enforced in core before any lib
 
   beforeAll(async () => {
     await host.connect(inject('integrationEnv').libvirtSocket);
-    mkdirSync(poolDir, { recursive: true });
-    const xml = renderXml(
-      el('pool', { type: 'dir' }, el('name', {}, tag), el('target', {}, el('path', {}, poolDir))),
-    );
-    pool = (await host.client.call('storagePoolCreateXml', { xml, flags: POOL_CREATE_WITH_BUILD }))
-      .pool;
+    pool = await createTestPool(host.client, tag, poolDir);
     for (const name of [BASE, VICTIM]) {
       const vol = el(
         'volume',
@@ -100,12 +94,7 @@ describe('base images and the network policy are enforced in core before any lib
       );
       await host.client.call('storageVolCreateXml', { pool, xml: renderXml(vol), flags: 0 });
     }
-    core = new CorralCore({
-      dataDir,
-      shell: 'test',
-      hostConnections: host,
-      hosts: { localHost: false, localProbeMs: 0 },
-    });
+    core = coreOnHosts(dataDir, host);
     admin = session('s-admin');
     alice = session('s-alice');
     await admin.accounts.signUp({ username: 'pol-admin', password: 'admin-password' });
@@ -121,13 +110,7 @@ describe('base images and the network policy are enforced in core before any lib
     if (node)
       await host.client.call('domainUndefineFlags', { dom: node, flags: 0 }).catch(() => {});
     if (host.client?.connection.isOpen) {
-      const { vols } = await host.client.call('storagePoolListAllVolumes', {
-        pool,
-        needResults: true,
-        flags: 0,
-      });
-      for (const vol of vols) await host.client.call('storageVolDelete', { vol, flags: 0 });
-      await host.client.call('storagePoolDestroy', { pool }).catch(() => {});
+      await removeTestPool(host.client, pool, poolDir);
       await host.client.close();
     }
     rmSync(poolDir, { recursive: true, force: true });
@@ -303,12 +286,7 @@ describe('base images and the network policy are enforced in core before any lib
   it('marks and the policy are kept in the data folder and survive a restart', async () => {
     expect(existsSync(join(dataDir, 'base-images.json'))).toBe(true);
     expect(existsSync(join(dataDir, 'network-policy.json'))).toBe(true);
-    const again = new CorralCore({
-      dataDir,
-      shell: 'test',
-      hostConnections: host,
-      hosts: { localHost: false, localProbeMs: 0 },
-    });
+    const again = coreOnHosts(dataDir, host);
     try {
       expect(again.images.marks.has({ hostId: HOST, pool: tag, name: BASE })).toBe(true);
       expect(again.images.marks.has({ hostId: HOST, pool: tag, name: VICTIM })).toBe(false);
