@@ -1,12 +1,8 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
-import { LOCAL_LIBVIRT_SOCKET } from '../../core/system/local-libvirt-probe';
-import { LibvirtClient, connectUnixSocket } from '../../native/libvirt';
-import { guestInitramfs } from '../integration/support/guest-initramfs';
-import { guestDomainXml } from '../integration/support/guest-xml';
-import { guestKernel } from '../support/guest-kernel';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
 import { openContractSocket, sessionCookie } from './support/contract-socket';
+import { removeLocalGuest, startLocalGuest } from './support/local-guest';
 import { ADMIN, enterAsAdmin } from './support/sign-in';
 
 /**
@@ -21,7 +17,6 @@ const name = `corral-charts-${process.pid}`;
 const STATS_PERIOD_MS = 3_000;
 
 let server: ServerProcess;
-let libvirt: LibvirtClient;
 let page: Page;
 
 /** How many samples a chart (role img) says it plots. */
@@ -54,13 +49,8 @@ test.beforeAll(async ({ browser }) => {
   const admin = await socket.connection.api.accounts.signUp(ADMIN);
   socket.connection.dispose();
 
-  libvirt = await LibvirtClient.connect(() => connectUnixSocket(LOCAL_LIBVIRT_SOCKET), {
-    uri: 'qemu:///system',
-  });
-  const xml = guestDomainXml({
+  await startLocalGuest({
     name,
-    kernel: guestKernel().vmlinuz,
-    initrd: guestInitramfs(),
     memoryMiB: 128,
     metadata: corralMetadataElement({
       cluster: 'charts',
@@ -69,8 +59,6 @@ test.beforeAll(async ({ browser }) => {
       operation: 'e2e',
     }),
   });
-  const { dom } = await libvirt.call('domainDefineXmlFlags', { xml, flags: 0 });
-  await libvirt.call('domainCreateWithFlags', { dom, flags: 0 });
 
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await recordCspViolations(page);
@@ -81,14 +69,7 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await page?.close();
   await server?.stop();
-  if (libvirt) {
-    const found = await libvirt.call('domainLookupByName', { name }).catch(() => undefined);
-    if (found) {
-      await libvirt.call('domainDestroyFlags', { dom: found.dom, flags: 0 }).catch(() => {});
-      await libvirt.call('domainUndefineFlags', { dom: found.dom, flags: 0 }).catch(() => {});
-    }
-    await libvirt.close();
-  }
+  await removeLocalGuest(name);
 });
 
 test('tree rows carry CPU and memory sparklines that gain a point every stats period', async () => {

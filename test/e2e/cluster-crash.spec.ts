@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ClusterSpec, Operation } from '../../api/clusters-api';
 import {
@@ -13,6 +12,7 @@ import {
   waitForRoom,
 } from '../lab/clusters-support';
 import { hostVirsh } from '../lab/guest';
+import { spawnCorralServer, type CorralServerChild } from '../support/corral-server-child';
 import { readLabState, type LabState } from '../lab/state';
 import { openContractSocket, sessionCookie, type ContractSocket } from './support/contract-socket';
 
@@ -23,14 +23,9 @@ import { openContractSocket, sessionCookie, type ContractSocket } from './suppor
  * both checked with virsh on the hosts.
  */
 const PREFIX = 'h10crash';
-const ROOT = resolve(import.meta.dirname, '../..');
 const USER = { username: 'h10crash', password: 'crash-password-e2e' };
 
-interface Server {
-  url: string;
-  token: string;
-  child: ChildProcess;
-}
+type Server = CorralServerChild;
 
 let lab: LabState;
 let dataDir: string;
@@ -38,31 +33,7 @@ let server: Server | undefined;
 let socket: ContractSocket | undefined;
 
 /** Starts `server/main.ts` on `dataDir` (kept across restarts) and reads its URL and token. */
-async function startServer(): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server/main.ts', '--port', '0', '--data-dir', dataDir],
-    { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      const url = /Corral is serving (\S+)/.exec(output)?.[1];
-      const token = /Access token: (\S+)/.exec(output)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        done({ url, token, child });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-}
+const startServer = (): Promise<Server> => spawnCorralServer(dataDir);
 
 function kill(s: Server | undefined, signal: NodeJS.Signals): Promise<void> {
   if (!s || s.child.exitCode !== null || s.child.signalCode !== null) return Promise.resolve();

@@ -1,11 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { consoleWindowHash } from '../../api/console-window-route';
-import { LibvirtClient, connectUnixSocket, type DomainRef } from '../../native/libvirt';
-import { LOCAL_LIBVIRT_SOCKET } from '../../core/system/local-libvirt-probe';
-import { guestKernel } from '../support/guest-kernel';
-import { guestInitramfs } from '../integration/support/guest-initramfs';
-import { guestDomainXml } from '../integration/support/guest-xml';
+import type { DomainRef } from '../../native/libvirt';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
+import { removeLocalGuest, startLocalGuest } from './support/local-guest';
 import { typeUntil } from './support/console-typing';
 import { ADMIN, enterAsAdmin } from './support/sign-in';
 
@@ -14,35 +11,16 @@ const LOCAL_HOST_ID = 'local';
 const name = `corral-pop-e2e-${process.pid}`;
 
 let server: ServerProcess;
-let libvirt: LibvirtClient;
 let dom: DomainRef;
 
 test.beforeAll(async () => {
-  libvirt = await LibvirtClient.connect(() => connectUnixSocket(LOCAL_LIBVIRT_SOCKET), {
-    uri: 'qemu:///system',
-  });
-  const xml = guestDomainXml({ name, kernel: guestKernel().vmlinuz, initrd: guestInitramfs() });
-  const { dom: defined } = await libvirt.call('domainDefineXmlFlags', { xml, flags: 0 });
-  dom = (await libvirt.call('domainCreateWithFlags', { dom: defined, flags: 0 })).dom;
+  dom = await startLocalGuest({ name });
   server = await startServerProcess();
 });
 
 test.afterAll(async () => {
   await server?.stop();
-  await libvirt?.close().catch(() => {});
-  // A connection of its own: the one above may have dropped with the daemon during the test.
-  const cleanup = await LibvirtClient.connect(() => connectUnixSocket(LOCAL_LIBVIRT_SOCKET), {
-    uri: 'qemu:///system',
-  });
-  try {
-    const found = await cleanup.call('domainLookupByName', { name }).catch(() => undefined);
-    if (found) {
-      await cleanup.call('domainDestroyFlags', { dom: found.dom, flags: 0 }).catch(() => {});
-      await cleanup.call('domainUndefineFlags', { dom: found.dom, flags: 0 }).catch(() => {});
-    }
-  } finally {
-    await cleanup.close();
-  }
+  await removeLocalGuest(name);
 });
 
 const screenOf = (page: Page) => page.getByRole('region', { name: `Console of ${name}` });

@@ -1,10 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { LibvirtClient, connectUnixSocket, type DomainRef } from '../../native/libvirt';
-import { LOCAL_LIBVIRT_SOCKET } from '../../core/system/local-libvirt-probe';
-import { guestKernel } from '../support/guest-kernel';
-import { guestInitramfs } from '../integration/support/guest-initramfs';
-import { guestDomainXml } from '../integration/support/guest-xml';
+import type { DomainRef } from '../../native/libvirt';
 import { startServerProcess, type ServerProcess } from './corral-server-process';
+import { removeLocalGuest, startLocalGuest } from './support/local-guest';
 import { typeUntil } from './support/console-typing';
 import { enterAsAdmin } from './support/sign-in';
 
@@ -13,29 +10,16 @@ const LOCAL_HOST_ID = 'local';
 const name = `corral-con-e2e-${process.pid}`;
 
 let server: ServerProcess;
-let libvirt: LibvirtClient;
 let dom: DomainRef;
 
 test.beforeAll(async () => {
-  libvirt = await LibvirtClient.connect(() => connectUnixSocket(LOCAL_LIBVIRT_SOCKET), {
-    uri: 'qemu:///system',
-  });
-  const xml = guestDomainXml({ name, kernel: guestKernel().vmlinuz, initrd: guestInitramfs() });
-  const { dom: defined } = await libvirt.call('domainDefineXmlFlags', { xml, flags: 0 });
-  dom = (await libvirt.call('domainCreateWithFlags', { dom: defined, flags: 0 })).dom;
+  dom = await startLocalGuest({ name });
   server = await startServerProcess();
 });
 
 test.afterAll(async () => {
   await server?.stop();
-  if (libvirt) {
-    const found = await libvirt.call('domainLookupByName', { name }).catch(() => undefined);
-    if (found) {
-      await libvirt.call('domainDestroyFlags', { dom: found.dom, flags: 0 }).catch(() => {});
-      await libvirt.call('domainUndefineFlags', { dom: found.dom, flags: 0 }).catch(() => {});
-    }
-    await libvirt.close();
-  }
+  await removeLocalGuest(name);
 });
 
 test('a console tab types into the guest, reads the answer, and gets its screen back after a reload', async ({

@@ -2,70 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createClient, type ClientConnection } from '../../api/client';
-import { corralApi, type CorralApi } from '../../api/corral-api';
-import type { Disposable } from '../../api/disposable';
-import { Emitter } from '../../api/emitter';
+import type { ClientConnection } from '../../api/client';
+import type { CorralApi } from '../../api/corral-api';
 import { CorralError } from '../../api/errors';
-import { createInMemoryPair } from '../../api/in-memory-transport';
 import type { InventoryDelta } from '../../api/inventory-api';
-import { CorralCore } from '../../core/corral-core';
-import { serveCorral } from '../../core/serve-corral';
-import type { HostConnections } from '../../core/hosts/host-connections';
+import type { CorralCore } from '../../core/corral-core';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
 import { el, renderXml } from '../../core/xml/xml-element';
-import { LibvirtClient, connectUnixSocket, type DomainRef } from '../../native/libvirt';
+import type { DomainRef } from '../../native/libvirt';
+import { coreOnHosts, coreSession } from './support/core-session';
+import { CountingHost } from './support/counting-host';
 import { rejectionOf, waitUntil } from './support/wait';
 
 const HOST = 'local';
 const prefix = `corral-acct-${process.pid}`;
-
-/**
- * This machine's libvirtd as the one host. The inventory follows the raw client (online()),
- * while every client handed out through `libvirt(hostId)` — what VM actions and consoles use —
- * is a pass-through wrapper that counts what it forwards to the real client.
- */
-class CountingHost implements HostConnections {
-  client!: LibvirtClient;
-  /** Every libvirt operation asked of a handed-out client, in order. */
-  readonly seen: string[] = [];
-  private readonly online$ = new Emitter<[string, LibvirtClient]>();
-
-  async connect(socket: string): Promise<void> {
-    this.client = await LibvirtClient.connect(() => connectUnixSocket(socket), {
-      uri: 'qemu:///system',
-    });
-  }
-  libvirt(hostId: string): LibvirtClient {
-    this.seen.push(`libvirt(${hostId})`);
-    if (hostId !== HOST) throw new CorralError('unavailable', `host ${hostId} is offline`);
-    const seen = this.seen;
-    return new Proxy(this.client, {
-      get(target, prop, receiver) {
-        const value: unknown = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (['call', 'openStream', 'onDomainEvent'].includes(String(prop))) {
-            seen.push(`${String(prop)}(${String(args[0])})`);
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  }
-  online() {
-    return [{ hostId: HOST, client: this.client }];
-  }
-  onHostOnline(l: (id: string, c: LibvirtClient) => void): Disposable {
-    return this.online$.on(([id, c]) => l(id, c));
-  }
-  onHostOffline(): Disposable {
-    return { dispose() {} };
-  }
-  onHostRemoved(): Disposable {
-    return { dispose() {} };
-  }
-}
 
 /** An inactive domain; with `owner`, Corral's membership metadata names that account. */
 function domainXml(name: string, owner?: string): string {
@@ -94,7 +44,7 @@ function domainXml(name: string, owner?: string): string {
 }
 
 describe('accounts: ownership is enforced in core before any libvirt call', () => {
-  const host = new CountingHost();
+  const host = new CountingHost(HOST);
   const dataDir = mkdtempSync(join(tmpdir(), 'corral-acct-'));
   let core: CorralCore;
   const clients: ClientConnection<CorralApi>[] = [];
@@ -110,11 +60,7 @@ describe('accounts: ownership is enforced in core before any libvirt call', () =
 
   /** A contract client with a session of its own, as a browser or a window would have. */
   function session(id: string): ClientConnection<CorralApi>['api'] {
-    const [serverEnd, clientEnd] = createInMemoryPair();
-    serveCorral(core, serverEnd, { sessionId: id });
-    const connection = createClient(corralApi, clientEnd);
-    clients.push(connection);
-    return connection.api;
+    return coreSession(core, id, clients);
   }
 
   /** Runs `fn` and returns what it asked of the libvirt clients handed out meanwhile. */
@@ -129,12 +75,7 @@ describe('accounts: ownership is enforced in core before any libvirt call', () =
 
   beforeAll(async () => {
     await host.connect(inject('integrationEnv').libvirtSocket);
-    core = new CorralCore({
-      dataDir,
-      shell: 'test',
-      hostConnections: host,
-      hosts: { localHost: false, localProbeMs: 0 },
-    });
+    core = coreOnHosts(dataDir, host);
     admin = session('s-admin');
     alice = session('s-alice');
     bob = session('s-bob');

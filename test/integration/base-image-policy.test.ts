@@ -1,26 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createClient, type ClientConnection } from '../../api/client';
+import type { ClientConnection } from '../../api/client';
 import type { ClusterSpec, NicSpec } from '../../api/clusters-api';
-import { corralApi, type CorralApi } from '../../api/corral-api';
-import type { Disposable } from '../../api/disposable';
-import { Emitter } from '../../api/emitter';
-import { CorralError } from '../../api/errors';
-import { createInMemoryPair } from '../../api/in-memory-transport';
+import type { CorralApi } from '../../api/corral-api';
 import { ClusterSpec as ClusterSpecSchema } from '../../api/clusters-api';
 import { nodeDomainXml } from '../../core/clusters/node-blueprint';
-import { CorralCore } from '../../core/corral-core';
-import { serveCorral } from '../../core/serve-corral';
-import type { HostConnections } from '../../core/hosts/host-connections';
+import type { CorralCore } from '../../core/corral-core';
 import { el, renderXml } from '../../core/xml/xml-element';
-import {
-  LibvirtClient,
-  connectUnixSocket,
-  type DomainRef,
-  type PoolRef,
-} from '../../native/libvirt';
+import type { DomainRef, PoolRef } from '../../native/libvirt';
+import { coreOnHosts, coreSession } from './support/core-session';
+import { CountingHost } from './support/counting-host';
+import { createTestPool, removeTestPool } from './support/test-pool';
 import { rejectionOf, waitUntil } from './support/wait';
 import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 
@@ -32,65 +24,9 @@ const BASE = 'base.qcow2';
 const VICTIM = 'victim-disk.qcow2';
 const BRIDGE = 'corral-pol0';
 const RANGE = '10.99.0.128/25';
-/** VIR_STORAGE_POOL_CREATE_WITH_BUILD: make the directory if needed. */
-const POOL_CREATE_WITH_BUILD = 1;
 
 /** Procedures that read or change storage, or make a domain: none may run for a refusal. */
 const MAKING = /^(storage|connectListAllStoragePools|domainDefine|domainCreate)/;
-
-/**
- * This machine's libvirtd as the one host, as accounts-ownership.test.ts has it: every client
- * handed out through `libvirt(hostId)` counts what it forwards. On top, the raw client records
- * every procedure anyone sends (the inventory included), so a refusal can be shown to have sent
- * no storage or define call at all.
- */
-class CountingHost implements HostConnections {
-  client!: LibvirtClient;
-  readonly seen: string[] = [];
-  readonly procedures: string[] = [];
-  private readonly online$ = new Emitter<[string, LibvirtClient]>();
-
-  async connect(socket: string): Promise<void> {
-    this.client = await LibvirtClient.connect(() => connectUnixSocket(socket), {
-      uri: 'qemu:///system',
-    });
-    const call = this.client.call.bind(this.client);
-    const procedures = this.procedures;
-    this.client.call = ((name: string, ...rest: unknown[]) => {
-      procedures.push(name);
-      return (call as (...a: unknown[]) => unknown)(name, ...rest);
-    }) as typeof this.client.call;
-  }
-  libvirt(hostId: string): LibvirtClient {
-    this.seen.push(`libvirt(${hostId})`);
-    if (hostId !== HOST) throw new CorralError('unavailable', `host ${hostId} is offline`);
-    const seen = this.seen;
-    return new Proxy(this.client, {
-      get(target, prop, receiver) {
-        const value: unknown = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (['call', 'openStream', 'onDomainEvent'].includes(String(prop))) {
-            seen.push(`${String(prop)}(${String(args[0])})`);
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  }
-  online() {
-    return [{ hostId: HOST, client: this.client }];
-  }
-  onHostOnline(l: (id: string, c: LibvirtClient) => void): Disposable {
-    return this.online$.on(([id, c]) => l(id, c));
-  }
-  onHostOffline(): Disposable {
-    return { dispose() {} };
-  }
-  onHostRemoved(): Disposable {
-    return { dispose() {} };
-  }
-}
 
 const nic = (bridge: string, first: string, last: string): NicSpec => ({
   source: { kind: 'bridge', bridge },
@@ -111,7 +47,7 @@ const spec = (over: Partial<ClusterSpec> = {}): ClusterSpec => ({
 });
 
 describe('base images and the network policy are enforced in core before any libvirt call', () => {
-  const host = new CountingHost();
+  const host = new CountingHost(HOST);
   const dataDir = mkdtempSync(join(tmpdir(), 'corral-pol-'));
   let core: CorralCore;
   let pool: PoolRef;
@@ -122,11 +58,7 @@ describe('base images and the network policy are enforced in core before any lib
   let aliceId: string;
 
   function session(id: string): ClientConnection<CorralApi>['api'] {
-    const [serverEnd, clientEnd] = createInMemoryPair();
-    serveCorral(core, serverEnd, { sessionId: id });
-    const connection = createClient(corralApi, clientEnd);
-    clients.push(connection);
-    return connection.api;
+    return coreSession(core, id, clients);
   }
 
   /** What `fn` asked of handed-out clients, and every procedure sent meanwhile by anyone. */
@@ -151,12 +83,7 @@ describe('base images and the network policy are enforced in core before any lib
 
   beforeAll(async () => {
     await host.connect(inject('integrationEnv').libvirtSocket);
-    mkdirSync(poolDir, { recursive: true });
-    const xml = renderXml(
-      el('pool', { type: 'dir' }, el('name', {}, tag), el('target', {}, el('path', {}, poolDir))),
-    );
-    pool = (await host.client.call('storagePoolCreateXml', { xml, flags: POOL_CREATE_WITH_BUILD }))
-      .pool;
+    pool = await createTestPool(host.client, tag, poolDir);
     for (const name of [BASE, VICTIM]) {
       const vol = el(
         'volume',
@@ -167,12 +94,7 @@ describe('base images and the network policy are enforced in core before any lib
       );
       await host.client.call('storageVolCreateXml', { pool, xml: renderXml(vol), flags: 0 });
     }
-    core = new CorralCore({
-      dataDir,
-      shell: 'test',
-      hostConnections: host,
-      hosts: { localHost: false, localProbeMs: 0 },
-    });
+    core = coreOnHosts(dataDir, host);
     admin = session('s-admin');
     alice = session('s-alice');
     await admin.accounts.signUp({ username: 'pol-admin', password: 'admin-password' });
@@ -188,13 +110,7 @@ describe('base images and the network policy are enforced in core before any lib
     if (node)
       await host.client.call('domainUndefineFlags', { dom: node, flags: 0 }).catch(() => {});
     if (host.client?.connection.isOpen) {
-      const { vols } = await host.client.call('storagePoolListAllVolumes', {
-        pool,
-        needResults: true,
-        flags: 0,
-      });
-      for (const vol of vols) await host.client.call('storageVolDelete', { vol, flags: 0 });
-      await host.client.call('storagePoolDestroy', { pool }).catch(() => {});
+      await removeTestPool(host.client, pool, poolDir);
       await host.client.close();
     }
     rmSync(poolDir, { recursive: true, force: true });
@@ -370,12 +286,7 @@ describe('base images and the network policy are enforced in core before any lib
   it('marks and the policy are kept in the data folder and survive a restart', async () => {
     expect(existsSync(join(dataDir, 'base-images.json'))).toBe(true);
     expect(existsSync(join(dataDir, 'network-policy.json'))).toBe(true);
-    const again = new CorralCore({
-      dataDir,
-      shell: 'test',
-      hostConnections: host,
-      hosts: { localHost: false, localProbeMs: 0 },
-    });
+    const again = coreOnHosts(dataDir, host);
     try {
       expect(again.images.marks.has({ hostId: HOST, pool: tag, name: BASE })).toBe(true);
       expect(again.images.marks.has({ hostId: HOST, pool: tag, name: VICTIM })).toBe(false);

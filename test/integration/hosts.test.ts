@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, type Socket, createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { SECRET_KEY_FILE } from '../../core/secrets/file-key-cipher';
 import type { HostStatus, HostView } from '../../api/hosts-api';
 import { HostsService } from '../../core/hosts/hosts-service';
 import { FileKeyCipher } from '../../core/secrets/file-key-cipher';
+import { PasswordSshd } from './support/password-sshd';
 import { waitUntil } from './support/wait';
 
 /**
@@ -24,101 +25,12 @@ const keygen = (path: string, comment: string) => {
   rmSync(`${path}.pub`, { force: true });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
 };
-const fingerprint = (pub: string) =>
-  execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pub], { encoding: 'utf8' }).split(
-    ' ',
-  )[1]!;
 
 /** root's password inside the test sshd's mount namespace (the machine's own is untouched). */
 const ROOT_PASSWORD = 'corral-h4 the password';
 
-/** A copy of /etc/shadow in which root's hash is ROOT_PASSWORD's (sha512-crypt by openssl). */
-function shadowWithRootPassword(path: string): void {
-  const hash = execFileSync('openssl', ['passwd', '-6', '-stdin'], {
-    input: ROOT_PASSWORD,
-    encoding: 'utf8',
-  }).trim();
-  const lines = readFileSync('/etc/shadow', 'utf8').split('\n');
-  const rootLine = lines.findIndex((l) => l.startsWith('root:'));
-  if (rootLine < 0) throw new Error('no root line in /etc/shadow');
-  const fields = lines[rootLine]!.split(':');
-  fields[1] = hash;
-  lines[rootLine] = fields.join(':');
-  writeFileSync(path, lines.join('\n'), { mode: 0o600 });
-}
-
-/**
- * An sshd on 127.0.0.1 that logs every auth request (LogLevel DEBUG1) and can be restarted. It
- * runs in a private mount namespace where /etc/shadow is a copy giving root a known password, so
- * password authentication is tested for real without changing this machine's accounts.
- */
-class TestSshd {
-  readonly hostKey = join(root, 'host_ed25519');
-  readonly clientKey = join(root, 'client_ed25519');
-  readonly strangerKey = join(root, 'stranger_ed25519');
-  private child: ChildProcess | undefined;
-  log = '';
-  port = 0;
-
-  async start(): Promise<void> {
-    const config = join(root, 'sshd_config');
-    writeFileSync(
-      config,
-      [
-        `Port ${this.port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${this.hostKey}`,
-        `PidFile ${join(root, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${join(root, 'authorized_keys')}`,
-        'PermitRootLogin yes',
-        'PubkeyAuthentication yes',
-        'PasswordAuthentication yes',
-        'KbdInteractiveAuthentication no',
-        'UsePAM no',
-        'StrictModes no',
-        'LogLevel DEBUG1',
-        'MaxStartups 64',
-        '',
-      ].join('\n'),
-    );
-    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    const shadow = join(root, 'shadow');
-    shadowWithRootPassword(shadow);
-    // The paths travel as positional parameters ($1, $2), never pasted into the script.
-    const child = spawn(
-      'unshare',
-      [
-        '--mount',
-        '--propagation',
-        'private',
-        '--',
-        '/bin/sh',
-        '-c',
-        'mount --bind "$1" /etc/shadow && exec /usr/sbin/sshd -D -e -f "$2"',
-        'sh',
-        shadow,
-        config,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    child.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
-    this.child = child;
-    await waitUntil('sshd listening', 10_000, () => this.log.includes('Server listening'));
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((done) => {
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    });
-  }
-
-  get fingerprint(): string {
-    return fingerprint(`${this.hostKey}.pub`);
-  }
-}
+const clientKey = join(root, 'client_ed25519');
+const strangerKey = join(root, 'stranger_ed25519');
 
 /** A TCP relay to the sshd; `cut()` stalls every byte both ways, `restore()` lets them flow. */
 class Relay {
@@ -172,7 +84,8 @@ class Relay {
   }
 }
 
-const sshd = new TestSshd();
+/** Logs every auth request (LogLevel DEBUG1); restarted with a new host key by one test. */
+let sshd: PasswordSshd;
 const relay = new Relay(() => sshd.port);
 let agent: ChildProcess | undefined;
 const agentSocket = join(root, 'agent.sock');
@@ -225,22 +138,24 @@ function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  keygen(sshd.hostKey, 'corral-h4-host');
-  keygen(sshd.clientKey, 'corral-h4-client');
-  keygen(sshd.strangerKey, 'corral-h4-stranger');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', PASSPHRASE, '-f', lockedKey]);
-  writeFileSync(
-    join(root, 'authorized_keys'),
-    Buffer.concat([readFileSync(`${sshd.clientKey}.pub`), readFileSync(`${lockedKey}.pub`)]),
-    { mode: 0o600 },
+  sshd = new PasswordSshd(
+    root,
+    ROOT_PASSWORD,
+    [await freePort()],
+    ['LogLevel DEBUG1', 'MaxStartups 64'],
   );
-  sshd.port = await freePort();
-  await sshd.start();
+  keygen(sshd.hostKey, 'corral-h4-host');
+  keygen(clientKey, 'corral-h4-client');
+  keygen(strangerKey, 'corral-h4-stranger');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', PASSPHRASE, '-f', lockedKey]);
+  await sshd.start(
+    Buffer.concat([readFileSync(`${clientKey}.pub`), readFileSync(`${lockedKey}.pub`)]),
+  );
   await relay.start();
   agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
   await waitUntil('ssh-agent socket', 5_000, () => {
     try {
-      execFileSync('ssh-add', [sshd.clientKey], {
+      execFileSync('ssh-add', [clientKey], {
         env: { ...process.env, SSH_AUTH_SOCK: agentSocket },
         stdio: 'pipe',
       });
@@ -254,12 +169,12 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of services) s.dispose();
   await relay.close();
-  await sshd.stop();
+  await sshd?.stop();
   agent?.kill('SIGTERM');
   rmSync(root, { recursive: true, force: true });
 });
 
-const keyHost = (name: string, keyPath = sshd.clientKey) => ({
+const keyHost = (name: string, keyPath = clientKey) => ({
   name,
   address: '127.0.0.1',
   port: sshd.port,
@@ -331,7 +246,7 @@ describe('hosts: credentials', () => {
   }
 
   it('a key the server does not accept is auth-failed, and not retried', async () => {
-    const { service, id } = await trusted(keyHost('stranger', sshd.strangerKey));
+    const { service, id } = await trusted(keyHost('stranger', strangerKey));
     const s = await waitState(service, id, 'auth-failed');
     expect(s.error).toMatch(/authentication methods failed/i);
     expect(() => service.libvirt(id)).toThrow(/not online/);

@@ -1,29 +1,26 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ByteStream } from '../../api/byte-stream';
-import { createClient, type ClientConnection } from '../../api/client';
-import { corralAccess } from '../../api/corral-access';
-import { serve } from '../../api/dispatcher';
+import { type ClientConnection } from '../../api/client';
 import type { CorralError } from '../../api/errors';
-import { imagesApi, type UploadTarget } from '../../api/images-api';
-import { createInMemoryPair } from '../../api/in-memory-transport';
+import { type UploadTarget } from '../../api/images-api';
 import { ImagesService } from '../../core/images/images-service';
 import { el, renderXml } from '../../core/xml/xml-element';
 import type { LibvirtClient, LibvirtStream, PoolRef } from '../../native/libvirt';
+import type { imagesOnlyApi } from './support/served-images';
+import { serveImages } from './support/served-images';
+import { createTestPool, removeTestPool } from './support/test-pool';
 import { rejectionOf, waitUntil } from './support/wait';
 import { LocalHost } from './support/local-host';
 
 const HOST = 'local';
-const api = { images: imagesApi } as const;
 const tag = `corral-img-${process.pid}`;
 const poolDir = `/var/lib/libvirt/images/${tag}`;
 const MiB = 1024 * 1024;
-/** VIR_STORAGE_POOL_CREATE_WITH_BUILD: make the directory if needed. */
-const POOL_CREATE_WITH_BUILD = 1;
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -41,49 +38,20 @@ describe('images: base images on qemu:///system through ImagesService and the co
   });
   let c: LibvirtClient;
   let pool: PoolRef;
-  let conn: ClientConnection<typeof api>;
+  let conn: ClientConnection<typeof imagesOnlyApi>;
   const work = mkdtempSync(join(tmpdir(), `${tag}-`));
 
   beforeAll(async () => {
     c = await host.connect();
-    mkdirSync(poolDir, { recursive: true });
-    const xml = renderXml(
-      el('pool', { type: 'dir' }, el('name', {}, tag), el('target', {}, el('path', {}, poolDir))),
-    );
-    pool = (await c.call('storagePoolCreateXml', { xml, flags: POOL_CREATE_WITH_BUILD })).pool;
-    const [serverEnd, clientEnd] = createInMemoryPair();
-    serve({
-      contract: api,
-      impl: {
-        images: {
-          list: (_, ctx) => service.list(ctx),
-          pools: (_, ctx) => service.pools(ctx),
-          upload: (t, s, ctx) => service.upload(t, s, ctx),
-          remove: (i, ctx) => service.remove(i, ctx),
-          mark: (r, ctx) => service.mark(r, ctx),
-          unmark: (r, ctx) => service.unmark(r, ctx),
-        },
-      },
-      // The service alone: accounts and the gate are proven in the accounts tests.
-      access: { images: corralAccess.images },
-      authorize: () => {},
-      transport: serverEnd,
-      context: { sessionId: 'it' },
-    });
-    conn = createClient(api, clientEnd);
+    pool = await createTestPool(c, tag, poolDir);
+    conn = serveImages(service);
   });
 
   afterAll(async () => {
     conn?.dispose();
     service.dispose();
     if (c?.connection.isOpen) {
-      const { vols } = await c.call('storagePoolListAllVolumes', {
-        pool,
-        needResults: true,
-        flags: 0,
-      });
-      for (const vol of vols) await c.call('storageVolDelete', { vol, flags: 0 }).catch(() => {});
-      await c.call('storagePoolDestroy', { pool }).catch(() => {});
+      await removeTestPool(c, pool, poolDir);
       await c.close();
     }
     rmSync(poolDir, { recursive: true, force: true });

@@ -3,19 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createClient, type ClientConnection } from '../../api/client';
+import type { ClientConnection } from '../../api/client';
 import type { ClusterSpec } from '../../api/clusters-api';
-import { corralApi, type CorralApi } from '../../api/corral-api';
+import type { CorralApi } from '../../api/corral-api';
 import type { HostView } from '../../api/hosts-api';
 import type { InventoryDelta } from '../../api/inventory-api';
-import { createInMemoryPair } from '../../api/in-memory-transport';
-import { CorralCore } from '../../core/corral-core';
+import type { CorralCore } from '../../core/corral-core';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
-import { serveCorral } from '../../core/serve-corral';
 import { el, renderXml } from '../../core/xml/xml-element';
 import type { DomainRef } from '../../native/libvirt';
 import { LocalHost } from './support/local-host';
 import { rejectionOf, waitUntil } from './support/wait';
+import { coreOnHosts, coreSession } from './support/core-session';
 
 const HOST = 'local';
 const prefix = `corral-leak-${process.pid}`;
@@ -67,20 +66,8 @@ describe('plain users: refusals for other users\' things read like "does not exi
   let alice: Api;
   let bob: Api;
 
-  const newCore = () =>
-    new CorralCore({
-      dataDir,
-      shell: 'test',
-      hostConnections: host,
-      hosts: { localHost: false, localProbeMs: 0 },
-    });
-  const session = (c: CorralCore, id: string): Api => {
-    const [serverEnd, clientEnd] = createInMemoryPair();
-    serveCorral(c, serverEnd, { sessionId: id });
-    const connection = createClient(corralApi, clientEnd);
-    connections.push(connection);
-    return connection.api;
-  };
+  const newCore = () => coreOnHosts(dataDir, host);
+  const session = (c: CorralCore, id: string): Api => coreSession(c, id, connections);
 
   beforeAll(async () => {
     const client = await host.connect();

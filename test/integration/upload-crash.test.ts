@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createClient, type ClientConnection } from '../../api/client';
@@ -11,6 +11,8 @@ import type { UploadTarget } from '../../api/images-api';
 import { el, renderXml } from '../../core/xml/xml-element';
 import { connectUnixSocket, LibvirtClient, type PoolRef } from '../../native/libvirt';
 import { WsTransport } from '../../server/ws-transport';
+import { createTestPool, removeTestPool } from './support/test-pool';
+import { spawnCorralServer } from '../support/corral-server-child';
 import { waitUntil } from './support/wait';
 
 /**
@@ -18,13 +20,10 @@ import { waitUntil } from './support/wait';
  * the next start on the same data folder removes exactly that volume once the host is online,
  * and says so to the administrator. Real server process, real libvirtd, checked with libvirt.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
 const tag = `corral-upcrash-${process.pid}`;
 const poolDir = `/var/lib/libvirt/images/${tag}`;
 const MiB = 1024 * 1024;
 const ADMIN = { username: 'crash-admin', password: 'crash-password-1' };
-/** VIR_STORAGE_POOL_CREATE_WITH_BUILD: make the directory if needed. */
-const POOL_CREATE_WITH_BUILD = 1;
 
 interface Server {
   child: ChildProcess;
@@ -34,29 +33,7 @@ interface Server {
 
 /** Starts `server/main.ts` on `dataDir` and signs in through its WebSocket, as a browser would. */
 async function startServer(dataDir: string, first: boolean): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server/main.ts', '--port', '0', '--data-dir', dataDir],
-    { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const { url, token } = await new Promise<{ url: string; token: string }>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      const url = /Corral is serving (\S+)/.exec(output)?.[1];
-      const token = /Access token: (\S+)/.exec(output)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        done({ url, token });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
+  const { child, url, token } = await spawnCorralServer(dataDir);
   const origin = new URL(url).origin;
   const res = await fetch(new URL('/api/session', url), {
     method: 'POST',
@@ -102,23 +79,13 @@ describe('images: a partial upload volume left by a crash is removed at the next
         uri: 'qemu:///system',
       },
     );
-    mkdirSync(poolDir, { recursive: true });
-    const xml = renderXml(
-      el('pool', { type: 'dir' }, el('name', {}, tag), el('target', {}, el('path', {}, poolDir))),
-    );
-    pool = (await c.call('storagePoolCreateXml', { xml, flags: POOL_CREATE_WITH_BUILD })).pool;
+    pool = await createTestPool(c, tag, poolDir);
   });
 
   afterAll(async () => {
     await stop(server, 'SIGTERM');
     if (c?.connection.isOpen) {
-      const { vols } = await c.call('storagePoolListAllVolumes', {
-        pool,
-        needResults: true,
-        flags: 0,
-      });
-      for (const vol of vols) await c.call('storageVolDelete', { vol, flags: 0 }).catch(() => {});
-      await c.call('storagePoolDestroy', { pool }).catch(() => {});
+      await removeTestPool(c, pool, poolDir);
       await c.close();
     }
     rmSync(poolDir, { recursive: true, force: true });

@@ -1,23 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createClient, type ClientConnection } from '../../api/client';
-import { corralAccess } from '../../api/corral-access';
-import { serve } from '../../api/dispatcher';
-import { imagesApi } from '../../api/images-api';
-import { createInMemoryPair } from '../../api/in-memory-transport';
+import { type ClientConnection } from '../../api/client';
 import { ImagesService } from '../../core/images/images-service';
-import { el, renderXml } from '../../core/xml/xml-element';
 import type { LibvirtClient, PoolRef } from '../../native/libvirt';
 import { LocalHost } from './support/local-host';
+import type { imagesOnlyApi } from './support/served-images';
+import { serveImages } from './support/served-images';
+import { createTestPool, removeTestPool } from './support/test-pool';
 import { waitUntil } from './support/wait';
 
 const tag = `corral-updrop-${process.pid}`;
 const poolDir = `/var/lib/libvirt/images/${tag}`;
 const MiB = 1024 * 1024;
-const api = { images: imagesApi } as const;
 
 /**
  * The other way an upload is cut short: its host's connection drops mid-stream, so the partial
@@ -36,49 +33,20 @@ describe('images: a partial volume of an upload whose host dropped is removed wh
   });
   let c: LibvirtClient;
   let pool: PoolRef;
-  let conn: ClientConnection<typeof api>;
+  let conn: ClientConnection<typeof imagesOnlyApi>;
 
   beforeAll(async () => {
     c = await host.connect();
-    mkdirSync(poolDir, { recursive: true });
-    const xml = renderXml(
-      el('pool', { type: 'dir' }, el('name', {}, tag), el('target', {}, el('path', {}, poolDir))),
-    );
-    pool = (await c.call('storagePoolCreateXml', { xml, flags: 1 })).pool;
-    const [serverEnd, clientEnd] = createInMemoryPair();
-    serve({
-      contract: api,
-      impl: {
-        images: {
-          list: (_, ctx) => service.list(ctx),
-          pools: (_, ctx) => service.pools(ctx),
-          upload: (t, s, ctx) => service.upload(t, s, ctx),
-          remove: (i, ctx) => service.remove(i, ctx),
-          mark: (r, ctx) => service.mark(r, ctx),
-          unmark: (r, ctx) => service.unmark(r, ctx),
-        },
-      },
-      access: { images: corralAccess.images },
-      authorize: () => {},
-      transport: serverEnd,
-      context: { sessionId: 'it' },
-    });
-    conn = createClient(api, clientEnd);
+    pool = await createTestPool(c, tag, poolDir);
+    conn = serveImages(service);
   });
 
   afterAll(async () => {
     conn?.dispose();
     service.dispose();
     const live = host.client ?? (await host.connect());
-    const { vols } = await live.call('storagePoolListAllVolumes', {
-      pool,
-      needResults: true,
-      flags: 0,
-    });
-    for (const vol of vols) await live.call('storageVolDelete', { vol, flags: 0 }).catch(() => {});
-    await live.call('storagePoolDestroy', { pool }).catch(() => {});
+    await removeTestPool(live, pool, poolDir);
     await live.close();
-    rmSync(poolDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitUntil } from './wait';
 
@@ -7,7 +7,8 @@ import { waitUntil } from './wait';
  * An sshd on 127.0.0.1 (one or more ports) that accepts root's password and the keys in
  * `authorizedKeys`. It runs in a private mount namespace where /etc/shadow is a copy giving root
  * `rootPassword`, so password authentication is tested for real without changing this machine's
- * accounts. Everything it writes lives in `dir`.
+ * accounts. Everything it writes lives in `dir`. It can be stopped and started again; a host key
+ * already at `hostKey` is kept (a test may put a new one there in between).
  */
 export class PasswordSshd {
   readonly hostKey: string;
@@ -18,13 +19,25 @@ export class PasswordSshd {
     private readonly dir: string,
     private readonly rootPassword: string,
     readonly ports: readonly number[],
+    /** More sshd_config lines (log level, connection limits). */
+    private readonly extraConfig: readonly string[] = [],
   ) {
     this.hostKey = join(dir, 'ssh_host_ed25519_key');
   }
 
-  async start(authorizedKeys: string): Promise<void> {
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', this.hostKey]);
-    writeFileSync(join(this.dir, 'authorized_keys'), authorizedKeys, { mode: 0o600 });
+  /** The first port it listens on. */
+  get port(): number {
+    return this.ports[0]!;
+  }
+
+  /** Starts sshd; without `authorizedKeys`, the ones written before stay. */
+  async start(authorizedKeys?: string | Buffer): Promise<void> {
+    if (!existsSync(this.hostKey)) {
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', this.hostKey]);
+    }
+    if (authorizedKeys !== undefined) {
+      writeFileSync(join(this.dir, 'authorized_keys'), authorizedKeys, { mode: 0o600 });
+    }
     const config = join(this.dir, 'sshd_config');
     writeFileSync(
       config,
@@ -40,6 +53,7 @@ export class PasswordSshd {
         'KbdInteractiveAuthentication no',
         'UsePAM no',
         'StrictModes no',
+        ...this.extraConfig,
         '',
       ].join('\n'),
     );

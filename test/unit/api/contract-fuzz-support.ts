@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { z } from 'zod';
@@ -6,6 +8,7 @@ import { corralApi } from '../../../api/corral-api';
 import { ErrorData } from '../../../api/errors';
 import type { Transport } from '../../../api/transport';
 import { ResultMessage } from '../../../api/wire';
+import { CorralCore } from '../../../core/corral-core';
 import { arbitraryOf, type JsonSchema } from './json-schema-arbitrary';
 
 /** What the contract fuzzers share: the entries, their inputs, a raw session, the verdict. */
@@ -137,4 +140,35 @@ export function expectTyped(path: string, message: unknown): void {
   if (error.code === 'internal') {
     throw new Error(`${path}: an internal error escaped a service: ${error.message}`);
   }
+}
+
+/**
+ * A real CorralCore on a temporary data folder with no hosts and no daemon behind it (system.info
+ * reports it unreachable; nothing leaves this machine), and the unhandled rejections seen while it
+ * runs, which every fuzzer expects to stay empty.
+ */
+export function fuzzedCore(prefix: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  let core: CorralCore | undefined;
+  return {
+    dataDir,
+    unhandled,
+    start(): CorralCore {
+      process.on('unhandledRejection', onUnhandled);
+      core = new CorralCore({
+        dataDir,
+        shell: 'test',
+        libvirtSocket: join(dataDir, 'no-libvirt.sock'),
+        hosts: { localHost: false, localProbeMs: 0 },
+      });
+      return core;
+    },
+    stop(): void {
+      process.off('unhandledRejection', onUnhandled);
+      core?.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMemoryPair } from '../../../api/in-memory-transport';
-import { CorralCore } from '../../../core/corral-core';
+import type { CorralCore } from '../../../core/corral-core';
 import { serveCorral } from '../../../core/serve-corral';
 import {
   RawSession,
   callable,
   entries,
   expectTyped,
+  fuzzedCore,
   inputFor,
   validInputFor,
 } from './contract-fuzz-support';
@@ -37,22 +35,14 @@ describe(
   'fuzzing every contract entry through the dispatcher and a real core',
   { timeout: 60_000 },
   () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'corral-fuzz-'));
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    const fuzz = fuzzedCore('corral-fuzz-');
+    const { dataDir, unhandled } = fuzz;
     let core: CorralCore;
     const sessions: Record<'signedIn' | 'signedOut', RawSession> = {} as never;
     const credentials = { username: 'fuzz-admin', password: 'fuzz-admin-password' };
 
     beforeAll(async () => {
-      process.on('unhandledRejection', onUnhandled);
-      core = new CorralCore({
-        dataDir,
-        shell: 'test',
-        // No daemon behind it: system.info reports it unreachable; nothing leaves this machine.
-        libvirtSocket: join(dataDir, 'no-libvirt.sock'),
-        hosts: { localHost: false, localProbeMs: 0 },
-      });
+      core = fuzz.start();
       for (const kind of ['signedIn', 'signedOut'] as const) {
         const [serverEnd, clientEnd] = createInMemoryPair();
         serveCorral(core, serverEnd, { sessionId: kind });
@@ -65,9 +55,7 @@ describe(
     });
 
     afterAll(() => {
-      process.off('unhandledRejection', onUnhandled);
-      core?.dispose();
-      rmSync(dataDir, { recursive: true, force: true });
+      fuzz.stop();
     });
 
     /** A fuzzed logOut, logIn or signUp may change who a session is: put it back. */

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -9,9 +6,8 @@ import { Emitter } from '../../../api/emitter';
 import type { Transport } from '../../../api/transport';
 import type { WireMessage } from '../../../api/wire';
 import { decodeMessage, encodeMessage } from '../../../api/wire-codec';
-import { CorralCore } from '../../../core/corral-core';
 import { startCorralServer, type CorralServer } from '../../../server/http-server';
-import { RawSession, callable, expectTyped, inputFor } from './contract-fuzz-support';
+import { RawSession, callable, expectTyped, fuzzedCore, inputFor } from './contract-fuzz-support';
 
 /**
  * The same contract fuzzing through the real headless server: a real WebSocket with a real
@@ -52,10 +48,8 @@ describe(
   'fuzzing the contract over a real WebSocket to the real server',
   { timeout: 60_000 },
   () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'corral-wsfuzz-'));
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    let core: CorralCore;
+    const fuzz = fuzzedCore('corral-wsfuzz-');
+    const { dataDir, unhandled } = fuzz;
     let server: CorralServer;
     let client: WsClient;
     let session: RawSession;
@@ -84,14 +78,11 @@ describe(
     }
 
     beforeAll(async () => {
-      process.on('unhandledRejection', onUnhandled);
-      core = new CorralCore({
-        dataDir,
-        shell: 'test',
-        libvirtSocket: join(dataDir, 'no-libvirt.sock'),
-        hosts: { localHost: false, localProbeMs: 0 },
+      server = await startCorralServer({
+        core: fuzz.start(),
+        staticDir: dataDir,
+        token: 'fuzz-token',
       });
-      server = await startCorralServer({ core, staticDir: dataDir, token: 'fuzz-token' });
       const res = await fetch(new URL('/api/session', server.url), {
         method: 'POST',
         headers: { origin: new URL(server.url).origin, 'content-type': 'application/json' },
@@ -103,11 +94,9 @@ describe(
     });
 
     afterAll(async () => {
-      process.off('unhandledRejection', onUnhandled);
       client?.close();
       await server?.close();
-      core?.dispose();
-      rmSync(dataDir, { recursive: true, force: true });
+      fuzz.stop();
     });
 
     it('random JSON to every method and stream ends in typed errors or values', async () => {

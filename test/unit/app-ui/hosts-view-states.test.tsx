@@ -1,22 +1,14 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createClient, type ClientConnection } from '../../../api/client';
 import { corralAccess } from '../../../api/corral-access';
-import { serve } from '../../../api/dispatcher';
 import { CorralError } from '../../../api/errors';
 import { hostsApi, type HostView } from '../../../api/hosts-api';
-import { createInMemoryPair } from '../../../api/in-memory-transport';
 import { networksApi } from '../../../api/networks-api';
 import type { ServiceImpl } from '../../../api/types';
-import { ClientContext } from '../../../renderer/app/client-context';
 import { useNotifications } from '../../../renderer/app/notifications';
-import { SessionContext } from '../../../renderer/app/user-context';
-import type { CorralClient } from '../../../renderer/boot/corral-client';
 import { HostsView } from '../../../renderer/views/hosts/hosts-view';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { renderServedView, settle, until, unmountServedView } from '../support/served-view';
 
 /** The entries the Hosts view calls, served over the in-memory transport like the real app. */
 const hostsViewApi = { hosts: hostsApi, networks: networksApi } as const;
@@ -43,10 +35,6 @@ const notYet = (what: string) => () => {
   throw new CorralError('conflict', `${what} is not used here`);
 };
 
-let root: Root | undefined;
-let connection: ClientConnection<Api> | undefined;
-let view: HTMLElement;
-
 async function mount(opts: {
   role: 'admin' | 'user';
   list: () => HostView[];
@@ -71,58 +59,20 @@ async function mount(opts: {
       setPolicy: (p) => p,
     },
   };
-  const [serverEnd, clientEnd] = createInMemoryPair();
-  serve({
-    contract: hostsViewApi,
-    impl,
-    access: { hosts: corralAccess.hosts, networks: corralAccess.networks },
-    // The view alone: who may call what is proven against the real core elsewhere.
-    authorize: () => {},
-    transport: serverEnd,
-    context: {},
-  });
-  connection = createClient(hostsViewApi, clientEnd);
-  view = document.createElement('div');
-  document.body.append(view);
-  root = createRoot(view);
   const session = {
     user: { id: 'u1', username: 'ann', role: opts.role },
     logOut: opts.logOut ?? (async () => {}),
   };
-  await act(async () => {
-    root!.render(
-      <ClientContext.Provider value={connection!.api as unknown as CorralClient}>
-        <SessionContext.Provider value={session as never}>
-          <HostsView />
-        </SessionContext.Provider>
-      </ClientContext.Provider>,
-    );
-    await settle();
+  await renderServedView({
+    contract: hostsViewApi,
+    impl,
+    access: { hosts: corralAccess.hosts, networks: corralAccess.networks },
+    view: <HostsView />,
+    session,
   });
 }
 
-afterEach(() => {
-  act(() => root?.unmount());
-  connection?.dispose();
-  root = undefined;
-  document.body.innerHTML = '';
-});
-
-const settle = () => new Promise((r) => setTimeout(r, 0));
-
-async function until(check: () => void): Promise<void> {
-  let last: unknown;
-  for (let i = 0; i < 50; i++) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      last = err;
-    }
-    await act(settle);
-  }
-  throw last;
-}
+afterEach(unmountServedView);
 
 const text = () => document.body.textContent ?? '';
 const buttons = (name: string) =>

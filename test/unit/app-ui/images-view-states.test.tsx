@@ -1,22 +1,14 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type ClientConnection } from '../../../api/client';
 import { corralAccess } from '../../../api/corral-access';
-import { serve } from '../../../api/dispatcher';
 import { CorralError } from '../../../api/errors';
 import { hostsApi, type HostView } from '../../../api/hosts-api';
 import { imagesApi, type BaseImage } from '../../../api/images-api';
-import { createInMemoryPair } from '../../../api/in-memory-transport';
 import type { ServiceImpl } from '../../../api/types';
-import { ClientContext } from '../../../renderer/app/client-context';
 import { useNotifications } from '../../../renderer/app/notifications';
-import { SessionContext } from '../../../renderer/app/user-context';
-import type { CorralClient } from '../../../renderer/boot/corral-client';
 import { ImagesView } from '../../../renderer/views/images/images-view';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { renderServedView, until, unmountServedView } from '../support/served-view';
 
 /** The entries the Images view calls. */
 const imagesViewApi = {
@@ -56,9 +48,6 @@ const refuse = (what: string) => () => {
   throw new CorralError('forbidden', `${what} is refused here`);
 };
 
-let root: Root | undefined;
-let connection: ClientConnection<Api> | undefined;
-
 async function mount(opts: {
   role: 'admin' | 'user';
   hosts: HostView[];
@@ -77,57 +66,20 @@ async function mount(opts: {
     },
     hosts: { list: () => opts.hosts, onChanged: () => ({ dispose() {} }) },
   } as unknown as ServiceImpl<Api, object>;
-  const [serverEnd, clientEnd] = createInMemoryPair();
-  serve({
+  const session = { user: { id: 'u1', username: 'ann', role: opts.role }, logOut: async () => {} };
+  await renderServedView({
     contract: imagesViewApi,
     impl,
     access: {
       images: corralAccess.images,
       hosts: { list: corralAccess.hosts.list, onChanged: corralAccess.hosts.onChanged },
     },
-    authorize: () => {},
-    transport: serverEnd,
-    context: {},
-  });
-  connection = createClient(imagesViewApi, clientEnd);
-  const el = document.createElement('div');
-  document.body.append(el);
-  root = createRoot(el);
-  const session = { user: { id: 'u1', username: 'ann', role: opts.role }, logOut: async () => {} };
-  await act(async () => {
-    root!.render(
-      <ClientContext.Provider value={connection!.api as unknown as CorralClient}>
-        <SessionContext.Provider value={session as never}>
-          <ImagesView />
-        </SessionContext.Provider>
-      </ClientContext.Provider>,
-    );
-    await settle();
+    view: <ImagesView />,
+    session,
   });
 }
 
-afterEach(() => {
-  act(() => root?.unmount());
-  connection?.dispose();
-  root = undefined;
-  document.body.innerHTML = '';
-});
-
-const settle = () => new Promise((r) => setTimeout(r, 0));
-
-async function until(check: () => void): Promise<void> {
-  let last: unknown;
-  for (let i = 0; i < 50; i++) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      last = err;
-    }
-    await act(settle);
-  }
-  throw last;
-}
+afterEach(unmountServedView);
 
 const text = () => document.body.textContent ?? '';
 const heading = (name: string) =>

@@ -1,8 +1,6 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, type ClientConnection } from '../../../api/client';
 import type {
   Cluster,
   ClusterPreview,
@@ -11,17 +9,12 @@ import type {
   UnknownOperation,
 } from '../../../api/clusters-api';
 import { corralAccess } from '../../../api/corral-access';
-import { serve } from '../../../api/dispatcher';
 import { Emitter } from '../../../api/emitter';
 import { CorralError } from '../../../api/errors';
-import { createInMemoryPair } from '../../../api/in-memory-transport';
 import type { ServiceImpl } from '../../../api/types';
-import { ClientContext } from '../../../renderer/app/client-context';
-import type { CorralClient } from '../../../renderer/boot/corral-client';
 import { clustersViewApi } from '../../../renderer/views/clusters/clusters-client';
 import { ClustersView } from '../../../renderer/views/clusters/clusters-view';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { renderServedView, settle, until, unmountServedView } from '../support/served-view';
 
 type Api = typeof clustersViewApi;
 
@@ -175,15 +168,11 @@ function service() {
   return { impl, calls, state, push: (op: Operation) => opEvents.fire(op) };
 }
 
-let root: Root | undefined;
-let connection: ClientConnection<Api> | undefined;
 let svc: ReturnType<typeof service>;
-let host: HTMLElement;
 
 beforeEach(async () => {
   svc = service();
-  const [serverEnd, clientEnd] = createInMemoryPair();
-  serve({
+  await renderServedView({
     contract: clustersViewApi,
     impl: svc.impl,
     access: {
@@ -193,50 +182,11 @@ beforeEach(async () => {
       images: { list: corralAccess.images.list },
       hosts: { list: corralAccess.hosts.list, onChanged: corralAccess.hosts.onChanged },
     },
-    // The view alone: who may call what is proven against the real core elsewhere.
-    authorize: () => {},
-    transport: serverEnd,
-    context: {},
-  });
-  connection = createClient(clustersViewApi, clientEnd);
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  await act(async () => {
-    root!.render(
-      // The view asks only for the entries of clustersViewApi; this client has exactly those.
-      <ClientContext.Provider value={connection!.api as unknown as CorralClient}>
-        <ClustersView />
-      </ClientContext.Provider>,
-    );
-    await settle();
+    view: <ClustersView />,
   });
 });
 
-afterEach(() => {
-  act(() => root?.unmount());
-  connection?.dispose();
-  root = undefined;
-  document.body.innerHTML = '';
-});
-
-/** Lets queued messages of the in-memory transport (microtasks) and timers run. */
-const settle = () => new Promise((r) => setTimeout(r, 0));
-
-/** Lets the in-memory transport and React settle until `check` passes. */
-async function until(check: () => void): Promise<void> {
-  let last: unknown;
-  for (let i = 0; i < 50; i++) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      last = err;
-    }
-    await act(settle);
-  }
-  throw last;
-}
+afterEach(unmountServedView);
 
 // Dialogs are PatternFly modals, rendered into document.body beside the view: look there.
 function button(name: string, scope: ParentNode = document.body): HTMLButtonElement {

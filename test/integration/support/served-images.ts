@@ -1,0 +1,34 @@
+import { createClient, type ClientConnection } from '../../../api/client';
+import { corralAccess } from '../../../api/corral-access';
+import { serve } from '../../../api/dispatcher';
+import { imagesApi } from '../../../api/images-api';
+import { createInMemoryPair } from '../../../api/in-memory-transport';
+import type { ImagesService } from '../../../core/images/images-service';
+
+export const imagesOnlyApi = { images: imagesApi } as const;
+
+/**
+ * `service` alone behind the images contract over the in-memory transport, so uploads run
+ * through the real dispatcher and byte streams. Who may call it is proven in the accounts tests.
+ */
+export function serveImages(service: ImagesService): ClientConnection<typeof imagesOnlyApi> {
+  const [serverEnd, clientEnd] = createInMemoryPair();
+  serve({
+    contract: imagesOnlyApi,
+    impl: {
+      images: {
+        list: (_, ctx) => service.list(ctx),
+        pools: (_, ctx) => service.pools(ctx),
+        upload: (t, s, ctx) => service.upload(t, s, ctx),
+        remove: (i, ctx) => service.remove(i, ctx),
+        mark: (r, ctx) => service.mark(r, ctx),
+        unmark: (r, ctx) => service.unmark(r, ctx),
+      },
+    },
+    access: { images: corralAccess.images },
+    authorize: () => {},
+    transport: serverEnd,
+    context: { sessionId: 'it' },
+  });
+  return createClient(imagesOnlyApi, clientEnd);
+}
