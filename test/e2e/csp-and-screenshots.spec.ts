@@ -59,11 +59,15 @@ for (const theme of ['light', 'dark'] as const) {
       expect(lab, 'the lab is up (global setup)').toBeDefined();
       const host = lab!.hosts[0]!;
       mkdirSync(SCREENSHOTS, { recursive: true });
-      const shot = (name: string) =>
-        page.screenshot({
+      const shot = async (name: string) => {
+        // Toasts from earlier steps would hide the view a reviewer wants to see.
+        const closers = page.getByRole('button', { name: /^Close notification/ });
+        while ((await closers.count()) > 0) await closers.first().click();
+        await page.screenshot({
           path: join(SCREENSHOTS, `${name}-${theme}.png`),
           animations: 'disabled',
         });
+      };
 
       const consoleReports: string[] = [];
       page.on('console', (m) => {
