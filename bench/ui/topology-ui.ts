@@ -18,6 +18,7 @@ import { startCorralServer } from '../../server/http-server';
 import { startServerProcess } from '../../test/e2e/corral-server-process';
 import { START_FRAMES, STOP_FRAMES, percentile, timeUntilShown } from './frame-probe';
 import { SyntheticInventory } from './synthetic-inventory';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/chromium-launch';
 
 const HOSTS = 50;
 const VMS_PER_HOST = 100;
@@ -27,16 +28,6 @@ const MEASURE_MS = 9_500;
 const BUDGET_MS = 16.7;
 const ADMIN = { username: 'bench', password: 'bench-password-ui' };
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // Frames uncapped: a frame's delta is then its own cost, not the display's 60 Hz tick.
 const UNCAPPED = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
 
@@ -174,7 +165,7 @@ async function main(): Promise<void> {
     port: 0,
   });
   const browser = await chromium.launch({
-    executablePath: process.env.CORRAL_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS, ...UNCAPPED],
   });
   try {
