@@ -7,12 +7,13 @@ import { createClient, type ClientConnection } from '../../api/client';
 import { corralApi } from '../../api/corral-api';
 import { createInMemoryPair } from '../../api/in-memory-transport';
 import type { CallContext } from '../../core/call-context';
-import { CorralCore } from '../../core/corral-core';
+import type { CorralCore } from '../../core/corral-core';
 import { serveCorral } from '../../core/serve-corral';
 import { LAB_CLOUD_VOLUME, registerCloudImage } from './base-image-volumes';
 import { CLOUD_IMAGE_DISK_BYTES, ensureCloudImage } from './cloud-image-builder';
 import {
   addLabHosts,
+  labClusterCore,
   allowLabClusters,
   asAdministrator,
   cleanLab,
@@ -53,12 +54,7 @@ describe('a cluster node from a real cloud-init image', () => {
     console.error(`lab: cloud-init image ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const h of lab.hosts) await registerCloudImage(h, image);
     dataDir = mkdtempSync(join(tmpdir(), 'corral-cloud-init-'));
-    core = new CorralCore({
-      dataDir,
-      shell: 'test',
-      hosts: { localHost: false },
-      clusters: { log: (l) => console.error(`clusters: ${l}`), sshTimeoutMs: 20 * 60_000 },
-    });
+    core = labClusterCore(dataDir, { sshTimeoutMs: 20 * 60_000 });
     await core.api.accounts.signUp({ username: 'ciadmin', password: 'admin-password' }, user);
     hostIds = await addLabHosts(core, lab, user);
     await allowLabClusters(asAdministrator(core, user), hostIds);

@@ -7,10 +7,11 @@ import type { Operation } from '../../api/clusters-api';
 import type { CallContext } from '../../core/call-context';
 import { nodeVolumeNames } from '../../core/clusters/cluster-naming';
 import { nodeDomainXml } from '../../core/clusters/node-blueprint';
-import { CorralCore } from '../../core/corral-core';
+import type { CorralCore } from '../../core/corral-core';
 import { registerBaseImage } from './base-image-volumes';
 import {
   addLabHosts,
+  labClusterCore,
   allowLabClusters,
   asAdministrator,
   cleanLab,
@@ -44,12 +45,7 @@ let lab: LabState;
 let hostIds: string[] = [];
 
 function newCore(): CorralCore {
-  return new CorralCore({
-    dataDir,
-    shell: 'test',
-    hosts: { localHost: false },
-    clusters: { log: (l) => console.error(`clusters: ${l}`) },
-  });
+  return labClusterCore(dataDir);
 }
 
 const virsh = (h: LabHost, ...args: string[]) => hostVirsh(h, args);

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSpec, Operation } from '../../api/clusters-api';
 import type { CallContext } from '../../core/call-context';
-import { CorralCore } from '../../core/corral-core';
+import type { CorralCore } from '../../core/corral-core';
 import { registerBaseImage } from './base-image-volumes';
 import {
   addLabHosts,
+  labClusterCore,
   allowLabClusters,
   asAdministrator,
   cleanLab,
@@ -55,12 +56,7 @@ describe('cluster creation interrupted on the lab', () => {
     await cleanLab(lab, PREFIX);
     for (const h of lab.hosts) await registerBaseImage(h, lab.image);
     dataDir = mkdtempSync(join(tmpdir(), 'corral-h12-interrupt-'));
-    core = new CorralCore({
-      dataDir,
-      shell: 'test',
-      hosts: { localHost: false },
-      clusters: { log: (l) => console.error(`clusters: ${l}`) },
-    });
+    core = labClusterCore(dataDir);
     await core.api.accounts.signUp({ username: 'h12admin', password: 'admin-password' }, admin);
     await core.api.accounts.signUp({ username: 'h12carol', password: 'carol-password' }, carol);
     hostIds = await addLabHosts(core, lab, admin);

@@ -5,7 +5,7 @@ import type { VolumeRef } from '../../api/images-api';
 import type { NetworkPolicy } from '../../api/networks-api';
 import { LAB_BASE_VOLUME } from './base-image-volumes';
 import { LAB } from './config';
-import type { CorralCore } from '../../core/corral-core';
+import { CorralCore, type CorralCoreOptions } from '../../core/corral-core';
 import { fingerprintOf, parseKnownHosts } from '../../core/hosts/known-hosts';
 import type { CallContext } from '../../core/call-context';
 import { sleep } from './exec';
@@ -13,6 +13,22 @@ import { hostVirsh } from './guest';
 import type { LabHost, LabState } from './state';
 import { run, shellQuote } from './exec';
 import { CORE_ITSELF } from '../../core/inventory/inventory-service';
+
+/**
+ * A CorralCore for lab cluster tests: no "This computer", cluster progress logged on stderr.
+ * `clusters` adds tuning (a longer SSH wait for slow images, say).
+ */
+export function labClusterCore(
+  dataDir: string,
+  clusters: CorralCoreOptions['clusters'] = {},
+): CorralCore {
+  return new CorralCore({
+    dataDir,
+    shell: 'test',
+    hosts: { localHost: false },
+    clusters: { log: (l) => console.error(`clusters: ${l}`), ...clusters },
+  });
+}
 
 /**
  * Shared by the cluster lab tests: lab hosts added to a CorralCore with their keys

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSpec } from '../../api/clusters-api';
 import { CorralError } from '../../api/errors';
 import type { CallContext } from '../../core/call-context';
-import { CorralCore } from '../../core/corral-core';
+import type { CorralCore } from '../../core/corral-core';
 import { registerBaseImage } from './base-image-volumes';
 import {
   addLabHosts,
+  labClusterCore,
   allowLabClusters,
   asAdministrator,
   cleanLab,
@@ -65,12 +66,7 @@ describe('clusters on the lab', () => {
     await cleanLab(lab, PREFIX);
     for (const h of lab.hosts) await registerBaseImage(h, lab.image);
     dataDir = mkdtempSync(join(tmpdir(), 'corral-h10-clusters-'));
-    core = new CorralCore({
-      dataDir,
-      shell: 'test',
-      hosts: { localHost: false },
-      clusters: { log: (l) => console.error(`clusters: ${l}`) },
-    });
+    core = labClusterCore(dataDir);
     await core.api.accounts.signUp({ username: 'h10admin', password: 'admin-password' }, admin);
     await core.api.accounts.signUp({ username: 'h10alice', password: 'alice-password' }, alice);
     await core.api.accounts.signUp({ username: 'h10bob', password: 'bob-password-1' }, bob);
