@@ -5,10 +5,18 @@ import type { Contract, EntryDef } from './contract';
  * - `public`: anyone holding a connection (signing in, the theme before sign-in);
  * - `signed-in`: any account; listings are filtered per user by the service;
  * - `admin`: the administrator only;
- * - `owner`: a signed-in user, and the service then checks that the VM, cluster or operation the
- *   input names is theirs (the administrator's counts as everyone's).
+ * - `owner:vm`, `owner:cluster`, `owner:task`: a signed-in user who owns the VM (`hostId` +
+ *   `uuid` in the input), the cluster (`cluster`) or the task (`id`) the input names; the
+ *   administrator's counts as everyone's.
  */
-export const ACCESS_LEVELS = ['public', 'signed-in', 'admin', 'owner'] as const;
+export const ACCESS_LEVELS = [
+  'public',
+  'signed-in',
+  'admin',
+  'owner:vm',
+  'owner:cluster',
+  'owner:task',
+] as const;
 export type Access = (typeof ACCESS_LEVELS)[number];
 
 /**

@@ -3,7 +3,7 @@ import type { CorralApi } from './corral-api';
 
 /**
  * Who may call each entry of the contract. Adding an entry to `corralApi` without a line here
- * does not compile; `owner` entries also check ownership in the service, before any host call.
+ * does not compile; `owner:*` entries also check ownership in the service, before any host call.
  */
 export const corralAccess: AccessRules<CorralApi> = {
   // What Corral set aside or cleaned up by itself is for the administrator.
@@ -19,7 +19,7 @@ export const corralAccess: AccessRules<CorralApi> = {
     // The administrator resolves every account's name; a user only their own (core decides).
     names: 'signed-in',
   },
-  console: { open: 'owner', sessions: 'signed-in' },
+  console: { open: 'owner:vm', sessions: 'signed-in' },
   hosts: {
     list: 'signed-in',
     add: 'admin',
@@ -37,7 +37,7 @@ export const corralAccess: AccessRules<CorralApi> = {
     history: 'signed-in',
     onSamples: 'signed-in',
   },
-  vm: { act: 'owner' },
+  vm: { act: 'owner:vm' },
   images: {
     list: 'signed-in',
     pools: 'signed-in',
@@ -52,9 +52,9 @@ export const corralAccess: AccessRules<CorralApi> = {
     list: 'signed-in',
     preview: 'signed-in',
     create: 'signed-in',
-    previewAddNodes: 'owner',
-    addNodes: 'owner',
-    remove: 'owner',
+    previewAddNodes: 'owner:cluster',
+    addNodes: 'owner:cluster',
+    remove: 'owner:cluster',
     // Domains of operations this Corral does not know: only the administrator sees or acts.
     listUnknown: 'admin',
     adoptUnknown: 'admin',
@@ -62,9 +62,9 @@ export const corralAccess: AccessRules<CorralApi> = {
   },
   operations: {
     list: 'signed-in',
-    cancel: 'owner',
-    resume: 'owner',
-    rollback: 'owner',
+    cancel: 'owner:task',
+    resume: 'owner:task',
+    rollback: 'owner:task',
     onChanged: 'signed-in',
   },
 };

@@ -63,7 +63,9 @@ export function checkAccess(users: SessionUsers, rule: Access, ctx: CallContext)
     case 'public':
       return;
     case 'signed-in':
-    case 'owner':
+    case 'owner:vm':
+    case 'owner:cluster':
+    case 'owner:task':
       users.requireUser(ctx);
       return;
     case 'admin':
