@@ -16,8 +16,12 @@ export interface ServeOptions<C extends Contract, Ctx> {
   impl: ServiceImpl<C, Ctx>;
   /** Who may use each entry; an entry without a rule stops `serve` before anything is served. */
   access: AccessRules<C>;
-  /** Throws (unauthenticated, forbidden) unless the caller meets `rule`; runs before the service. */
-  authorize: (rule: Access, ctx: Ctx, path: string) => void;
+  /**
+   * Throws (unauthenticated, forbidden, not-found) unless the caller meets `rule` for this
+   * `input` (already parsed; undefined for events). Runs once per call, before the service; it is
+   * synchronous, so it decides from what is known and can never wait on a host.
+   */
+  authorize: (rule: Access, ctx: Ctx, path: string, input: unknown) => void;
   transport: Transport;
   /** Who is on the other end (session, user); handed to every service call. */
   context: Ctx;
@@ -57,26 +61,34 @@ export function serve<C extends Contract, Ctx>(options: ServeOptions<C, Ctx>): D
     if (!entry || entry.def.kind !== kind) {
       throw new CorralError('not-found', `no ${kind} named ${path}`);
     }
-    authorize(entry.rule, context, path);
     return entry;
   };
 
-  const parseInput = <T extends z.ZodType>(schema: T, input: unknown, path: string) => {
+  /**
+   * The input parsed with its schema, then the entry's rule checked against it: an owner rule
+   * needs to know what the input names. Only after both does the service see anything.
+   */
+  const admit = <T extends z.ZodType>(
+    entry: { rule: Access },
+    schema: T,
+    input: unknown,
+    path: string,
+  ) => {
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
       throw new CorralError('bad-request', `invalid input for ${path}`, parsed.error.issues);
     }
+    authorize(entry.rule, context, path, parsed.data);
     return parsed.data as z.output<T>;
   };
 
   async function onCall(id: number, path: string, input: unknown): Promise<void> {
     try {
-      const { def, fn } = lookup(path, 'method');
+      const entry = lookup(path, 'method');
+      const { def, fn } = entry;
       if (def.kind !== 'method') return;
-      const value = await (fn as (i: unknown, c: Ctx) => unknown)(
-        parseInput(def.input, input, path),
-        context,
-      );
+      const args = admit(entry, def.input, input, path);
+      const value = await (fn as (i: unknown, c: Ctx) => unknown)(args, context);
       const out = def.output.safeParse(value);
       if (!out.success) {
         log(`service ${path} returned invalid output: ${out.error.message}`);
@@ -92,9 +104,10 @@ export function serve<C extends Contract, Ctx>(options: ServeOptions<C, Ctx>): D
     try {
       if (streams.has(id)) throw new CorralError('conflict', `stream ${id} already open`);
       if (streams.size >= MAX_STREAMS) throw new CorralError('conflict', 'too many open streams');
-      const { def, fn } = lookup(path, 'stream');
+      const entry = lookup(path, 'stream');
+      const { def, fn } = entry;
       if (def.kind !== 'stream') return;
-      const args = parseInput(def.open, input, path);
+      const args = admit(entry, def.open, input, path);
       // No credit until the open is accepted, so nothing flows before the result does.
       const stream = new ByteStream(id, send, 0, DEFAULT_WINDOW);
       streams.set(id, stream);
@@ -114,8 +127,9 @@ export function serve<C extends Contract, Ctx>(options: ServeOptions<C, Ctx>): D
 
   function onSubscribe(path: string): void {
     if (subscriptions.has(path)) return;
-    const { def, fn } = lookup(path, 'event');
+    const { def, fn, rule } = lookup(path, 'event');
     if (def.kind !== 'event') return;
+    authorize(rule, context, path, undefined);
     const emit = (payload: unknown) => {
       const out = def.payload.safeParse(payload);
       if (out.success) send({ t: 'event', path, payload: out.data });

@@ -3,8 +3,8 @@ import { DisposableStore, type Disposable } from '../api/disposable';
 import { CorralError } from '../api/errors';
 import type { ServiceImpl } from '../api/types';
 import { AccountsService } from './accounts/accounts-service';
-import { canAccess } from './accounts/authorization';
-import { VmAccess } from './accounts/vm-access';
+import { canAccess, notFound } from './accounts/authorization';
+import { clusterOwnerOf, type OwnerResolver } from './accounts/owner-resolver';
 import type { CallContext } from './call-context';
 import { ConsoleService } from './console/console-service';
 import type { HostConnections } from './hosts/host-connections';
@@ -14,7 +14,7 @@ import { ClusterService, type ClusterServiceOptions } from './clusters/cluster-s
 import { kernelCmdline } from './images/image-boot';
 import { BaseImageMarks } from './images/base-image-marks';
 import { ImagesService } from './images/images-service';
-import { InventoryService } from './inventory/inventory-service';
+import { CORE_ITSELF, InventoryService } from './inventory/inventory-service';
 import { FileKeyCipher } from './secrets/file-key-cipher';
 import { tightenDataFolder } from './security/private-files';
 import type { SecretCipher } from './secrets/secret-cipher';
@@ -50,8 +50,11 @@ export interface CorralCoreOptions {
 export class CorralCore implements Disposable {
   /** Who each session is; the authorization helpers (core/accounts/authorization) use it. */
   readonly accounts: AccountsService;
-  /** The VM ownership check (owner or administrator), from the inventory's cached metadata. */
-  readonly vmAccess: VmAccess;
+  /**
+   * Who owns what a call names, for the dispatcher's gate (core/serve-corral.ts): from the
+   * inventory's cached metadata and the operations in memory, never from a host.
+   */
+  readonly owners: OwnerResolver;
   readonly system: SystemService;
   readonly settings: SettingsService;
   readonly hosts: HostsService;
@@ -85,28 +88,22 @@ export class CorralCore implements Disposable {
     );
     const hostConnections = options.hostConnections ?? this.hosts;
     this.inventory = this.store.add(new InventoryService(hostConnections));
-    this.vmAccess = new VmAccess(this.accounts, (ref) => this.inventory.ownerOf(ref));
-    const vmAccess = this.vmAccess;
     this.consoles = hostConnections
       ? this.store.add(
           new ConsoleService(hostConnections, {
-            access: {
-              authorize: (ref, ctx) => void vmAccess.require(ref, ctx),
-              canSee: (ref, ctx) => vmAccess.canSee(ref, ctx),
-            },
+            canSee: (ref, ctx) => canAccess(this.accounts.me(ctx).user, this.owners.vm(ref)),
           }),
         )
       : undefined;
     this.vms = new VmService({
       hosts: hostConnections,
       nameOf: (ref) => this.inventory.nameOf(ref),
-      authorize: (ref, _action, ctx) => void vmAccess.require(ref, ctx),
     });
     // Images: every signed-in user lists the marked ones; only the administrator uploads,
     // removes and marks.
     this.images = this.store.add(
       new ImagesService(hostConnections, {
-        access: this.accounts,
+        users: this.accounts,
         marks: new BaseImageMarks(options.dataDir, reportDataProblem),
         dataDir: options.dataDir,
         reportDataProblem,
@@ -130,6 +127,15 @@ export class CorralCore implements Disposable {
         ...options.clusters,
       }),
     );
+    const clusters = this.clusters;
+    this.owners = {
+      vm: (ref) => this.inventory.ownerOf(ref),
+      cluster: (name) => {
+        const nodes = clusterOwnerOf(this.inventory.snapshot(CORE_ITSELF).vms, name);
+        return nodes.found ? nodes.owner : clusters.creatingOwner(name);
+      },
+      task: (id) => clusters.operationOwner(id),
+    };
   }
 
   private requireConsoles(): ConsoleService {
@@ -139,11 +145,11 @@ export class CorralCore implements Disposable {
 
   /** The contract implementation the dispatcher serves. */
   get api(): ServiceImpl<CorralApi, CallContext> {
-    // The dispatcher has already applied each entry's declared rule (api/corral-access.ts);
-    // ownership checks and per-user filtering are on the lines below (or in the service they
-    // name), and run before the service touches a host.
+    // The dispatcher has already decided each call by its entry's declared rule
+    // (api/corral-access.ts, core/accounts/authorization.ts): signed in, administrator, or owner
+    // of the VM, cluster or task the input names. Below, the caller is only asked for to filter
+    // what a listing shows or to record who did something, never to decide again.
     const user = (ctx: CallContext) => this.accounts.requireUser(ctx);
-    const admin = (ctx: CallContext) => this.accounts.requireAdmin(ctx);
     const viewer = (ctx: CallContext) => ({
       signedIn: () => this.accounts.me(ctx).user !== null,
       canSee: (owner: string | undefined) => canAccess(this.accounts.me(ctx).user, owner),
@@ -152,7 +158,7 @@ export class CorralCore implements Disposable {
     return {
       system: {
         info: () => this.system.info(),
-        notices: (_, ctx) => (admin(ctx), this.notices.list()),
+        notices: () => this.notices.list(),
       },
       settings: {
         get: () => this.settings.get(),
@@ -168,97 +174,88 @@ export class CorralCore implements Disposable {
           return {};
         },
         me: (_, ctx) => this.accounts.me(ctx),
-        names: (_, ctx) => (user(ctx), this.accounts.userNames(ctx)),
+        names: (_, ctx) => this.accounts.userNames(ctx),
       },
       hosts: {
         // Any signed-in user reads hosts (placement needs them); only the administrator changes.
         // A plain user's view has no SSH user, key path or connection error (hostViewFor).
         list: (_, ctx) => this.hosts.list().map((h) => hostViewFor(h, user(ctx))),
-        add: (host, ctx) => (admin(ctx), this.hosts.add(host)),
-        update: ({ id, host }, ctx) => (admin(ctx), this.hosts.update(id, host)),
-        remove: async ({ id }, ctx) => {
-          admin(ctx);
+        add: (host) => this.hosts.add(host),
+        update: ({ id, host }) => this.hosts.update(id, host),
+        remove: async ({ id }) => {
           await this.hosts.remove(id);
           return {};
         },
-        trustKey: ({ id, fingerprint }, ctx) => (admin(ctx), this.hosts.trustKey(id, fingerprint)),
-        replaceKey: ({ id, fingerprint }, ctx) => (
-          admin(ctx),
-          this.hosts.replaceKey(id, fingerprint)
-        ),
-        reconnect: ({ id }, ctx) => (admin(ctx), this.hosts.reconnect(id)),
-        onChanged: (emit, ctx) => {
-          user(ctx);
+        trustKey: ({ id, fingerprint }) => this.hosts.trustKey(id, fingerprint),
+        replaceKey: ({ id, fingerprint }) => this.hosts.replaceKey(id, fingerprint),
+        reconnect: ({ id }) => this.hosts.reconnect(id),
+        onChanged: (emit, ctx) =>
           // Who the session is is asked at each emit: a sign-out or sign-in changes the view.
-          return this.hosts.onChanged((hosts) => {
+          this.hosts.onChanged((hosts) => {
             const viewer = this.accounts.me(ctx).user;
             if (viewer) emit(hosts.map((h) => hostViewFor(h, viewer)));
-          });
-        },
+          }),
       },
       console: {
-        // Ownership: ConsoleService.open / sessions (options.access, from vmAccess).
-        open: (ref, stream, ctx) => (user(ctx), this.requireConsoles().open(ref, stream, ctx)),
-        sessions: (filter, ctx) => (user(ctx), this.consoles?.sessions(filter, ctx) ?? []),
+        open: (ref, stream) => this.requireConsoles().open(ref, stream),
+        // Only the consoles of VMs the caller may see.
+        sessions: (filter, ctx) => this.consoles?.sessions(filter, ctx) ?? [],
       },
       inventory: {
         // Filtered per user: a user sees their own VMs, the administrator all.
-        snapshot: (_, ctx) => (user(ctx), this.inventory.snapshot(viewer(ctx))),
-        onChanged: (emit, ctx) => (user(ctx), this.inventory.onChanged(emit, viewer(ctx))),
-        // A VM's load only for its owner or the administrator, checked before anything is read.
+        snapshot: (_, ctx) => this.inventory.snapshot(viewer(ctx)),
+        onChanged: (emit, ctx) => this.inventory.onChanged(emit, viewer(ctx)),
+        // Several subjects in one call, so no single owner for the gate: each VM among them is
+        // the caller's or the administrator's (the same owners, decided before anything is read).
         history: ({ subjects }, ctx) => {
-          user(ctx);
-          for (const s of subjects) if (s.kind === 'vm') this.vmAccess.require(s, ctx);
+          const caller = user(ctx);
+          for (const s of subjects) {
+            if (s.kind === 'vm' && !canAccess(caller, this.owners.vm(s))) {
+              throw notFound(`VM ${s.uuid} on host ${s.hostId}`);
+            }
+          }
           return this.inventory.historyOf(subjects);
         },
-        onSamples: (emit, ctx) => (user(ctx), this.inventory.onSamples(emit, viewer(ctx))),
+        onSamples: (emit, ctx) => this.inventory.onSamples(emit, viewer(ctx)),
       },
       vm: {
-        // Ownership: VmService.authorize (from vmAccess), before any libvirt call.
-        act: (input, ctx) => this.vms.act(input, ctx),
+        act: (input) => this.vms.act(input),
       },
       images: {
-        // Checks: ImagesService (options.access), before any libvirt call.
+        // A plain user lists the marked images only (ImagesService asks who the caller is).
         list: (_, ctx) => this.images.list(ctx),
-        pools: (_, ctx) => this.images.pools(ctx),
-        upload: (target, stream, ctx) => this.images.upload(target, stream, ctx),
-        remove: (input, ctx) => this.images.remove(input, ctx),
-        mark: (ref, ctx) => this.images.mark(ref, ctx),
-        unmark: (ref, ctx) => this.images.unmark(ref, ctx),
+        pools: () => this.images.pools(),
+        upload: (target, stream) => this.images.upload(target, stream),
+        remove: (input) => this.images.remove(input),
+        mark: (ref) => this.images.mark(ref),
+        unmark: (ref) => this.images.unmark(ref),
       },
       networks: {
-        // Only the administrator reads or sets what plain users may attach to.
-        policy: (_, ctx) => (admin(ctx), this.networkPolicy.get()),
-        setPolicy: (policy, ctx) => (admin(ctx), this.networkPolicy.set(policy)),
+        policy: () => this.networkPolicy.get(),
+        setPolicy: (policy) => this.networkPolicy.set(policy),
       },
       clusters: {
-        // Checks: ClusterService (accounts.requireUser, then ownership), before any libvirt call.
         // Owners by name, as far as the caller may know them (accounts.userNames).
         list: async (_, ctx) => {
           const clusters = await this.clusters.list(ctx);
           const names = this.accounts.userNames(ctx);
           return clusters.map((c) => ({ ...c, ownerName: names[c.ownerId] ?? c.ownerName }));
         },
+        // The caller's account decides the network policy and becomes the new cluster's owner.
         preview: (spec, ctx) => this.clusters.preview(spec, ctx),
         create: (spec, ctx) => this.clusters.create(spec, ctx),
         previewAddNodes: (input, ctx) => this.clusters.previewAddNodes(input, ctx),
         addNodes: (input, ctx) => this.clusters.addNodes(input, ctx),
-        remove: (input, ctx) => this.clusters.remove(input, ctx),
-        listUnknown: (_, ctx) => (admin(ctx), this.clusters.listUnknown(ctx)),
-        adoptUnknown: ({ operation }, ctx) => (
-          admin(ctx),
-          this.clusters.adoptUnknown(operation, ctx)
-        ),
-        removeUnknown: ({ operation }, ctx) => (
-          admin(ctx),
-          this.clusters.removeUnknown(operation, ctx)
-        ),
+        remove: (input) => this.clusters.remove(input),
+        listUnknown: () => this.clusters.listUnknown(),
+        adoptUnknown: ({ operation }, ctx) => this.clusters.adoptUnknown(operation, ctx),
+        removeUnknown: ({ operation }, ctx) => this.clusters.removeUnknown(operation, ctx),
       },
       operations: {
         list: (_, ctx) => this.clusters.listOperations(ctx),
-        cancel: ({ id }, ctx) => this.clusters.cancel(id, ctx),
-        resume: ({ id }, ctx) => this.clusters.resume(id, ctx),
-        rollback: ({ id }, ctx) => this.clusters.rollback(id, ctx),
+        cancel: ({ id }) => this.clusters.cancel(id),
+        resume: ({ id }) => this.clusters.resume(id),
+        rollback: ({ id }) => this.clusters.rollback(id),
         onChanged: (emit, ctx) => this.clusters.onChanged(emit, ctx),
       },
     };

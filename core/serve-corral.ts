@@ -9,10 +9,11 @@ import type { CorralCore } from './corral-core';
 
 /**
  * Serves the whole contract of `core` over one transport, each entry behind its declared rule
- * (api/corral-access.ts). Every shell serves through here, so none can forget the gate.
+ * (api/corral-access.ts), owners resolved by core's `owners`. Every shell serves through here,
+ * so none can forget the gate.
  */
 export function serveCorral(
-  core: Pick<CorralCore, 'api' | 'accounts'>,
+  core: Pick<CorralCore, 'api' | 'accounts' | 'owners'>,
   transport: Transport,
   context: CallContext,
   log?: (message: string) => void,
@@ -21,7 +22,8 @@ export function serveCorral(
     contract: corralApi,
     impl: core.api,
     access: corralAccess,
-    authorize: (rule, ctx) => checkAccess(core.accounts, rule, ctx),
+    authorize: (rule, ctx, _path, input) =>
+      checkAccess(core.accounts, core.owners, rule, ctx, input),
     transport,
     context,
     log,

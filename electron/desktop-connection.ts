@@ -36,7 +36,7 @@ export interface ConnectWindowOptions {
  */
 export function connectWindow(
   window: BrowserWindow,
-  core: Pick<CorralCore, 'api' | 'accounts'>,
+  core: Pick<CorralCore, 'api' | 'accounts' | 'owners'>,
   entry: AppEntry,
   options: ConnectWindowOptions = {},
 ): WindowConnection {

@@ -16,12 +16,7 @@ import { CorralError } from '../../api/errors';
 import type { BaseImage } from '../../api/images-api';
 import type { NetworkPolicy } from '../../api/networks-api';
 import type { Vm } from '../../api/inventory-api';
-import {
-  canAccess,
-  notFound,
-  requireOwnership,
-  type SessionUsers,
-} from '../accounts/authorization';
+import { canAccess, notFound, type SessionUsers } from '../accounts/authorization';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
 import { parseDomainXml } from '../inventory/domain-xml';
@@ -242,7 +237,7 @@ export class ClusterService implements Disposable {
     ctx: CallContext,
   ): Promise<ClusterPreview> {
     const user = this.authorize(ctx);
-    const { spec, live } = await this.existingCluster(user, input.cluster);
+    const { spec, live } = await this.existingCluster(input.cluster);
     this.checkPolicy(user, spec);
     const next = Math.max(...live.map((n) => n.index)) + 1;
     return (await this.plan(spec, input.placement, indices(next, input.count))).preview;
@@ -254,7 +249,7 @@ export class ClusterService implements Disposable {
     ctx: CallContext,
   ): Promise<Operation> {
     const user = this.authorize(ctx);
-    const { spec, live, ownerId, clusterId } = await this.existingCluster(user, input.cluster);
+    const { spec, live, ownerId, clusterId } = await this.existingCluster(input.cluster);
     // The cluster's own spec, read from its nodes, meets today's marks and policy.
     this.checkPolicy(user, spec);
     if (!this.keys.get(spec.name)) {
@@ -280,12 +275,8 @@ export class ClusterService implements Disposable {
   }
 
   /** Deletes a cluster; `confirm` must list exactly its domains (what the person was shown). */
-  async remove(
-    input: { cluster: string; confirm: string[] },
-    ctx: CallContext,
-  ): Promise<Operation> {
-    const user = this.authorize(ctx);
-    const vms = this.clusterVms(user, input.cluster);
+  async remove(input: { cluster: string; confirm: string[] }): Promise<Operation> {
+    const vms = this.clusterVms(input.cluster);
     const names = vms.map((v) => v.name).sort();
     const confirmed = [...new Set(input.confirm)].sort();
     if (names.join('\n') !== confirmed.join('\n')) {
@@ -336,14 +327,13 @@ export class ClusterService implements Disposable {
    * Administrator: domains whose Corral metadata names an operation this Corral never ran nor
    * adopted (another Corral's, or this one's before its journal was lost), by operation.
    */
-  listUnknown(ctx: CallContext): UnknownOperation[] {
-    this.options.users.requireAdmin(ctx);
+  listUnknown(): UnknownOperation[] {
     return this.unknownOperations();
   }
 
   /** Administrator: makes an unknown operation known; its domains are then an ordinary cluster. */
   adoptUnknown(operation: string, ctx: CallContext): UnknownOperation {
-    const admin = this.options.users.requireAdmin(ctx);
+    const admin = this.options.users.requireUser(ctx);
     const group = this.unknownOperation(operation);
     this.known.add([
       {
@@ -363,7 +353,7 @@ export class ClusterService implements Disposable {
    * UUID and metadata (node-identity); what does not carry that identity is left and reported.
    */
   async removeUnknown(operation: string, ctx: CallContext): Promise<UnknownRemoval> {
-    const admin = this.options.users.requireAdmin(ctx);
+    const admin = this.options.users.requireUser(ctx);
     const group = this.unknownOperation(operation);
     const members = new Map(
       this.options.inventory
@@ -431,8 +421,8 @@ export class ClusterService implements Disposable {
   }
 
   /** Stops queued nodes and rolls back what the operation created. */
-  cancel(id: string, ctx: CallContext): Operation {
-    const op = this.ownOperation(id, ctx);
+  cancel(id: string): Operation {
+    const op = this.ownOperation(id);
     const run = this.runs.get(id);
     if (!run || op.status !== 'running') {
       throw new CorralError('conflict', `operation ${id} is ${op.status}, not running`);
@@ -446,8 +436,8 @@ export class ClusterService implements Disposable {
   }
 
   /** Carries an interrupted operation on from its journal (checking each step on the host). */
-  resume(id: string, ctx: CallContext): Operation {
-    const op = this.ownOperation(id, ctx);
+  resume(id: string): Operation {
+    const op = this.ownOperation(id);
     if (op.status !== 'interrupted') {
       throw new CorralError(
         'conflict',
@@ -466,8 +456,8 @@ export class ClusterService implements Disposable {
   }
 
   /** Removes what an interrupted or failed operation created. */
-  rollback(id: string, ctx: CallContext): Operation {
-    const op = this.ownOperation(id, ctx);
+  rollback(id: string): Operation {
+    const op = this.ownOperation(id);
     if (op.status !== 'interrupted' && op.status !== 'failed') {
       throw new CorralError(
         'conflict',
@@ -499,6 +489,22 @@ export class ClusterService implements Disposable {
     return this.changed.on((op) => {
       if (canAccess(this.options.users.me(ctx).user, op.ownerId)) emit(toOperation(op));
     });
+  }
+
+  /** Who started an operation (the gate's owner of `owner:task` inputs); undefined if unknown. */
+  operationOwner(id: string): string | undefined {
+    return this.ops.get(id)?.ownerId;
+  }
+
+  /** Who is creating `cluster` now (it may have no node yet), for the gate's `owner:cluster`. */
+  creatingOwner(cluster: string): string | undefined {
+    for (const op of this.ops.values()) {
+      const unfinished = ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted';
+      if (op.cluster === cluster && op.kind === 'create' && unfinished) {
+        return op.ownerId;
+      }
+    }
+    return undefined;
   }
 
   /** Resolves when the operation has ended (tests, bench) with its final state. */
@@ -671,27 +677,23 @@ export class ClusterService implements Disposable {
     }
   }
 
-  /** The cluster's VMs the user may act on (`not-found` otherwise: no libvirt call made). */
-  private clusterVms(user: User, cluster: string): Vm[] {
+  /** The cluster's VMs (`not-found` when none: no libvirt call made). */
+  private clusterVms(cluster: string): Vm[] {
     const vms = this.options.inventory
       .snapshot(CORE_ITSELF)
       .vms.filter((vm) => vm.membership?.cluster === cluster);
     if (vms.length === 0) throw notFound(`cluster ${cluster}`);
-    for (const vm of vms) requireOwnership(user, vm.membership!.owner, `cluster ${cluster}`);
     return vms;
   }
 
-  /** An existing cluster read from its hosts: its spec and nodes (after the ownership check). */
-  private async existingCluster(
-    user: User,
-    cluster: string,
-  ): Promise<{
+  /** An existing cluster read from its hosts: its spec and nodes. */
+  private async existingCluster(cluster: string): Promise<{
     spec: ParsedClusterSpec;
     live: LiveNode[];
     ownerId: string;
     clusterId: string | undefined;
   }> {
-    const vms = this.clusterVms(user, cluster);
+    const vms = this.clusterVms(cluster);
     const live: LiveNode[] = [];
     let spec: ParsedClusterSpec | undefined;
     const clusterIds = new Set<string | undefined>();
@@ -764,11 +766,9 @@ export class ClusterService implements Disposable {
     return op;
   }
 
-  private ownOperation(id: string, ctx: CallContext): OperationRecord {
-    const user = this.authorize(ctx);
+  private ownOperation(id: string): OperationRecord {
     const op = this.ops.get(id);
     if (!op) throw notFound(`operation ${id}`);
-    requireOwnership(user, op.ownerId, `operation ${id}`);
     return op;
   }
 

@@ -36,13 +36,11 @@ export interface ConsoleServiceOptions {
   /** Passed to every session (tests shrink the pane buffer cap). */
   session?: Pick<ConsoleSessionOptions, 'paneBufferCap'>;
   /**
-   * Who may open and see a VM's console (the owner or the administrator); `authorize` throws,
-   * `canSee` filters. Both decide without libvirt. Required: there is no "everyone" default.
+   * Whether the caller may see a VM's console in the list of open ones (its owner or the
+   * administrator), decided without libvirt. Required: there is no "everyone" default. Opening
+   * one is decided by the contract's gate before `open` runs.
    */
-  access: {
-    authorize(ref: VmRef, ctx: CallContext): void;
-    canSee(ref: VmRef, ctx: CallContext): boolean;
-  };
+  canSee(ref: VmRef, ctx: CallContext): boolean;
 }
 
 interface Entry {
@@ -80,9 +78,7 @@ export class ConsoleService implements Disposable {
   }
 
   /** Attaches a pane to a VM's console, opening the console if no pane has it yet. */
-  async open(ref: VmRef, stream: ByteStream, ctx: CallContext): Promise<void> {
-    // The one ownership check for opening a console, before any libvirt call.
-    this.options.access.authorize(ref, ctx);
+  async open(ref: VmRef, stream: ByteStream): Promise<void> {
     for (;;) {
       const entry = await this.entry(ref);
       try {
@@ -98,10 +94,10 @@ export class ConsoleService implements Disposable {
 
   /** Sessions open now, optionally of one host. */
   sessions(filter: { hostId?: string }, ctx: CallContext): ConsoleSessionInfo[] {
-    const access = this.options.access;
+    const { canSee } = this.options;
     return [...this.entries.values()]
       .filter((e) => !filter.hostId || e.ref.hostId === filter.hostId)
-      .filter((e) => access.canSee(e.ref, ctx))
+      .filter((e) => canSee(e.ref, ctx))
       .map((e) => ({ ...e.ref, name: e.name, panes: e.session.paneCount }));
   }
 

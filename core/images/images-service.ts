@@ -31,19 +31,18 @@ const CALLS_PER_HOST = 3;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * Who may use images (everyone signed in lists, the administrator uploads, removes and
- * marks). AccountsService fits; without it calls are not checked and listings show every
- * candidate (tests of this service alone).
+ * Who the caller is, to decide what a listing shows (a plain user: marked images only).
+ * AccountsService fits. Who may upload, remove and mark (the administrator) is decided by the
+ * contract's gate before this service runs.
  */
-export interface ImagesAccess {
+export interface ImagesUsers {
   requireUser(ctx: CallContext): { role: 'admin' | 'user' };
-  requireAdmin(ctx: CallContext): unknown;
 }
 
 /** Options of {@link ImagesService}. */
 export interface ImagesServiceOptions {
-  /** The accounts check (see {@link ImagesAccess}); required, so no caller gets 'everyone'. */
-  access: ImagesAccess;
+  /** The caller (see {@link ImagesUsers}); required, so no listing shows everything by default. */
+  users: ImagesUsers;
   /**
    * The data folder for the upload journal (`uploads.jsonl`), so a partial volume left by a
    * crash is removed at the next start; without it only this run's leftovers are.
@@ -121,7 +120,7 @@ export class ImagesService implements Disposable {
    * every candidate with its flag, so they can mark it.
    */
   async list(ctx: CallContext): Promise<BaseImage[]> {
-    const user = this.options.access.requireUser(ctx);
+    const user = this.options.users.requireUser(ctx);
     const everything = user.role === 'admin';
     const marked = this.marks.hosts();
     const perHost = await Promise.all(
@@ -137,8 +136,7 @@ export class ImagesService implements Disposable {
    * Marks a volume as a base image. Refused (`not-found`) unless it is a base image candidate
    * of that pool on that online host: a VM's overlay, a seed or a companion can never be marked.
    */
-  async mark(ref: VolumeRef, ctx: CallContext): Promise<Record<string, never>> {
-    this.options.access?.requireAdmin(ctx);
+  async mark(ref: VolumeRef): Promise<Record<string, never>> {
     const client = this.hosts.libvirt(ref.hostId);
     const images = await this.hostImages(ref.hostId, client, ref.pool);
     if (!images.some((i) => i.pool === ref.pool && i.name === ref.name)) {
@@ -152,8 +150,7 @@ export class ImagesService implements Disposable {
   }
 
   /** Takes the mark off; needs no host (the volume may be gone already). */
-  unmark(ref: VolumeRef, ctx: CallContext): Record<string, never> {
-    this.options.access?.requireAdmin(ctx);
+  unmark(ref: VolumeRef): Record<string, never> {
     this.marks.set(ref, false);
     return {};
   }
@@ -164,8 +161,7 @@ export class ImagesService implements Disposable {
   }
 
   /** Active storage pools of every online host. */
-  async pools(ctx: CallContext): Promise<StoragePool[]> {
-    this.options.access.requireUser(ctx);
+  async pools(): Promise<StoragePool[]> {
     const perHost = await Promise.all(
       this.hosts.online().map(async ({ hostId, client }) => {
         try {
@@ -206,8 +202,7 @@ export class ImagesService implements Disposable {
    * announced size, filled from the client's bytes. An existing name is refused before anything
    * is created; on any failure afterwards the partial volume is deleted.
    */
-  async upload(target: UploadTarget, source: ByteStream, ctx: CallContext): Promise<void> {
-    this.options.access.requireAdmin(ctx);
+  async upload(target: UploadTarget, source: ByteStream): Promise<void> {
     const client = this.hosts.libvirt(target.hostId);
     const pool = await lookupPool(client, target.pool);
     const existing = await storageVolume.lookupByName(client, { pool, name: target.name }).then(
@@ -292,11 +287,11 @@ export class ImagesService implements Disposable {
    * Deletes a base image and its kernel/initrd companions. Refused while any volume of the host
    * is a linked clone of it or any domain's disk is it.
    */
-  async remove(
-    input: { hostId: string; pool: string; name: string },
-    ctx: CallContext,
-  ): Promise<Record<string, never>> {
-    this.options.access.requireAdmin(ctx);
+  async remove(input: {
+    hostId: string;
+    pool: string;
+    name: string;
+  }): Promise<Record<string, never>> {
     const client = this.hosts.libvirt(input.hostId);
     const pool = await lookupPool(client, input.pool);
     const { vol } = await storageVolume

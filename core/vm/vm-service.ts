@@ -1,7 +1,6 @@
 import type { VmAction, VmRef } from '../../api/inventory-api';
 import { CorralError } from '../../api/errors';
 import type { DomainRef } from '../../native/libvirt';
-import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
 import * as domain from '../libvirt/domain';
 import { toCorralError } from './libvirt-errors';
@@ -12,8 +11,6 @@ export interface VmServiceOptions {
   hosts?: HostConnections;
   /** A VM's name when the inventory knows it (for messages before a lookup). */
   nameOf?: (ref: VmRef) => string | undefined;
-  /** Throws unless the caller may act on the VM (the owner or the administrator); required. */
-  authorize: (ref: VmRef, action: VmAction, ctx: CallContext) => void;
 }
 
 const ACTION_WORDS: Record<VmAction, string> = {
@@ -25,7 +22,8 @@ const ACTION_WORDS: Record<VmAction, string> = {
 
 /**
  * Power actions on a VM: start, ACPI shutdown, force off, reboot. One action per VM at a time:
- * a second one while the first runs is refused (conflict), never queued behind it.
+ * a second one while the first runs is refused (conflict), never queued behind it. Who may act
+ * on the VM (its owner, the administrator) is decided by the contract's gate before this runs.
  */
 export class VmService {
   private readonly running = new Map<string, { action: VmAction; name: string }>();
@@ -41,11 +39,9 @@ export class VmService {
   }
 
   /** Runs `action` on the VM; resolves when libvirt accepted it (the state follows by event). */
-  async act(input: VmRef & { action: VmAction }, ctx: CallContext): Promise<Record<string, never>> {
+  async act(input: VmRef & { action: VmAction }): Promise<Record<string, never>> {
     const { action } = input;
     const ref: VmRef = { hostId: input.hostId, uuid: input.uuid };
-    // First, before anything about the VM (its name, a running action) is revealed.
-    this.authorize(ref, action, ctx);
     const key = `${ref.hostId}/${ref.uuid}`;
     const name = this.options.nameOf?.(ref) ?? ref.uuid;
     const busy = this.running.get(key);
@@ -83,14 +79,6 @@ export class VmService {
     } finally {
       this.running.delete(key);
     }
-  }
-
-  /**
-   * The one place the ownership check goes (only the owner, or the administrator, acts
-   * on a VM); runs before any libvirt call.
-   */
-  protected authorize(ref: VmRef, action: VmAction, ctx: CallContext): void {
-    this.options.authorize(ref, action, ctx);
   }
 
   private client(hostId: string) {

@@ -34,7 +34,7 @@ describe('images: base images on qemu:///system through ImagesService and the co
   const host = new LocalHost(HOST, inject('integrationEnv').libvirtSocket);
   // The service alone: who may upload is proven in accounts-ownership.test.ts.
   const service = new ImagesService(host, {
-    access: { requireUser: () => ({ role: 'admin' }), requireAdmin: () => undefined },
+    users: { requireUser: () => ({ role: 'admin' }) },
   });
   let c: LibvirtClient;
   let pool: PoolRef;

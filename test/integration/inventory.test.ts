@@ -86,7 +86,6 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
   let inventory: InventoryService;
   const log = new DeltaLog();
   let vms: VmService;
-  const ctx = { sessionId: 'test' };
   const byName = (n: string) => inventory.snapshot(CORE_ITSELF).vms.find((v) => v.name === n);
 
   beforeAll(async () => {
@@ -115,7 +114,6 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
     vms = new VmService({
       hosts: host,
       nameOf: (r) => inventory.nameOf(r),
-      authorize: () => {},
     });
     await log.waitFor('the first full list', (d) => d.resetHosts.includes(HOST));
   });
@@ -162,8 +160,8 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
   it('starts a VM: the lifecycle event brings "running"; a second action meanwhile is refused', async () => {
     const g = byName(names.guest)!;
     const ref = { hostId: HOST, uuid: g.uuid };
-    const first = vms.act({ ...ref, action: 'start' }, ctx);
-    const second = await rejectionOf(vms.act({ ...ref, action: 'force-off' }, ctx));
+    const first = vms.act({ ...ref, action: 'start' });
+    const second = await rejectionOf(vms.act({ ...ref, action: 'force-off' }));
     expect(second).toBeInstanceOf(CorralError);
     expect(second).toMatchObject({ code: 'conflict' });
     expect((second as Error).message).toContain(`another action is running on ${names.guest}`);
@@ -175,19 +173,17 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
 
   it('maps libvirt refusals to clear errors', async () => {
     const b = byName(names.b)!;
-    const err = await rejectionOf(
-      vms.act({ hostId: HOST, uuid: b.uuid, action: 'force-off' }, ctx),
-    );
+    const err = await rejectionOf(vms.act({ hostId: HOST, uuid: b.uuid, action: 'force-off' }));
     expect(err).toMatchObject({ code: 'conflict' });
     expect((err as Error).message).toMatch(
       new RegExp(`Could not force off ${names.b}: .*not running`),
     );
     const missing = await rejectionOf(
-      vms.act({ hostId: HOST, uuid: '0badc0de-0000-4000-8000-000000000000', action: 'start' }, ctx),
+      vms.act({ hostId: HOST, uuid: '0badc0de-0000-4000-8000-000000000000', action: 'start' }),
     );
     expect(missing).toMatchObject({ code: 'not-found' });
     const offline = await rejectionOf(
-      vms.act({ hostId: 'elsewhere', uuid: b.uuid, action: 'start' }, ctx),
+      vms.act({ hostId: 'elsewhere', uuid: b.uuid, action: 'start' }),
     );
     expect(offline).toMatchObject({ code: 'unavailable' });
   });
@@ -267,7 +263,7 @@ describe('inventory + VM actions against this machine’s libvirtd', () => {
 
   it('forces a VM off: "shut-off" from the event', async () => {
     const g = byName(names.guest)!;
-    await vms.act({ hostId: HOST, uuid: g.uuid, action: 'force-off' }, ctx);
+    await vms.act({ hostId: HOST, uuid: g.uuid, action: 'force-off' });
     await log.waitFor('shut-off from the event', () => log.last(names.guest)?.state === 'shut-off');
   });
 

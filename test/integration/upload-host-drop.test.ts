@@ -27,7 +27,7 @@ describe('images: a partial volume of an upload whose host dropped is removed wh
   const notices: string[] = [];
   // The service alone, as the administrator: who may upload is proven in accounts-ownership.
   const service = new ImagesService(host, {
-    access: { requireUser: () => ({ role: 'admin' }), requireAdmin: () => undefined },
+    users: { requireUser: () => ({ role: 'admin' }) },
     dataDir,
     notify: (m) => notices.push(m),
   });

@@ -6,6 +6,9 @@ import type { ClusterSpec } from '../../api/clusters-api';
 import { CorralError } from '../../api/errors';
 import type { CallContext } from '../../core/call-context';
 import type { CorralCore } from '../../core/corral-core';
+import type { ClientConnection } from '../../api/client';
+import type { CorralApi } from '../../api/corral-api';
+import { coreSession } from '../integration/support/core-session';
 import { registerBaseImage } from './base-image-volumes';
 import {
   addLabHosts,
@@ -42,6 +45,7 @@ let core: CorralCore;
 let dataDir: string;
 let lab: LabState;
 let hostIds: string[] = [];
+const connections: ClientConnection<CorralApi>[] = [];
 
 // An address range of our own on the lab segment (other tests' guests use .100 upwards).
 const spec = (lab: LabState): ClusterSpec =>
@@ -75,6 +79,7 @@ describe('clusters on the lab', () => {
   }, 120_000);
 
   afterAll(async () => {
+    for (const c of connections) c.dispose();
     core?.dispose();
     if (lab) await cleanLab(lab, PREFIX);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -162,24 +167,27 @@ describe('clusters on the lab', () => {
   }, 900_000);
 
   it("keeps A's cluster from B: not listed, and every operation on it refused", async () => {
+    // Through the contract, as B's window would call: its gate decides who owns what.
+    const bobApi = coreSession(core, bob.sessionId, connections);
     expect((await core.clusters.list(bob)).map((c) => c.name)).not.toContain(CLUSTER);
     const mine = (await core.clusters.list(alice)).find((c) => c.name === CLUSTER)!;
     const names = mine.nodes.map((n) => n.name);
-    expect(await code(() => core.clusters.remove({ cluster: CLUSTER, confirm: names }, bob))).toBe(
+    expect(await code(() => bobApi.clusters.remove({ cluster: CLUSTER, confirm: names }))).toBe(
       'not-found',
     );
     expect(
       await code(() =>
-        core.clusters.addNodes(
-          { cluster: CLUSTER, count: 1, placement: { kind: 'first-fit' } },
-          bob,
-        ),
+        bobApi.clusters.addNodes({
+          cluster: CLUSTER,
+          count: 1,
+          placement: { kind: 'first-fit' },
+        }),
       ),
     ).toBe('not-found');
     const node = mine.nodes[0]!;
     expect(
       await code(() =>
-        core.api.vm.act({ hostId: node.hostId, uuid: node.uuid!, action: 'force-off' }, bob),
+        bobApi.vm.act({ hostId: node.hostId, uuid: node.uuid!, action: 'force-off' }),
       ),
     ).toBe('not-found');
     expect((await core.clusters.listOperations(bob)).map((o) => o.cluster)).not.toContain(CLUSTER);
@@ -234,9 +242,9 @@ describe('clusters on the lab', () => {
     const cluster = (await core.clusters.list(alice)).find((c) => c.name === CLUSTER)!;
     const names = cluster.nodes.map((n) => n.name);
     expect(
-      await code(() => core.clusters.remove({ cluster: CLUSTER, confirm: names.slice(1) }, alice)),
+      await code(() => core.clusters.remove({ cluster: CLUSTER, confirm: names.slice(1) })),
     ).toBe('bad-request');
-    const started = await core.clusters.remove({ cluster: CLUSTER, confirm: names }, alice);
+    const started = await core.clusters.remove({ cluster: CLUSTER, confirm: names });
     const op = await core.clusters.settled(started.id);
     expect(op.error).toBeUndefined();
     expect(op.status).toBe('succeeded');

@@ -36,7 +36,7 @@ export function consolePanes(service: ConsoleService, hostId: string) {
       contract: api,
       impl: {
         console: {
-          open: (ref, s, ctx) => service.open(ref, s, ctx),
+          open: (ref, s) => service.open(ref, s),
           sessions: (f, ctx) => service.sessions(f, ctx),
         },
       },

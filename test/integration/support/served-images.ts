@@ -18,11 +18,11 @@ export function serveImages(service: ImagesService): ClientConnection<typeof ima
     impl: {
       images: {
         list: (_, ctx) => service.list(ctx),
-        pools: (_, ctx) => service.pools(ctx),
-        upload: (t, s, ctx) => service.upload(t, s, ctx),
-        remove: (i, ctx) => service.remove(i, ctx),
-        mark: (r, ctx) => service.mark(r, ctx),
-        unmark: (r, ctx) => service.unmark(r, ctx),
+        pools: () => service.pools(),
+        upload: (t, s) => service.upload(t, s),
+        remove: (i) => service.remove(i),
+        mark: (r) => service.mark(r),
+        unmark: (r) => service.unmark(r),
       },
     },
     access: { images: corralAccess.images },

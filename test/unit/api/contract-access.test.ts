@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ACCESS_LEVELS, accessAt, type AccessRules } from '../../../api/access';
 import { createClient } from '../../../api/client';
-import { listEntries, method } from '../../../api/contract';
+import { event, listEntries, method } from '../../../api/contract';
 import { corralAccess } from '../../../api/corral-access';
 import { corralApi } from '../../../api/corral-api';
 import { serve } from '../../../api/dispatcher';
@@ -14,7 +14,15 @@ import { createInMemoryPair } from '../../../api/in-memory-transport';
 import type { WireMessage } from '../../../api/wire';
 import { AccountsService } from '../../../core/accounts/accounts-service';
 import { checkAccess } from '../../../core/accounts/authorization';
+import type { OwnerResolver } from '../../../core/accounts/owner-resolver';
 import type { CallContext } from '../../../core/call-context';
+import { VmRef } from '../../../api/inventory-api';
+import {
+  OWNER_FIELDS,
+  inputNaming,
+  policyViolations,
+  type OwnerKind,
+} from '../../support/contract-owners';
 
 /** Every leaf of a rules tree with its dotted path (to catch rules for entries that are gone). */
 function ruleLeaves(rules: object, prefix = ''): string[] {
@@ -77,6 +85,46 @@ describe('contract access: every entry declares who may use it', () => {
     ).toThrow(/contract entry b declares no authorization/);
   });
 
+  it('the policy table: every entry naming a VM, cluster or task is for its owner (or the administrator)', () => {
+    expect(policyViolations(corralApi, corralAccess)).toEqual([]);
+    // Every kind of owner rule is in use, so the table is not passing by having none.
+    const rules = new Set(entries.map(([path]) => accessAt(corralAccess, path)));
+    for (const kind of Object.keys(OWNER_FIELDS)) expect(rules).toContain(`owner:${kind}`);
+  });
+
+  it('the policy table catches an entry whose rule does not match what its input names', () => {
+    const out = z.object({});
+    const api = {
+      vmPeek: method(VmRef.extend({ detail: z.boolean() }), out),
+      vmAdmin: method(VmRef, out),
+      clusterGrow: method(z.object({ cluster: z.string(), by: z.number() }), out),
+      taskGet: method(z.object({ id: z.string() }), out),
+      taskless: method(z.object({ name: z.string() }), out),
+      maybeCluster: method(z.object({ cluster: z.string().optional() }), out),
+      both: method(VmRef.extend({ cluster: z.string() }), out),
+      heard: event(out),
+    };
+    const rules = {
+      vmPeek: 'signed-in',
+      vmAdmin: 'admin',
+      clusterGrow: 'owner:vm',
+      taskGet: 'owner:task',
+      taskless: 'owner:task',
+      maybeCluster: 'owner:cluster',
+      both: 'owner:vm',
+      heard: 'owner:vm',
+    };
+    expect(policyViolations(api, rules)).toEqual([
+      'vmPeek: input names a vm, so its rule must be owner:vm, not signed-in',
+      'clusterGrow: input names a cluster, so its rule must be owner:cluster, not owner:vm',
+      'taskless: rule owner:task but the input does not require id',
+      'maybeCluster: rule owner:cluster but the input does not require cluster',
+      'both: input names several things (vm, cluster); which owner counts?',
+      'heard: rule owner:vm but the input does not require hostId and uuid',
+    ]);
+    expect(policyViolations(api, { ...rules, vmPeek: undefined })).toContain('vmPeek: no rule');
+  });
+
   describe('through the dispatcher, before any service code runs', { timeout: 60_000 }, () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'corral-access-'));
     const accounts = new AccountsService(dataDir);
@@ -109,38 +157,63 @@ describe('contract access: every entry declares who may use it', () => {
       return root;
     }
 
+    /** Who owns what, as core's inventory and operations would say; the gate asks this. */
+    const owned: Record<OwnerKind, Map<string, string>> = {
+      vm: new Map(),
+      cluster: new Map(),
+      task: new Map(),
+    };
+    const owners: OwnerResolver = {
+      vm: (ref) => owned.vm.get(`${ref.hostId}/${ref.uuid}`),
+      cluster: (name) => owned.cluster.get(name),
+      task: (id) => owned.task.get(id),
+    };
+
+    /** A valid input of each entry, so a refusal below is never the schema's. */
+    const validInput = new Map(
+      entries.flatMap(([path, def]) =>
+        def.kind === 'event' ? [] : [[path, inputNaming(def, {})]],
+      ),
+    );
+
     function session() {
       const [serverEnd, clientEnd] = createInMemoryPair();
       serve({
         contract: corralApi,
         impl: recordingImpl() as never,
         access: corralAccess,
-        authorize: (rule, ctx) => checkAccess(accounts, rule, ctx),
+        authorize: (rule, ctx, _path, input) => checkAccess(accounts, owners, rule, ctx, input),
         transport: serverEnd,
         context: { sessionId: `s-${Math.random()}` } as CallContext,
       });
-      const sent: unknown[] = [];
       const results = new Map<number, unknown>();
       clientEnd.onMessage((m) => {
-        sent.push(m);
         const r = m as { t: string; id?: number };
         if (r.t === 'result' && r.id !== undefined) results.set(r.id, m);
       });
       let next = 1_000_000; // clear of the ids the contract client uses on the same transport
-      /** The error code a call (or stream open) of `path` gets, with a throwaway input. */
-      const codeOf = async (path: string, kind: string): Promise<string | undefined> => {
+      /** The error a call (or stream open) of `path` gets (undefined: it succeeded). */
+      const errorOf = async (
+        path: string,
+        kind: string,
+        input = validInput.get(path),
+      ): Promise<{ code: string; message: string } | undefined> => {
         const id = next++;
         const message: WireMessage =
           kind === 'stream'
-            ? { t: 'open', id, path, input: {}, credit: 1024 }
-            : { t: 'call', id, path, input: {} };
+            ? { t: 'open', id, path, input, credit: 1024 }
+            : { t: 'call', id, path, input };
         clientEnd.send(message);
         for (let i = 0; i < 100 && !results.has(id); i++)
           await new Promise((r) => setTimeout(r, 5));
-        const result = results.get(id) as { ok: boolean; error?: { code: string } };
-        return result.ok ? undefined : result.error?.code;
+        const result = results.get(id) as {
+          ok: boolean;
+          error?: { code: string; message: string };
+        };
+        return result.ok ? undefined : result.error;
       };
-      return { client: createClient(corralApi, clientEnd).api, codeOf, clientEnd };
+      const codeOf = async (path: string, kind: string) => (await errorOf(path, kind))?.code;
+      return { client: createClient(corralApi, clientEnd).api, codeOf, errorOf, clientEnd };
     }
 
     it('refuses every non-public entry to a session that is not signed in', async () => {
@@ -177,6 +250,60 @@ describe('contract access: every entry declares who may use it', () => {
         code: 'internal',
       });
       expect(reached).toEqual(['settings.update']);
+    });
+
+    it("refuses a plain user's call on another user's VM, cluster or task as not-found before the service; the owner and the administrator get through", async () => {
+      const admin = session();
+      await admin.client.accounts.logIn({ username: 'root-admin', password: 'password-a' });
+      const owner = session();
+      const ownerId = (
+        await owner.client.accounts.signUp({ username: 'owner-user', password: 'password-o' })
+      ).id;
+      const other = session();
+      await other.client.accounts.signUp({ username: 'other-user', password: 'password-x' });
+      const theirs = { hostId: 'h1', uuid: '0badc0de-0000-4000-8000-000000000001' };
+      owned.vm.set(`${theirs.hostId}/${theirs.uuid}`, ownerId);
+      owned.cluster.set('web', ownerId);
+      owned.task.set('op-1', ownerId);
+      const targets: Record<
+        OwnerKind,
+        { named: Record<string, string>; missing: Record<string, string>; typed: [string, string] }
+      > = {
+        vm: {
+          named: theirs,
+          missing: { ...theirs, uuid: '0badc0de-0000-4000-8000-000000000002' },
+          typed: [theirs.uuid, '0badc0de-0000-4000-8000-000000000002'],
+        },
+        cluster: {
+          named: { cluster: 'web' },
+          missing: { cluster: 'gone' },
+          typed: ['web', 'gone'],
+        },
+        task: { named: { id: 'op-1' }, missing: { id: 'op-2' }, typed: ['op-1', 'op-2'] },
+      };
+      const ownerEntries = entries.filter(([path]) =>
+        accessAt(corralAccess, path)?.startsWith('owner:'),
+      );
+      expect(ownerEntries.length).toBeGreaterThanOrEqual(6);
+      for (const [path, def] of ownerEntries) {
+        const kind = accessAt(corralAccess, path)!.slice('owner:'.length) as OwnerKind;
+        const { named, missing, typed } = targets[kind];
+        const input = inputNaming(def, named);
+        const absent = inputNaming(def, missing);
+        reached.length = 0;
+        const foreign = await other.errorOf(path, def.kind, input);
+        const none = await other.errorOf(path, def.kind, absent);
+        expect([path, foreign?.code]).toEqual([path, 'not-found']);
+        // The same words as for a thing that does not exist, but for the name the caller typed.
+        expect(foreign?.message.split(typed[0]).join('<name>')).toBe(
+          none?.message.split(typed[1]).join('<name>'),
+        );
+        expect([path, reached]).toEqual([path, []]);
+        // The owner gets through to the service, and the administrator even with no owner known.
+        expect((await owner.errorOf(path, def.kind, input))?.code).not.toBe('not-found');
+        expect((await admin.errorOf(path, def.kind, absent))?.code).not.toBe('not-found');
+        expect([path, reached]).toEqual([path, [path, path]]);
+      }
     });
   });
 });
