@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../../api/accounts-api';
 import { CorralError } from '../../../api/errors';
+import type { Access } from '../../../api/access';
 import {
   canAccess,
+  checkAccess,
   requireOwnership,
   type SessionUsers,
 } from '../../../core/accounts/authorization';
-import { VmAccess } from '../../../core/accounts/vm-access';
+import type { OwnerResolver } from '../../../core/accounts/owner-resolver';
 import type { CallContext } from '../../../core/call-context';
 
 const admin: User = { id: 'a-1', username: 'root', role: 'admin' };
@@ -56,36 +58,61 @@ describe('canAccess / requireOwnership', () => {
   });
 });
 
-describe('VmAccess', () => {
-  const owners: Record<string, string | undefined> = { 'h1/vm-a': alice.id };
-  const access = new VmAccess(
-    users({ s1: alice, s2: bob, s3: admin }),
-    (ref) => owners[`${ref.hostId}/${ref.uuid}`],
-  );
-  const vmA = { hostId: 'h1', uuid: 'vm-a' };
-  const unknown = { hostId: 'h1', uuid: 'vm-x' };
+describe('checkAccess: the gate, with owners resolved from what core holds', () => {
+  const ids = users({ s1: alice, s2: bob, s3: admin });
+  const owned: Record<string, string> = {
+    'vm:h1/vm-a': alice.id,
+    'cluster:web': alice.id,
+    'task:op-1': alice.id,
+  };
+  const owners: OwnerResolver = {
+    vm: (ref) => owned[`vm:${ref.hostId}/${ref.uuid}`],
+    cluster: (name) => owned[`cluster:${name}`],
+    task: (id) => owned[`task:${id}`],
+  };
+  const gate = (rule: Access, sessionId: string, input: unknown) => () =>
+    checkAccess(ids, owners, rule, { sessionId }, input);
+  const vmA = { hostId: 'h1', uuid: 'vm-a', action: 'start' };
+  const cases: Array<[Access, Record<string, string>, Record<string, string>]> = [
+    ['owner:vm', vmA, { ...vmA, uuid: 'vm-x' }],
+    ['owner:cluster', { cluster: 'web' }, { cluster: 'db' }],
+    ['owner:task', { id: 'op-1' }, { id: 'op-9' }],
+  ];
 
-  it('decides from the cached owner: owner and administrator yes, others not-found', () => {
-    expect(access.require(vmA, { sessionId: 's1' })).toBe(alice);
-    expect(access.require(vmA, { sessionId: 's3' })).toBe(admin);
-    expect(() => access.require(vmA, { sessionId: 's2' })).toThrow(
-      expect.objectContaining({ code: 'not-found' }),
-    );
-    expect(access.canSee(vmA, { sessionId: 's2' })).toBe(false);
-    expect(access.canSee(vmA, { sessionId: 's1' })).toBe(true);
+  it("lets the owner and the administrator in; another user's thing reads like a missing one", () => {
+    for (const [rule, theirs, missing] of cases) {
+      expect(gate(rule, 's1', theirs)).not.toThrow();
+      expect(gate(rule, 's3', theirs)).not.toThrow();
+      // The administrator passes even where no owner is known (the service says "not found").
+      expect(gate(rule, 's3', missing)).not.toThrow();
+      const foreign = errorOf(gate(rule, 's2', theirs));
+      expect(foreign).toMatchObject({ code: 'not-found' });
+      expect(foreign.message).not.toContain(alice.username);
+      expect(foreign.message).not.toContain(alice.id);
+      expect(errorOf(gate(rule, 's1', missing))).toMatchObject({ code: 'not-found' });
+    }
   });
 
-  it('a VM with no known owner is the administrator only', () => {
-    expect(() => access.require(unknown, { sessionId: 's1' })).toThrow(
-      expect.objectContaining({ code: 'not-found' }),
-    );
-    expect(access.require(unknown, { sessionId: 's3' })).toBe(admin);
+  it('a session without a user is unauthenticated under every rule but public', () => {
+    expect(gate('public', 'nobody', {})).not.toThrow();
+    for (const rule of ['signed-in', 'admin', 'owner:vm', 'owner:cluster', 'owner:task'] as const) {
+      expect(errorOf(gate(rule, 'nobody', vmA))).toMatchObject({ code: 'unauthenticated' });
+    }
+    expect(errorOf(gate('admin', 's1', {}))).toMatchObject({ code: 'forbidden' });
   });
 
-  it('a session without a user is unauthenticated', () => {
-    expect(() => access.require(vmA, { sessionId: 'nobody' })).toThrow(
-      expect.objectContaining({ code: 'unauthenticated' }),
-    );
-    expect(access.canSee(vmA, { sessionId: 'nobody' })).toBe(false);
+  it('an owner rule on an input that does not name its thing is refused, never waved through', () => {
+    expect(errorOf(gate('owner:vm', 's1', { hostId: 'h1' }))).toMatchObject({ code: 'internal' });
+    expect(errorOf(gate('owner:task', 's3', undefined))).toMatchObject({ code: 'internal' });
+    expect(errorOf(gate('everyone' as Access, 's3', {}))).toBeInstanceOf(Error);
   });
 });
+
+function errorOf(fn: () => void): CorralError {
+  try {
+    fn();
+  } catch (err) {
+    return err as CorralError;
+  }
+  throw new Error('expected a refusal');
+}
