@@ -3,7 +3,8 @@ import type { CorralApi } from './corral-api';
 
 /**
  * Who may call each entry of the contract. Adding an entry to `corralApi` without a line here
- * does not compile; `owner:*` entries also check ownership in the service, before any host call.
+ * does not compile. For `owner:*` entries the dispatcher's gate resolves the owner of what the
+ * input names (core/accounts/authorization.ts), before any service code or host call.
  */
 export const corralAccess: AccessRules<CorralApi> = {
   // What Corral set aside or cleaned up by itself is for the administrator.

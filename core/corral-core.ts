@@ -111,7 +111,7 @@ export class CorralCore implements Disposable {
       }),
     );
     this.networkPolicy = new NetworkPolicyStore(options.dataDir, reportDataProblem);
-    // Clusters: every operation starts from accounts.requireUser; ownership from node metadata.
+    // Clusters: the caller (accounts.requireUser) filters listings and owns what they create.
     this.clusters = this.store.add(
       new ClusterService({
         hosts: hostConnections,

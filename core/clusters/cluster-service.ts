@@ -118,7 +118,8 @@ const KEEP_FINISHED = 50;
  * Virtual clusters: list, preview, create, add nodes, delete, and the journaled
  * operations behind them (cancel, resume, rollback after a crash). Membership and ownership live
  * in each node's libvirt metadata; this service keeps only the journal and the cluster keys.
- * Every entry point starts from one authorization check, before any libvirt call.
+ * Who may call each entry point was decided by the contract's gate; the caller is asked for only to
+ * filter what they see and to record who owns what they start.
  */
 export class ClusterService implements Disposable {
   private readonly journal: OperationJournal<OperationRecord>;
