@@ -71,7 +71,7 @@ export const corralAccess: AccessRules<CorralApi> = {
   // Filtered per user by core: a plain user sees their own tasks, the administrator all.
   tasks: {
     list: 'signed-in',
-    get: 'signed-in',
+    get: 'owner:task',
     cancel: 'owner:task',
     resume: 'owner:task',
     rollback: 'owner:task',

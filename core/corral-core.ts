@@ -144,7 +144,7 @@ export class CorralCore implements Disposable {
         const nodes = clusterOwnerOf(this.inventory.snapshot(CORE_ITSELF).vms, name);
         return nodes.found ? nodes.owner : clusters.creatingOwner(name);
       },
-      task: (id) => clusters.operationOwner(id),
+      task: (id) => this.tasks.get(id)?.ownerId ?? clusters.operationOwner(id),
     };
   }
 
@@ -269,9 +269,9 @@ export class CorralCore implements Disposable {
         onChanged: (emit, ctx) => this.clusters.onChanged(emit, ctx),
       },
       tasks: {
-        // Ownership and per-user filtering: TasksService.
+        // A plain user lists their own tasks (TasksService asks who the caller is).
         list: (filter, ctx) => this.tasksService.list(filter, ctx),
-        get: ({ id }, ctx) => this.tasksService.get(id, ctx),
+        get: ({ id }) => this.tasksService.get(id),
         cancel: ({ id }, ctx) => this.tasksService.cancel(id, ctx),
         resume: ({ id }, ctx) => this.tasksService.resume(id, ctx),
         rollback: ({ id }, ctx) => this.tasksService.rollback(id, ctx),

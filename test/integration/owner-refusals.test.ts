@@ -12,6 +12,7 @@ import { createInMemoryPair } from '../../api/in-memory-transport';
 import type { CorralCore } from '../../core/corral-core';
 import { corralMetadataElement } from '../../core/metadata/corral-metadata';
 import { serveCorral } from '../../core/serve-corral';
+import { TaskEngine } from '../../core/tasks/task-engine';
 import { el, renderXml } from '../../core/xml/xml-element';
 import type { DomainRef } from '../../native/libvirt';
 import { inputNaming, type OwnerKind } from '../support/contract-owners';
@@ -53,6 +54,7 @@ describe("a plain user's call on another user's VM, cluster or task: not-found, 
   let core: CorralCore | undefined;
   let domain: DomainRef | undefined;
   let aliceId: string;
+  let taskId: string;
   let admin: RawSession;
   let bob: RawSession;
   const targets: Target[] = [];
@@ -124,6 +126,19 @@ describe("a plain user's call on another user's VM, cluster or task: not-found, 
       nodes: [],
     };
     appendFileSync(join(dataDir, 'operations.jsonl'), `${JSON.stringify(record)}\n`);
+    // And a task of hers, journaled by an engine on the same file as Corral's, that stopped
+    // while it ran (the runner is this test's: the task only needs to exist and be hers).
+    const engine = new TaskEngine({ file: join(dataDir, 'tasks.jsonl') });
+    engine.register({ kind: 'image-upload', cancellable: true, run: () => new Promise(() => {}) });
+    const task = await engine.start({
+      kind: 'image-upload',
+      ownerId: aliceId,
+      title: 'Upload base.qcow2',
+      targets: [{ kind: 'image', hostId: HOST, pool: 'default', volume: 'base.qcow2' }],
+      state: {},
+    });
+    taskId = task.id;
+    await engine.close();
     core = coreOnHosts(dataDir, host);
     admin = (await signedIn(core, 'own-admin', 'password-0')).session;
     bob = (await signedIn(core, 'bob', 'password-2')).session;
@@ -169,6 +184,13 @@ describe("a plain user's call on another user's VM, cluster or task: not-found, 
         named: { cluster: CREATING },
         missing: { cluster: `${prefix}-none` },
         typed: [CREATING, `${prefix}-none`],
+      },
+      {
+        kind: 'task',
+        label: 'her task',
+        named: { id: taskId },
+        missing: { id: `t-${none}` },
+        typed: [taskId, `t-${none}`],
       },
       {
         kind: 'task',
