@@ -10,6 +10,7 @@ import { corralAccess } from '../../../api/corral-access';
 import { corralApi } from '../../../api/corral-api';
 import { serve } from '../../../api/dispatcher';
 import { toDisposable } from '../../../api/disposable';
+import { CorralError } from '../../../api/errors';
 import { createInMemoryPair } from '../../../api/in-memory-transport';
 import type { WireMessage } from '../../../api/wire';
 import { AccountsService } from '../../../core/accounts/accounts-service';
@@ -55,6 +56,42 @@ describe('contract access: every entry declares who may use it', () => {
       'settings.onChanged',
     ]);
     expect(accessAt(corralAccess, 'settings.update')).toBe('signed-in');
+  });
+
+  it('the gate decides on the input the service gets (parsed, defaults applied), once, before it', async () => {
+    const api = {
+      act: method(
+        z.object({ cluster: z.string().trim(), count: z.number().default(1) }),
+        z.object({}),
+      ),
+    };
+    const [serverEnd, clientEnd] = createInMemoryPair();
+    const seen: string[] = [];
+    serve({
+      contract: api,
+      impl: { act: (input) => (seen.push(`service ${JSON.stringify(input)}`), {}) },
+      access: { act: 'owner:cluster' },
+      authorize: (rule, _ctx, path, input) => {
+        seen.push(`gate ${rule} ${path} ${JSON.stringify(input)}`);
+        if ((input as { cluster: string }).cluster !== 'mine') {
+          throw new CorralError('not-found', 'cluster does not exist or is not yours');
+        }
+      },
+      transport: serverEnd,
+      context: {},
+    });
+    const client = createClient(api, clientEnd).api;
+    await client.act({ cluster: '  mine ' });
+    await expect(client.act({ cluster: 'theirs' })).rejects.toMatchObject({ code: 'not-found' });
+    // Bad input never reaches the gate or the service.
+    await expect(client.act({ cluster: 7 } as never)).rejects.toMatchObject({
+      code: 'bad-request',
+    });
+    expect(seen).toEqual([
+      'gate owner:cluster act {"cluster":"mine","count":1}',
+      'service {"cluster":"mine","count":1}',
+      'gate owner:cluster act {"cluster":"theirs","count":1}',
+    ]);
   });
 
   it('refuses to serve a contract with an entry that has no rule, instead of letting all in', () => {
