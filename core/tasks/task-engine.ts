@@ -197,7 +197,10 @@ export class TaskEngine implements TaskStarter, Disposable {
       // Done before it reached a point where it could stop: the work is done, so it succeeded.
       () => this.finish(live, phase === 'rollback' ? 'rolled-back' : 'succeeded'),
       (e: unknown) => {
-        if (phase !== 'rollback' && controller.signal.aborted) this.afterCancel(live, runner);
+        // Stopped by its owner here, or by whoever feeds it (an upload's client).
+        const stopped =
+          controller.signal.aborted || (e instanceof CorralError && e.code === 'cancelled');
+        if (phase !== 'rollback' && stopped) this.afterCancel(live, runner, messageOf(e));
         else
           this.finish(
             live,
@@ -208,7 +211,8 @@ export class TaskEngine implements TaskStarter, Disposable {
     );
   }
 
-  private afterCancel(live: Live, runner: TaskRunner<unknown>): void {
+  private afterCancel(live: Live, runner: TaskRunner<unknown>, why: string): void {
+    this.pushLog(live.record, `Stopped: ${why}`, 'warn');
     if (!runner.rollback) {
       this.finish(live, 'cancelled');
       return;

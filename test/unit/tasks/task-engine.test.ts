@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CorralError } from '../../../api/errors';
 import type { Task, TaskStatus } from '../../../api/tasks-api';
 import { TaskEngine } from '../../../core/tasks/task-engine';
 import { actionsOf } from '../../../core/tasks/task-record';
@@ -219,6 +220,17 @@ describe('task engine: cancel', () => {
     });
     const { id } = await engine.start({ ...start, kind: 'image-upload' });
     await engine.cancel(id);
+    expect(await engine.settled(id)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('a runner stopped from elsewhere (a cancelled CorralError) ends cancelled, not failed', async () => {
+    const engine = engineOn(join(tmp(), 'tasks.jsonl'));
+    engine.register({
+      kind: 'image-upload',
+      cancellable: true,
+      run: () => Promise.reject(new CorralError('cancelled', 'upload cancelled: tab closed')),
+    });
+    const { id } = await engine.start({ ...start, kind: 'image-upload' });
     expect(await engine.settled(id)).toMatchObject({ status: 'cancelled' });
   });
 
