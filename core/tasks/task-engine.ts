@@ -21,6 +21,9 @@ export interface TaskEngineOptions {
   open?: OpenFile;
 }
 
+/** What a list filter may look at. */
+export type TaskSummary = Readonly<Pick<Task, 'kind' | 'ownerId' | 'status' | 'targets'>>;
+
 /** What a runner is doing for a task: its first run, a resume, or an undo. */
 type Phase = 'run' | 'resume' | 'rollback';
 
@@ -96,7 +99,12 @@ export class TaskEngine implements TaskStarter, Disposable {
     const live: Live = { record, waiters: [] };
     this.tasks.set(record.id, live);
     // On disk before anything happens, so a crash from here on leaves a task to find.
-    await this.touch(live);
+    try {
+      await this.touch(live);
+    } catch (e) {
+      this.tasks.delete(record.id);
+      throw e;
+    }
     const shown = this.view(live);
     this.launch(live, 'run');
     return shown;
@@ -113,11 +121,16 @@ export class TaskEngine implements TaskStarter, Disposable {
     return live && this.view(live);
   }
 
-  /** Every task kept, newest first. */
-  list(): Task[] {
+  /**
+   * The tasks kept, newest first: those `match` accepts, at most `limit`. Filtered before the
+   * views are made (each copies its steps and log).
+   */
+  list(match: (task: TaskSummary) => boolean = () => true, limit = Infinity): Task[] {
     return [...this.tasks.values()]
+      .filter((live) => match(live.record))
       .reverse()
       .sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt))
+      .slice(0, limit)
       .map((live) => this.view(live));
   }
 
@@ -126,17 +139,18 @@ export class TaskEngine implements TaskStarter, Disposable {
     const live = this.requireAction(id, 'cancel');
     live.record.status = 'cancelling';
     this.pushLog(live.record, by ? `Cancel requested by ${by}` : 'Cancel requested');
-    await this.touch(live);
+    const written = this.touch(live);
+    // At once, journal or not: after a crash a cancelling task is interrupted all the same.
     live.controller?.abort(new CorralError('cancelled', 'cancelled by its owner'));
-    return this.view(live);
+    const shown = this.view(live);
+    await written.catch(() => undefined);
+    return shown;
   }
 
   /** Carries on an interrupted task from its journaled state. */
   async resume(id: string, by?: string): Promise<Task> {
     const live = this.requireAction(id, 'resume');
-    live.record.status = 'running';
-    this.pushLog(live.record, by ? `Resumed by ${by}` : 'Resumed');
-    await this.touch(live);
+    await this.enter(live, 'running', by ? `Resumed by ${by}` : 'Resumed');
     const shown = this.view(live);
     this.launch(live, 'resume');
     return shown;
@@ -146,11 +160,7 @@ export class TaskEngine implements TaskStarter, Disposable {
   async rollback(id: string, by?: string): Promise<Task> {
     const live = this.requireAction(id, 'rollback');
     const was = live.record.error ? ` (it had failed: ${live.record.error})` : '';
-    live.record.status = 'rolling-back';
-    live.record.error = undefined;
-    live.record.endedAt = undefined;
-    this.pushLog(live.record, `Rollback requested${by ? ` by ${by}` : ''}${was}`);
-    await this.touch(live);
+    await this.enter(live, 'rolling-back', `Rollback requested${by ? ` by ${by}` : ''}${was}`);
     const shown = this.view(live);
     this.launch(live, 'rollback');
     return shown;
@@ -180,6 +190,25 @@ export class TaskEngine implements TaskStarter, Disposable {
   async close(): Promise<void> {
     this.dispose();
     await this.closing;
+  }
+
+  /**
+   * Moves a task that is not working into a working status, on disk before its runner starts;
+   * if the journal cannot take it, the task stays as it was.
+   */
+  private async enter(live: Live, status: TaskStatus, note: string): Promise<void> {
+    const r = live.record;
+    const before = { status: r.status, error: r.error, endedAt: r.endedAt };
+    r.status = status;
+    r.error = undefined;
+    r.endedAt = undefined;
+    this.pushLog(r, note);
+    try {
+      await this.touch(live);
+    } catch (e) {
+      Object.assign(r, before);
+      throw e;
+    }
   }
 
   private launch(live: Live, phase: Phase): void {

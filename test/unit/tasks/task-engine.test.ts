@@ -20,7 +20,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function engineOn(file: string, options: { keepFinished?: number } = {}): TaskEngine {
+function engineOn(
+  file: string,
+  options: Omit<ConstructorParameters<typeof TaskEngine>[0], 'file'> = {},
+): TaskEngine {
   const engine = new TaskEngine({ file, ...options });
   engines.push(engine);
   return engine;
@@ -168,6 +171,18 @@ describe('task engine: running', () => {
     await engine.close();
     const again = engineOn(file, { keepFinished: 5 });
     expect(again.list().map((t) => t.id)).toEqual(ids.slice(3).reverse());
+  });
+
+  it('a task the journal cannot take is refused, and not kept', async () => {
+    const engine = engineOn(join(tmp(), 'tasks.jsonl'), {
+      open: () =>
+        Promise.reject(Object.assign(new Error('read-only file system'), { code: 'EROFS' })),
+    });
+    let ran = false;
+    engine.register({ kind: 'vm-resize', cancellable: false, run: async () => void (ran = true) });
+    await expect(engine.start({ ...start, kind: 'vm-resize' })).rejects.toThrow(/read-only/);
+    expect(engine.list()).toEqual([]);
+    expect(ran).toBe(false);
   });
 
   it('takes no new task after dispose', async () => {
