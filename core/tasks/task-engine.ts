@@ -111,7 +111,8 @@ export class TaskEngine implements TaskStarter, Disposable {
   }
 
   settled(id: string): Promise<Task> {
-    const live = this.require(id);
+    const live = this.tasks.get(id);
+    if (!live) return Promise.reject(notFound(id));
     if (!ACTIVE_STATUSES.has(live.record.status)) return Promise.resolve(this.view(live));
     return new Promise((done) => live.waiters.push(done));
   }
@@ -339,7 +340,7 @@ export class TaskEngine implements TaskStarter, Disposable {
 
   private require(id: string): Live {
     const live = this.tasks.get(id);
-    if (!live) throw new CorralError('not-found', `task ${id} does not exist or is not yours`);
+    if (!live) throw notFound(id);
     return live;
   }
 
@@ -354,6 +355,11 @@ export class TaskEngine implements TaskStarter, Disposable {
     }
     return live;
   }
+}
+
+/** Worded as for another user's task (the tasks service says the same). */
+function notFound(id: string): CorralError {
+  return new CorralError('not-found', `task ${id} does not exist or is not yours`);
 }
 
 const ACTION_WORDS = { cancel: 'cancelled', resume: 'resumed', rollback: 'rolled back' } as const;

@@ -259,6 +259,7 @@ describe('task engine: cancel', () => {
     expect((await engine.settled(id)).status).toBe('succeeded');
     await expect(engine.cancel(id)).rejects.toMatchObject({ code: 'conflict' });
     await expect(engine.cancel('nope')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(engine.settled('nope')).rejects.toMatchObject({ code: 'not-found' });
   });
 });
 
