@@ -122,6 +122,11 @@ export class TaskEngine implements TaskStarter, Disposable {
     return live && this.view(live);
   }
 
+  /** A task's runner state as last saved (for a service that shows its own view of its tasks). */
+  stateOf(id: string): unknown {
+    return this.tasks.get(id)?.record.state;
+  }
+
   /**
    * The tasks kept, newest first: those `match` accepts, at most `limit`. Filtered before the
    * views are made (each copies its steps and log).
