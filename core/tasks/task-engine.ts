@@ -127,11 +127,16 @@ export class TaskEngine implements TaskStarter, Disposable {
     return this.tasks.get(id)?.record.state;
   }
 
+  /** Every task kept, newest first. */
+  list(): Task[] {
+    return this.select(() => true);
+  }
+
   /**
-   * The tasks kept, newest first: those `match` accepts, at most `limit`. Filtered before the
+   * The tasks kept that `match` accepts, newest first, at most `limit`. Filtered before the
    * views are made (each copies its steps and log).
    */
-  list(match: (task: TaskSummary) => boolean = () => true, limit = Infinity): Task[] {
+  select(match: (task: TaskSummary) => boolean, limit = Infinity): Task[] {
     return [...this.tasks.values()]
       .filter((live) => match(live.record))
       .reverse()

@@ -13,7 +13,7 @@ export class TasksService {
   constructor(
     private readonly engine: Pick<
       TaskEngine,
-      'get' | 'list' | 'cancel' | 'resume' | 'rollback' | 'onChanged'
+      'get' | 'select' | 'cancel' | 'resume' | 'rollback' | 'onChanged'
     >,
     private readonly users: SessionUsers,
   ) {}
@@ -21,7 +21,7 @@ export class TasksService {
   list(filter: z.output<typeof TaskFilter>, ctx: CallContext): Task[] {
     const user = this.users.requireUser(ctx);
     const needle = filter.target?.toLowerCase();
-    return this.engine.list(
+    return this.engine.select(
       (t) =>
         canAccess(user, t.ownerId) &&
         (!filter.kind || t.kind === filter.kind) &&
