@@ -236,7 +236,8 @@ export class CorralCore implements Disposable {
         // A plain user lists the marked images only (ImagesService asks who the caller is).
         list: (_, ctx) => this.images.list(ctx),
         pools: () => this.images.pools(),
-        upload: (target, stream) => this.images.upload(target, stream),
+        // The uploader owns the upload's task.
+        upload: (target, stream, ctx) => this.images.upload(target, stream, ctx),
         remove: (input) => this.images.remove(input),
         mark: (ref) => this.images.mark(ref),
         unmark: (ref) => this.images.unmark(ref),

@@ -212,7 +212,7 @@ export class ImagesService implements Disposable {
    * announced size, filled from the client's bytes. An existing name is refused before anything
    * is created; on any failure afterwards the partial volume is deleted.
    */
-  async upload(target: UploadTarget, source: ByteStream): Promise<void> {
+  async upload(target: UploadTarget, source: ByteStream, ctx: CallContext): Promise<void> {
     const client = this.hosts.libvirt(target.hostId);
     const pool = await lookupPool(client, target.pool);
     const existing = await storageVolume.lookupByName(client, { pool, name: target.name }).then(

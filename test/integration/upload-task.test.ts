@@ -32,7 +32,7 @@ describe('images: an upload is a task', () => {
   const host = new LocalHost(HOST, inject('integrationEnv').libvirtSocket);
   const engine = new TaskEngine({ file: join(dir, 'tasks.jsonl') });
   const service = new ImagesService(host, {
-    access: { requireUser: () => ({ role: 'admin' }), requireAdmin: () => undefined },
+    users: { requireUser: () => ({ role: 'admin' }) },
     tasks: { engine, ownerOf: () => 'admin-id' },
   });
   let c: LibvirtClient;

@@ -19,7 +19,7 @@ export function serveImages(service: ImagesService): ClientConnection<typeof ima
       images: {
         list: (_, ctx) => service.list(ctx),
         pools: () => service.pools(),
-        upload: (t, s) => service.upload(t, s),
+        upload: (t, s, ctx) => service.upload(t, s, ctx),
         remove: (i) => service.remove(i),
         mark: (r) => service.mark(r),
         unmark: (r) => service.unmark(r),
