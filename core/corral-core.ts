@@ -5,7 +5,7 @@ import { CorralError } from '../api/errors';
 import type { ServiceImpl } from '../api/types';
 import { AccountsService } from './accounts/accounts-service';
 import { canAccess, notFound } from './accounts/authorization';
-import { clusterOwnerOf, type OwnerResolver } from './accounts/owner-resolver';
+import { clusterCreatorOf, clusterOwnerOf, type OwnerResolver } from './accounts/owner-resolver';
 import type { CallContext } from './call-context';
 import { ConsoleService } from './console/console-service';
 import type { HostConnections } from './hosts/host-connections';
@@ -143,7 +143,8 @@ export class CorralCore implements Disposable {
       vm: (ref) => this.inventory.ownerOf(ref),
       cluster: (name) => {
         const nodes = clusterOwnerOf(this.inventory.snapshot(CORE_ITSELF).vms, name);
-        return nodes.found ? nodes.owner : clusters.creatingOwner(name);
+        if (nodes.found) return nodes.owner;
+        return clusterCreatorOf(this.tasks, name) ?? clusters.creatingOwner(name);
       },
       task: (id) => this.tasks.get(id)?.ownerId ?? clusters.operationOwner(id),
     };

@@ -1,4 +1,6 @@
 import type { VmRef } from '../../api/inventory-api';
+import type { TaskEngine } from '../tasks/task-engine';
+import { FINAL_STATUSES } from '../tasks/task-record';
 
 /**
  * Who owns what a contract input names, one function per kind of `owner:*` rule. Each answers
@@ -33,4 +35,22 @@ export function clusterOwnerOf(
     owner = m.owner;
   }
   return { found, owner };
+}
+
+/**
+ * Who is creating `cluster` with a cluster-create task that has not ended: before its first node
+ * is defined the hosts know nothing of the cluster, yet it is already someone's.
+ */
+export function clusterCreatorOf(
+  tasks: Pick<TaskEngine, 'select'>,
+  cluster: string,
+): string | undefined {
+  const creating = tasks.select(
+    (t) =>
+      t.kind === 'cluster-create' &&
+      !FINAL_STATUSES.has(t.status) &&
+      t.targets.some((x) => x.kind === 'cluster' && x.cluster === cluster),
+    1,
+  );
+  return creating[0]?.ownerId;
 }
