@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { User } from '../../api/accounts-api';
-import {
-  ClusterSpec,
-  type Cluster,
-  type ClusterPreview,
-  type Operation,
-  type PlacementChoice,
-  type UnknownOperation,
-  type UnknownRemoval,
+import type {
+  Cluster,
+  ClusterPreview,
+  Operation,
+  PlacementChoice,
+  UnknownOperation,
+  UnknownRemoval,
 } from '../../api/clusters-api';
 import type { Disposable } from '../../api/disposable';
 import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
 import type { BaseImage } from '../../api/images-api';
 import type { NetworkPolicy } from '../../api/networks-api';
-import type { Vm } from '../../api/inventory-api';
 import {
   canAccess,
   notFound,
@@ -24,41 +22,29 @@ import {
 } from '../accounts/authorization';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
-import { parseDomainXml } from '../inventory/domain-xml';
 import { CORE_ITSELF, type InventoryService } from '../inventory/inventory-service';
 import { OperationJournal } from '../journal/operation-journal';
 import type { ReportDataProblem } from '../persistence/data-problems';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
-import { planPlacement } from '../placement/plan-placement';
-import { requireNicsAllowed } from '../policy/network-policy';
-import type { HostCapacity } from '../placement/placement-types';
 import type { SecretCipher } from '../secrets/secret-cipher';
-import { toCorralError } from '../vm/libvirt-errors';
-import { allocateAddresses } from './address-pool';
 import { ClusterKeyStore } from './cluster-key-store';
-import {
-  nodeMac,
-  nodeName,
-  nodeVolumeNames,
-  overlayVolumeName,
-  seedVolumeName,
-} from './cluster-naming';
+import { nodeMac, nodeVolumeNames } from './cluster-naming';
+import { ClusterPlanner, type Plan } from './cluster-planner';
+import { ClusterReadModel } from './cluster-read-model';
+import { errorText, indices, parseSpec } from './cluster-spec';
 import { KnownOperations } from './known-operations';
-import type { NodeBoot } from './node-blueprint';
 import { buildNode, endpointOf, rollbackNode } from './node-builder';
-import { ownVolumeNames, removeVerifiedNode, type NodeRemoval } from './node-identity';
-import { parseNodeDetails, type NodeDetails } from './node-metadata';
-import { domainXml, findDomainByUuid } from './node-resources';
+import { removeVerifiedNode, type NodeRemoval } from './node-identity';
 import { clusterFiles, type PeerNode } from './node-seed';
 import { connectNode, writeNodeFiles } from './node-ssh';
 import {
   ACTIVE_STATUSES,
   toOperation,
-  type NodeImage,
   type NodeRecord,
   type OperationRecord,
   type ParsedClusterSpec,
 } from './operation-record';
+import { PlanStore, planInputs, type PlanKey } from './plan-store';
 import { SlotLimiter } from './slot-limiter';
 import { sealConsoleSignIn } from './console-sign-in';
 
@@ -86,26 +72,6 @@ export interface ClusterServiceOptions {
   reportDataProblem?: ReportDataProblem;
 }
 
-/** A planned node before it is journaled. */
-interface PlannedNode {
-  index: number;
-  name: string;
-  hostId: string;
-  addresses: string[];
-}
-
-interface Plan {
-  preview: ClusterPreview;
-  nodes: PlannedNode[];
-  images: Map<string, NodeImage>;
-}
-
-/** An existing node of a cluster, read from its host. */
-interface LiveNode extends PeerNode {
-  hostId: string;
-  index: number;
-}
-
 interface Run {
   stop: boolean;
   cancelled: boolean;
@@ -113,16 +79,14 @@ interface Run {
   done?: Promise<void>;
 }
 
-/** A node's metadata, plus the file names of its disks. */
-type CachedDetails = NodeDetails & { disks: string[] };
-
 /** Finished operations kept in the journal (and shown) after a restart. */
 const KEEP_FINISHED = 50;
 
 /**
  * Virtual clusters: list, preview, create, add nodes, delete, and the journaled
  * operations behind them (cancel, resume, rollback after a crash). Membership and ownership live
- * in each node's libvirt metadata; this service keeps only the journal and the cluster keys.
+ * in each node's libvirt metadata (read through the read model); placement is the planner's;
+ * this service keeps only the journal, the previewed plans and the cluster keys.
  * Every entry point starts from one authorization check, before any libvirt call.
  */
 export class ClusterService implements Disposable {
@@ -133,7 +97,9 @@ export class ClusterService implements Disposable {
   private readonly runs = new Map<string, Run>();
   private readonly changed = new Emitter<OperationRecord>();
   private readonly limiter: SlotLimiter;
-  private readonly details = new Map<string, CachedDetails>();
+  private readonly model: ClusterReadModel;
+  private readonly planner: ClusterPlanner;
+  private readonly plans = new PlanStore<Plan>();
   private readonly log: (line: string) => void;
   private disposed = false;
 
@@ -143,6 +109,16 @@ export class ClusterService implements Disposable {
     this.keys = new ClusterKeyStore(options.dataDir, options.cipher, report);
     this.limiter = new SlotLimiter(options.bootsPerHost ?? 2);
     this.log = options.log ?? (() => {});
+    this.model = new ClusterReadModel(options.hosts, options.inventory);
+    this.planner = new ClusterPlanner({
+      hosts: options.hosts,
+      inventory: options.inventory,
+      findImage: (hostId, name) => options.findImage(hostId, name),
+      imageMarked: (name) => options.imageMarked(name),
+      networkPolicy: () => options.networkPolicy(),
+      kernelCmdline: () => options.kernelCmdline(),
+      usedAddresses: () => this.usedAddresses(),
+    });
     const records = this.journal.load();
     // The journal forgets finished operations; the known-operations list keeps their ids.
     this.known = new KnownOperations(join(options.dataDir, 'known-operations.json'));
@@ -164,72 +140,37 @@ export class ClusterService implements Disposable {
 
   /** The caller's clusters (all for the administrator), from node metadata on the hosts. */
   async list(ctx: CallContext): Promise<Cluster[]> {
-    const user = this.authorize(ctx);
-    const byName = new Map<string, Vm[]>();
-    for (const vm of this.options.inventory.snapshot(CORE_ITSELF).vms) {
-      const m = vm.membership;
-      if (!m || !canAccess(user, m.owner)) continue;
-      byName.set(m.cluster, [...(byName.get(m.cluster) ?? []), vm]);
-    }
-    const clusters: Cluster[] = [];
-    for (const [name, vms] of byName) {
-      vms.sort((a, b) => a.membership!.index - b.membership!.index);
-      const details = await Promise.all(
-        vms.map((vm) => this.nodeDetails(vm).catch(() => undefined)),
-      );
-      const nodes = vms.map((vm, i) => ({
-        index: vm.membership!.index,
-        name: vm.name,
-        hostId: vm.hostId,
-        addresses: details[i]?.nics.map((n) => n.address.split('/')[0]!) ?? [],
-        uuid: vm.uuid,
-        state: vm.stale ? `${vm.state} (host unreachable)` : vm.state,
-      }));
-      const hosts = [...new Set(vms.map((v) => v.hostId))];
-      clusters.push({
-        name,
-        ownerId: vms[0]!.membership!.owner,
-        nodes,
-        resources: hosts.map((hostId) => {
-          const here = vms.flatMap((v, i) => (v.hostId === hostId ? [{ v, d: details[i] }] : []));
-          return {
-            hostId,
-            domains: here.map(({ v }) => v.name),
-            // What a delete removes: the node's own disks named as its volumes (node-identity).
-            volumes: here.flatMap(({ v, d }) =>
-              d
-                ? d.disks.filter((disk) => ownVolumeNames(d).has(disk))
-                : [
-                    overlayVolumeName(name, v.membership!.index),
-                    seedVolumeName(name, v.membership!.index),
-                  ],
-            ),
-          };
-        }),
-      });
-    }
-    return clusters.sort((a, b) => a.name.localeCompare(b.name));
+    return this.model.list(this.authorize(ctx));
   }
 
-  /** Where each node would land; creates nothing. */
+  /** Where each node would land; creates nothing. The plan is kept for create (its planId). */
   async preview(input: unknown, ctx: CallContext): Promise<ClusterPreview> {
     const user = this.authorize(ctx);
     const spec = parseSpec(input);
     // A taken name first: one answer whoever holds it, whatever else is wrong with the spec.
     this.checkNameFree(spec.name);
-    this.checkPolicy(user, spec);
-    return (await this.plan(spec, spec.placement, indices(0, spec.nodes))).preview;
+    this.planner.checkPolicy(user, spec);
+    const plan = await this.planner.plan(spec, spec.placement, indices(0, spec.nodes));
+    const planId = this.plans.put(createKey(user.id, spec), plan);
+    return { planId, ...plan.preview };
   }
 
-  /** Starts creating a cluster; returns its operation at once (progress: onChanged). */
+  /**
+   * Starts creating a cluster; returns its operation at once (progress: onChanged). With a
+   * `planId` it builds exactly that preview's placement once it checks it still holds.
+   */
   async create(input: unknown, ctx: CallContext): Promise<Operation> {
     const user = this.authorize(ctx);
+    const planId = planIdOf(input);
+    const parsed = parseSpec(input);
     // A typed console password becomes its hash here, before the journal or any host sees it.
-    const spec = sealConsoleSignIn(parseSpec(input));
+    const spec = sealConsoleSignIn(parsed);
     // A taken name first: one answer whoever holds it, whatever else is wrong with the spec.
     this.checkNameFree(spec.name);
-    this.checkPolicy(user, spec);
-    const plan = await this.plan(spec, spec.placement, indices(0, spec.nodes));
+    this.planner.checkPolicy(user, spec);
+    const plan = planId
+      ? await this.planner.recheck(spec, this.plans.take(planId, createKey(user.id, parsed)))
+      : await this.planner.plan(spec, spec.placement, indices(0, spec.nodes));
     this.checkNameFree(spec.name); // again: planning awaited
     this.keys.put(spec.name, generateEd25519KeyPair(`corral-cluster-${spec.name}`));
     const op = this.newOperation('create', spec, user.id, plan, randomUUID());
@@ -237,26 +178,25 @@ export class ClusterService implements Disposable {
     return toOperation(op);
   }
 
-  async previewAddNodes(
-    input: { cluster: string; count: number; placement: PlacementChoice },
-    ctx: CallContext,
-  ): Promise<ClusterPreview> {
+  async previewAddNodes(input: AddNodesInput, ctx: CallContext): Promise<ClusterPreview> {
     const user = this.authorize(ctx);
-    const { spec, live } = await this.existingCluster(user, input.cluster);
-    this.checkPolicy(user, spec);
+    const { spec, live } = await this.model.existingCluster(user, input.cluster);
+    this.planner.checkPolicy(user, spec);
     const next = Math.max(...live.map((n) => n.index)) + 1;
-    return (await this.plan(spec, input.placement, indices(next, input.count))).preview;
+    const plan = await this.planner.plan(spec, input.placement, indices(next, input.count));
+    const planId = this.plans.put(addNodesKey(user.id, input), plan);
+    return { planId, ...plan.preview };
   }
 
   /** Adds nodes; when they answer, /etc/hosts, hostfile and known_hosts are rewritten on all. */
-  async addNodes(
-    input: { cluster: string; count: number; placement: PlacementChoice },
-    ctx: CallContext,
-  ): Promise<Operation> {
+  async addNodes(input: AddNodesInput & { planId?: string }, ctx: CallContext): Promise<Operation> {
     const user = this.authorize(ctx);
-    const { spec, live, ownerId, clusterId } = await this.existingCluster(user, input.cluster);
+    const { spec, live, ownerId, clusterId } = await this.model.existingCluster(
+      user,
+      input.cluster,
+    );
     // The cluster's own spec, read from its nodes, meets today's marks and policy.
-    this.checkPolicy(user, spec);
+    this.planner.checkPolicy(user, spec);
     if (!this.keys.get(spec.name)) {
       throw new CorralError(
         'conflict',
@@ -265,7 +205,21 @@ export class ClusterService implements Disposable {
     }
     this.checkNoActiveOperation(spec.name);
     const next = Math.max(...live.map((n) => n.index)) + 1;
-    const plan = await this.plan(spec, input.placement, indices(next, input.count));
+    let plan: Plan;
+    if (input.planId) {
+      const previewed = this.plans.take(input.planId, addNodesKey(user.id, input));
+      // The cluster must be as it was previewed: a node added since would share names.
+      if (previewed.nodes[0]?.index !== next) {
+        throw new CorralError(
+          'conflict',
+          `cluster ${spec.name} changed since the preview (it has other nodes now); preview again`,
+        );
+      }
+      plan = await this.planner.recheck(spec, previewed);
+    } else {
+      plan = await this.planner.plan(spec, input.placement, indices(next, input.count));
+    }
+    this.checkNoActiveOperation(spec.name); // again: planning awaited
     const op = this.newOperation(
       'add-nodes',
       { ...spec, placement: input.placement },
@@ -285,7 +239,7 @@ export class ClusterService implements Disposable {
     ctx: CallContext,
   ): Promise<Operation> {
     const user = this.authorize(ctx);
-    const vms = this.clusterVms(user, input.cluster);
+    const vms = this.model.clusterVms(user, input.cluster);
     const names = vms.map((v) => v.name).sort();
     const confirmed = [...new Set(input.confirm)].sort();
     if (names.join('\n') !== confirmed.join('\n')) {
@@ -297,10 +251,7 @@ export class ClusterService implements Disposable {
     this.checkNoActiveOperation(input.cluster);
     // The identity the delete removes: nodes whose metadata says this cluster id (a node on a
     // host that does not answer now is checked when the delete reaches it).
-    const ids = await Promise.all(
-      vms.map(async (vm) => (await this.nodeDetails(vm).catch(() => undefined))?.clusterId),
-    );
-    const clusterId = oneClusterId(input.cluster, new Set(ids));
+    const clusterId = await this.model.clusterIdOf(input.cluster, vms);
     this.checkNoActiveOperation(input.cluster); // again: reading the nodes awaited
     const op: OperationRecord = {
       id: `op-${randomUUID()}`,
@@ -373,7 +324,7 @@ export class ClusterService implements Disposable {
     const result: UnknownRemoval = { removed: [], leftAlone: [] };
     await Promise.all(
       group.nodes.map(async (node) => {
-        const where = this.hostLabel(node.hostId);
+        const where = this.model.hostLabel(node.hostId);
         const m = members.get(node.uuid)?.membership;
         try {
           const removal = await removeVerifiedNode(this.options.hosts.libvirt(node.hostId), {
@@ -388,7 +339,7 @@ export class ClusterService implements Disposable {
         } catch (err) {
           result.leftAlone.push(`${node.name} on ${where} (${errorText(err)})`);
         }
-        this.details.delete(`${node.hostId}/${node.uuid}`);
+        this.model.forget(node.hostId, node.uuid);
       }),
     );
     this.log(`${admin.id} deleted unknown ${operation}: ${result.removed.join(', ') || 'nothing'}`);
@@ -515,108 +466,15 @@ export class ClusterService implements Disposable {
     this.changed.clear();
   }
 
-  // ---- planning ----------------------------------------------------------------------------
+  // ---- checks ------------------------------------------------------------------------------
 
   private authorize(ctx: CallContext): User {
     return this.options.users.requireUser(ctx);
   }
 
-  /**
-   * Refuses, before any storage or libvirt call, an image the administrator did not mark (for
-   * everyone: an unmarked volume may be another VM's disk) and, for plain users, a NIC the
-   * network policy does not allow.
-   */
-  private checkPolicy(user: User, spec: ParsedClusterSpec): void {
-    if (!this.options.imageMarked(spec.image)) {
-      throw new CorralError(
-        'forbidden',
-        `${spec.image} is not a base image the administrator has marked; choose a marked image`,
-      );
-    }
-    if (user.role !== 'admin') requireNicsAllowed(this.options.networkPolicy(), spec.nics);
-  }
-
-  private async plan(
-    spec: ParsedClusterSpec,
-    placement: PlacementChoice,
-    nodeIndices: number[],
-  ): Promise<Plan> {
-    const online = new Set(this.options.hosts.online().map((h) => h.hostId));
-    const facts = this.options.inventory
-      .snapshot(CORE_ITSELF)
-      .hosts.filter((h) => online.has(h.hostId) && !h.stale)
-      .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.hostId.localeCompare(b.hostId));
-    const images = new Map<string, NodeImage>();
-    await Promise.all(
-      facts.map(async (h) => {
-        const image = await this.options.findImage(h.hostId, spec.image).catch(() => undefined);
-        if (image) images.set(h.hostId, this.nodeImage(image));
-      }),
-    );
-    const candidates: HostCapacity[] = facts
-      .filter((h) => images.has(h.hostId))
-      .map((h) => ({
-        hostId: h.hostId,
-        name: h.hostname,
-        online: true,
-        cpus: h.cpus,
-        memoryKiB: h.memoryKiB,
-        freeMemoryKiB: h.freeMemoryKiB,
-        cpuPercent: h.cpuPercent,
-      }));
-    if (candidates.length === 0) {
-      throw new CorralError(
-        'conflict',
-        facts.length === 0
-          ? 'no host is online'
-          : `no online host has the base image ${spec.image}`,
-      );
-    }
-    const placed = planPlacement(
-      candidates,
-      { vcpus: spec.vcpus, memoryKiB: spec.memoryMiB * 1024 },
-      nodeIndices.length,
-      placement,
-    );
-    const used = await this.usedAddresses();
-    const perNic = spec.nics.map((nic) =>
-      allocateAddresses(nic.addresses, used, nodeIndices.length),
-    );
-    const nodes = nodeIndices.map((index, i) => ({
-      index,
-      name: nodeName(spec.name, index),
-      hostId: placed.hostIds[i]!,
-      addresses: perNic.map((list) => list[i]!),
-    }));
-    return { preview: { nodes, hosts: placed.hosts }, nodes, images };
-  }
-
-  private nodeImage(image: BaseImage): NodeImage {
-    const boot: NodeBoot =
-      image.boot.kind === 'kernel'
-        ? {
-            kind: 'kernel',
-            kernelPath: image.boot.kernelPath,
-            initrdPath: image.boot.initrdPath,
-            cmdline: this.options.kernelCmdline(),
-          }
-        : { kind: 'disk' };
-    return { pool: image.pool, path: image.path, format: image.format, boot };
-  }
-
   /** Addresses of every Corral node on online hosts, and of operations still in flight. */
   private async usedAddresses(): Promise<Set<string>> {
-    const used = new Set<string>();
-    const online = new Set(this.options.hosts.online().map((h) => h.hostId));
-    const vms = this.options.inventory
-      .snapshot(CORE_ITSELF)
-      .vms.filter((vm) => vm.membership && online.has(vm.hostId));
-    await Promise.all(
-      vms.map(async (vm) => {
-        const details = await this.nodeDetails(vm).catch(() => undefined);
-        for (const nic of details?.nics ?? []) used.add(nic.address.split('/')[0]!);
-      }),
-    );
+    const used = await this.model.nodeAddresses();
     // A finished operation's nodes are VMs above (or gone with their cluster); only work in
     // flight, or left behind by a failure, still holds addresses no domain shows yet.
     const settled = new Set(['succeeded', 'cancelled', 'rolled-back']);
@@ -627,28 +485,9 @@ export class ClusterService implements Disposable {
     return used;
   }
 
-  /** A node's metadata details (addresses, keys, spec) and disk volume names, read once. */
-  private async nodeDetails(vm: Vm): Promise<CachedDetails | undefined> {
-    const key = `${vm.hostId}/${vm.uuid}`;
-    const cached = this.details.get(key);
-    if (cached) return cached;
-    const client = this.options.hosts.libvirt(vm.hostId);
-    const dom = await findDomainByUuid(client, vm.uuid);
-    if (!dom) return undefined;
-    const xml = await domainXml(client, dom);
-    const parsed = parseNodeDetails(xml);
-    if (!parsed) return undefined;
-    const disks = parseDomainXml(xml).disks.flatMap((d) => (d.source ? [basename(d.source)] : []));
-    const details = { ...parsed, disks };
-    this.details.set(key, details);
-    return details;
-  }
-
   private checkNameFree(name: string): void {
     const taken =
-      this.options.inventory
-        .snapshot(CORE_ITSELF)
-        .vms.some((vm) => vm.membership?.cluster === name) ||
+      this.model.nameTaken(name) ||
       [...this.ops.values()].some(
         (op) =>
           op.cluster === name && (ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted'),
@@ -669,57 +508,6 @@ export class ClusterService implements Disposable {
         );
       }
     }
-  }
-
-  /** The cluster's VMs the user may act on (`not-found` otherwise: no libvirt call made). */
-  private clusterVms(user: User, cluster: string): Vm[] {
-    const vms = this.options.inventory
-      .snapshot(CORE_ITSELF)
-      .vms.filter((vm) => vm.membership?.cluster === cluster);
-    if (vms.length === 0) throw notFound(`cluster ${cluster}`);
-    for (const vm of vms) requireOwnership(user, vm.membership!.owner, `cluster ${cluster}`);
-    return vms;
-  }
-
-  /** An existing cluster read from its hosts: its spec and nodes (after the ownership check). */
-  private async existingCluster(
-    user: User,
-    cluster: string,
-  ): Promise<{
-    spec: ParsedClusterSpec;
-    live: LiveNode[];
-    ownerId: string;
-    clusterId: string | undefined;
-  }> {
-    const vms = this.clusterVms(user, cluster);
-    const live: LiveNode[] = [];
-    let spec: ParsedClusterSpec | undefined;
-    const clusterIds = new Set<string | undefined>();
-    for (const vm of vms) {
-      const details = await this.nodeDetails(vm).catch((err: unknown) => {
-        throw toCorralError(err, `reading node ${vm.name}`);
-      });
-      if (!details?.hostKey || !details.nics[0]) {
-        throw new CorralError('conflict', `node ${vm.name} lacks Corral's address or key metadata`);
-      }
-      if (!spec && details.spec) spec = parseSpec(JSON.parse(details.spec));
-      clusterIds.add(details.clusterId);
-      live.push({
-        hostId: vm.hostId,
-        index: details.index,
-        name: details.name,
-        address: details.nics[0].address.split('/')[0]!,
-        hostKey: details.hostKey,
-        vcpus: vm.vcpus,
-      });
-    }
-    if (!spec) throw new CorralError('conflict', `cluster ${cluster} has no recorded spec`);
-    return {
-      spec,
-      live,
-      ownerId: vms[0]!.membership!.owner,
-      clusterId: oneClusterId(cluster, clusterIds),
-    };
   }
 
   // ---- running operations ------------------------------------------------------------------
@@ -912,14 +700,14 @@ export class ClusterService implements Disposable {
         try {
           if (touched) {
             const notMine = await rollbackNode(this.options.hosts, op, node);
-            leftAlone.push(...notMine.map((t) => `${t} on ${this.hostLabel(node.hostId)}`));
+            leftAlone.push(...notMine.map((t) => `${t} on ${this.model.hostLabel(node.hostId)}`));
           }
           node.touched = {};
           if (touched || node.phase !== 'cancelled') {
             if (node.phase !== 'failed') node.phase = 'rolled-back';
           }
         } catch (err) {
-          left.push(`${node.name} on ${this.hostLabel(node.hostId)} (${errorText(err)})`);
+          left.push(`${node.name} on ${this.model.hostLabel(node.hostId)} (${errorText(err)})`);
         }
       }),
     );
@@ -947,14 +735,6 @@ export class ClusterService implements Disposable {
     }
     op.endedAt = new Date().toISOString();
     this.save(op);
-  }
-
-  /** A host's hostname for messages (its id when the inventory never reached it). */
-  private hostLabel(hostId: string): string {
-    return (
-      this.options.inventory.snapshot(CORE_ITSELF).hosts.find((h) => h.hostId === hostId)
-        ?.hostname ?? hostId
-    );
   }
 
   private async configureExisting(op: OperationRecord, privateKey: string): Promise<void> {
@@ -993,7 +773,7 @@ export class ClusterService implements Disposable {
               ...(op.clusterId ? { clusterId: op.clusterId } : {}),
             });
             if (removal.leftAlone.length > 0) {
-              const where = this.hostLabel(hostId);
+              const where = this.model.hostLabel(hostId);
               leftAlone.push(...removal.leftAlone.map((t) => `${t} on ${where}`));
             }
             if (removal.domain === 'left-alone') {
@@ -1010,13 +790,11 @@ export class ClusterService implements Disposable {
             node.phase = 'failed';
             node.error = errorText(err);
           }
-          failures.push(`${this.hostLabel(hostId)}: ${errorText(err)}`);
+          failures.push(`${this.model.hostLabel(hostId)}: ${errorText(err)}`);
         }
       }),
     );
-    for (const key of [...this.details.keys()]) {
-      if (op.nodes.some((n) => key === `${n.hostId}/${n.uuid}`)) this.details.delete(key);
-    }
+    for (const n of op.nodes) this.model.forget(n.hostId, n.uuid);
     const aloneNote = `left alone, not this cluster's: ${leftAlone.join('; ')}`;
     if (failures.length > 0) {
       op.status = 'interrupted';
@@ -1036,37 +814,29 @@ export class ClusterService implements Disposable {
   }
 }
 
-function parseSpec(input: unknown): ParsedClusterSpec {
-  const parsed = ClusterSpec.safeParse(input);
-  if (!parsed.success) {
-    const why = parsed.error.issues
-      .map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`)
-      .join('; ');
-    throw new CorralError('bad-request', `invalid cluster: ${why}`);
-  }
-  return parsed.data;
+type AddNodesInput = { cluster: string; count: number; placement: PlacementChoice };
+
+/** The preview a create confirms, if any (the spec's schema drops unknown keys). */
+function planIdOf(input: unknown): string | undefined {
+  const id = (input as { planId?: unknown } | null)?.planId;
+  return typeof id === 'string' ? id : undefined;
 }
 
-/**
- * The one cluster identity nodes of a name carry (undefined for clusters made before it existed).
- * Two identities mean two clusters share the name (two Corrals on the same hosts, say): acting
- * on them as one could remove another's nodes, so that is refused.
- */
-function oneClusterId(cluster: string, ids: Set<string | undefined>): string | undefined {
-  const known = [...ids].filter((id): id is string => id !== undefined);
-  if (known.length > 1) {
-    throw new CorralError(
-      'conflict',
-      `nodes of ${known.length} different clusters are named ${cluster}; Corral will not act on them as one`,
-    );
-  }
-  return known[0];
+/** A create's plan is for this owner and these inputs; the console sign-in does not place. */
+function createKey(ownerId: string, spec: ParsedClusterSpec): PlanKey {
+  return {
+    ownerId,
+    kind: 'create',
+    cluster: spec.name,
+    inputs: planInputs(spec, ['console']),
+  };
 }
 
-function indices(from: number, count: number): number[] {
-  return Array.from({ length: count }, (_, i) => from + i);
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function addNodesKey(ownerId: string, input: AddNodesInput): PlanKey {
+  return {
+    ownerId,
+    kind: 'add-nodes',
+    cluster: input.cluster,
+    inputs: planInputs({ count: input.count, placement: input.placement }),
+  };
 }
