@@ -12,6 +12,7 @@ import type { HostConnections } from './hosts/host-connections';
 import { hostViewFor } from './hosts/host-view-for';
 import { HostsService, type HostsServiceOptions } from './hosts/hosts-service';
 import { ClusterService, type ClusterServiceOptions } from './clusters/cluster-service';
+import { migrateOperationsJournal } from './clusters/operations-migration';
 import { kernelCmdline } from './images/image-boot';
 import { BaseImageMarks } from './images/base-image-marks';
 import { ImagesService } from './images/images-service';
@@ -80,9 +81,10 @@ export class CorralCore implements Disposable {
     this.settings = new SettingsService(options.dataDir, reportDataProblem);
     this.accounts = new AccountsService(options.dataDir, { reportDataProblem });
     const cipher = options.cipher ?? new FileKeyCipher(options.dataDir);
-    this.tasks = this.store.add(
-      new TaskEngine({ file: join(options.dataDir, 'tasks.jsonl'), report: reportDataProblem }),
-    );
+    const taskJournal = join(options.dataDir, 'tasks.jsonl');
+    // Cluster operations journaled by an earlier Corral become tasks before the engine reads.
+    migrateOperationsJournal(options.dataDir, taskJournal, reportDataProblem);
+    this.tasks = this.store.add(new TaskEngine({ file: taskJournal, report: reportDataProblem }));
     this.tasksService = new TasksService(this.tasks, this.accounts);
     this.hosts = this.store.add(
       new HostsService({
@@ -136,6 +138,7 @@ export class CorralCore implements Disposable {
         kernelCmdline: () => kernelCmdline(),
         dataDir: options.dataDir,
         cipher,
+        tasks: this.tasks,
         reportDataProblem,
         ...options.clusters,
       }),

@@ -10,7 +10,6 @@ import type {
   UnknownRemoval,
 } from '../../api/clusters-api';
 import type { Disposable } from '../../api/disposable';
-import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
 import type { BaseImage } from '../../api/images-api';
 import type { NetworkPolicy } from '../../api/networks-api';
@@ -23,27 +22,28 @@ import {
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
 import { CORE_ITSELF, type InventoryService } from '../inventory/inventory-service';
-import { OperationJournal } from '../journal/operation-journal';
 import type { ReportDataProblem } from '../persistence/data-problems';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
 import type { SecretCipher } from '../secrets/secret-cipher';
+import type { TaskContext, TaskRunner, TaskStarter } from '../tasks/task-runner';
+import type { Task } from '../../api/tasks-api';
 import { ClusterKeyStore } from './cluster-key-store';
-import { nodeMac, nodeVolumeNames } from './cluster-naming';
+import { nodeMac } from './cluster-naming';
 import { ClusterPlanner, type Plan } from './cluster-planner';
 import { ClusterReadModel } from './cluster-read-model';
 import { errorText, indices, parseSpec } from './cluster-spec';
+import { ClusterBuildRunner, type ClusterRunnerDeps } from './cluster-build-runner';
+import { ClusterDeleteRunner } from './cluster-delete-runner';
 import { KnownOperations } from './known-operations';
-import { buildNode, endpointOf, rollbackNode } from './node-builder';
-import { removeVerifiedNode, type NodeRemoval } from './node-identity';
-import { clusterFiles, type PeerNode } from './node-seed';
-import { connectNode, writeNodeFiles } from './node-ssh';
+import { removeVerifiedNode } from './node-identity';
+import { ACTIVE_STATUSES, type OperationRecord, type ParsedClusterSpec } from './operation-record';
 import {
-  ACTIVE_STATUSES,
-  toOperation,
-  type NodeRecord,
-  type OperationRecord,
-  type ParsedClusterSpec,
-} from './operation-record';
+  CLUSTER_TASK_KINDS,
+  TASK_KIND,
+  nodeStep,
+  operationOf,
+  operationTitle,
+} from './operation-view';
 import { PlanStore, planInputs, type PlanKey } from './plan-store';
 import { SlotLimiter } from './slot-limiter';
 import { sealConsoleSignIn } from './console-sign-in';
@@ -63,52 +63,59 @@ export interface ClusterServiceOptions {
   kernelCmdline(): string;
   dataDir: string;
   cipher: SecretCipher;
+  /** The task engine: each operation runs as one of its tasks. */
+  tasks: ClusterTaskEngine;
   /** How long a node may take from start to SSH (default 300 s: TCG boots, shared machine). */
   sshTimeoutMs?: number;
   /** Nodes booting at once per host (default 2). */
   bootsPerHost?: number;
   log?: (line: string) => void;
-  /** Where the journal and key store report what they set aside (default: the log). */
+  /** Where the key store reports what it set aside (default: the log). */
   reportDataProblem?: ReportDataProblem;
 }
 
-interface Run {
-  stop: boolean;
-  cancelled: boolean;
-  /** Settles when the run has ended and its final state is journaled. */
-  done?: Promise<void>;
+/** The task engine as the cluster service uses it (core/tasks). */
+export interface ClusterTaskEngine extends TaskStarter {
+  register<S>(runner: TaskRunner<S>): void;
+  get(id: string): Task | undefined;
+  /** Every task kept, newest first. */
+  list(): Task[];
+  /** A task's runner state as last saved (the operation record). */
+  stateOf(id: string): unknown;
+  cancel(id: string, by?: string): Promise<Task>;
+  resume(id: string, by?: string): Promise<Task>;
+  rollback(id: string, by?: string): Promise<Task>;
+  onChanged(listener: (task: Task) => void): Disposable;
 }
 
-/** Finished operations kept in the journal (and shown) after a restart. */
-const KEEP_FINISHED = 50;
-
 /**
- * Virtual clusters: list, preview, create, add nodes, delete, and the journaled
- * operations behind them (cancel, resume, rollback after a crash). Membership and ownership live
- * in each node's libvirt metadata (read through the read model); placement is the planner's;
- * this service keeps only the journal, the previewed plans and the cluster keys.
+ * Virtual clusters: list, preview, create, add nodes, delete. Membership and ownership live in
+ * each node's libvirt metadata (read through the read model); placement is the planner's; each
+ * create, add-nodes or delete runs as a task of the engine (the runners), which journals it and
+ * offers cancel, resume and rollback. The operations contract is a view over those tasks: an
+ * operation's id is its task's. This service keeps the previewed plans and the cluster keys.
  * Every entry point starts from one authorization check, before any libvirt call.
  */
 export class ClusterService implements Disposable {
-  private readonly journal: OperationJournal<OperationRecord>;
   private readonly keys: ClusterKeyStore;
   private readonly known: KnownOperations;
-  private readonly ops = new Map<string, OperationRecord>();
-  private readonly runs = new Map<string, Run>();
-  private readonly changed = new Emitter<OperationRecord>();
-  private readonly limiter: SlotLimiter;
   private readonly model: ClusterReadModel;
   private readonly planner: ClusterPlanner;
   private readonly plans = new PlanStore<Plan>();
   private readonly log: (line: string) => void;
+  private readonly tasks: ClusterTaskEngine;
+  /** Runner calls in progress, by task (settled waits for them once Corral is stopping). */
+  private readonly working = new Map<string, Promise<unknown>>();
+  private readonly stopping: Promise<void>;
+  private stop = () => {};
   private disposed = false;
 
   constructor(private readonly options: ClusterServiceOptions) {
     const report = options.reportDataProblem;
-    this.journal = new OperationJournal(join(options.dataDir, 'operations.jsonl'), report);
     this.keys = new ClusterKeyStore(options.dataDir, options.cipher, report);
-    this.limiter = new SlotLimiter(options.bootsPerHost ?? 2);
     this.log = options.log ?? (() => {});
+    this.tasks = options.tasks;
+    this.stopping = new Promise((done) => (this.stop = done));
     this.model = new ClusterReadModel(options.hosts, options.inventory);
     this.planner = new ClusterPlanner({
       hosts: options.hosts,
@@ -119,21 +126,25 @@ export class ClusterService implements Disposable {
       kernelCmdline: () => options.kernelCmdline(),
       usedAddresses: () => this.usedAddresses(),
     });
-    const records = this.journal.load();
-    // The journal forgets finished operations; the known-operations list keeps their ids.
+    // The task journal forgets old tasks; the known-operations list keeps their ids.
     this.known = new KnownOperations(join(options.dataDir, 'known-operations.json'));
-    this.known.add(
-      records.map((r) => ({ id: r.id, cluster: r.cluster, source: 'journal', at: r.startedAt })),
-    );
-    for (const r of records) {
-      // Corral stopped while these ran: they wait for a person to resume or roll them back.
-      if (ACTIVE_STATUSES.has(r.status)) r.status = 'interrupted';
-      this.ops.set(r.id, r);
+    const deps: ClusterRunnerDeps = {
+      hosts: options.hosts,
+      keys: this.keys,
+      known: this.known,
+      model: this.model,
+      limiter: new SlotLimiter(options.bootsPerHost ?? 2),
+      sshTimeoutMs: options.sshTimeoutMs ?? 300_000,
+      log: this.log,
+      disposed: () => this.disposed,
+    };
+    for (const runner of [
+      new ClusterBuildRunner('create', deps),
+      new ClusterBuildRunner('add-nodes', deps),
+      new ClusterDeleteRunner(deps),
+    ]) {
+      this.tasks.register(this.tracked(runner));
     }
-    const finished = records.filter((r) => !ACTIVE_STATUSES.has(r.status) && r.endedAt);
-    const drop = new Set(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)));
-    for (const r of drop) this.ops.delete(r.id);
-    this.journal.compact([...this.ops.values()]);
   }
 
   // ---- clusters ----------------------------------------------------------------------------
@@ -173,9 +184,7 @@ export class ClusterService implements Disposable {
       : await this.planner.plan(spec, spec.placement, indices(0, spec.nodes));
     this.checkNameFree(spec.name); // again: planning awaited
     this.keys.put(spec.name, generateEd25519KeyPair(`corral-cluster-${spec.name}`));
-    const op = this.newOperation('create', spec, user.id, plan, randomUUID());
-    this.start(op);
-    return toOperation(op);
+    return this.startTask(this.newOperation('create', spec, user.id, plan, randomUUID()));
   }
 
   async previewAddNodes(input: AddNodesInput, ctx: CallContext): Promise<ClusterPreview> {
@@ -228,9 +237,7 @@ export class ClusterService implements Disposable {
       clusterId,
     );
     op.existing = live;
-    this.save(op);
-    this.start(op);
-    return toOperation(op);
+    return this.startTask(op);
   }
 
   /** Deletes a cluster; `confirm` must list exactly its domains (what the person was shown). */
@@ -254,7 +261,8 @@ export class ClusterService implements Disposable {
     const clusterId = await this.model.clusterIdOf(input.cluster, vms);
     this.checkNoActiveOperation(input.cluster); // again: reading the nodes awaited
     const op: OperationRecord = {
-      id: `op-${randomUUID()}`,
+      // The task's id, once it starts.
+      id: '',
       kind: 'delete',
       cluster: input.cluster,
       ownerId: vms[0]!.membership!.owner,
@@ -275,10 +283,7 @@ export class ClusterService implements Disposable {
         touched: {},
       })),
     };
-    this.ops.set(op.id, op);
-    this.save(op);
-    this.start(op);
-    return toOperation(op);
+    return this.startTask(op);
   }
 
   // ---- domains of operations this Corral does not know -------------------------------------
@@ -350,7 +355,7 @@ export class ClusterService implements Disposable {
     const groups = new Map<string, UnknownOperation>();
     for (const vm of this.options.inventory.snapshot(CORE_ITSELF).vms) {
       const m = vm.membership;
-      if (!m?.operation || this.known.has(m.operation) || this.ops.has(m.operation)) continue;
+      if (!m?.operation || this.known.has(m.operation) || this.tasks.get(m.operation)) continue;
       const group = groups.get(m.operation) ?? {
         operation: m.operation,
         cluster: m.cluster,
@@ -371,54 +376,40 @@ export class ClusterService implements Disposable {
     return group;
   }
 
-  // ---- operations --------------------------------------------------------------------------
+  // ---- operations: a view over the cluster tasks --------------------------------------------
 
   listOperations(ctx: CallContext): Operation[] {
     const user = this.authorize(ctx);
-    return [...this.ops.values()]
+    return this.operations()
       .filter((op) => canAccess(user, op.ownerId))
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
-      .map(toOperation);
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   /** Stops queued nodes and rolls back what the operation created. */
-  cancel(id: string, ctx: CallContext): Operation {
-    const op = this.ownOperation(id, ctx);
-    const run = this.runs.get(id);
-    if (!run || op.status !== 'running') {
+  async cancel(id: string, ctx: CallContext): Promise<Operation> {
+    const { op, user } = this.ownOperation(id, ctx);
+    if (op.status !== 'running') {
       throw new CorralError('conflict', `operation ${id} is ${op.status}, not running`);
     }
     if (op.kind === 'delete') throw new CorralError('conflict', 'a deletion cannot be cancelled');
-    run.stop = true;
-    run.cancelled = true;
-    op.status = 'cancelling';
-    this.save(op);
-    return toOperation(op);
+    return this.viewOf(await this.tasks.cancel(id, user.username));
   }
 
   /** Carries an interrupted operation on from its journal (checking each step on the host). */
-  resume(id: string, ctx: CallContext): Operation {
-    const op = this.ownOperation(id, ctx);
+  async resume(id: string, ctx: CallContext): Promise<Operation> {
+    const { op, user } = this.ownOperation(id, ctx);
     if (op.status !== 'interrupted') {
       throw new CorralError(
         'conflict',
         `only an interrupted operation can be resumed (it is ${op.status})`,
       );
     }
-    op.status = 'running';
-    delete op.error;
-    for (const n of op.nodes) {
-      delete n.error;
-      if (n.phase === 'failed') n.phase = 'queued';
-    }
-    this.save(op);
-    this.start(op);
-    return toOperation(op);
+    return this.viewOf(await this.tasks.resume(id, user.username));
   }
 
   /** Removes what an interrupted or failed operation created. */
-  rollback(id: string, ctx: CallContext): Operation {
-    const op = this.ownOperation(id, ctx);
+  async rollback(id: string, ctx: CallContext): Promise<Operation> {
+    const { op, user } = this.ownOperation(id, ctx);
     if (op.status !== 'interrupted' && op.status !== 'failed') {
       throw new CorralError(
         'conflict',
@@ -428,42 +419,33 @@ export class ClusterService implements Disposable {
     if (op.kind === 'delete') {
       throw new CorralError('bad-request', 'a deletion cannot be undone; resume it to finish it');
     }
-    // The first failure stays as the cause; a former "not rolled back" note is redone below.
-    const cause = op.nodes.find((n) => n.phase === 'failed' && n.error);
-    if (cause) op.error = `${cause.name}: ${cause.error}`;
-    else delete op.error;
-    const run: Run = { stop: true, cancelled: false };
-    this.runs.set(op.id, run);
-    run.done = this.rollbackAll(op, 'rolled-back')
-      .catch((err: unknown) => {
-        op.status = 'failed';
-        op.error = errorText(err);
-        this.save(op);
-      })
-      .finally(() => this.runs.delete(op.id));
-    return toOperation(op);
+    return this.viewOf(await this.tasks.rollback(id, user.username));
   }
 
   /** Operation changes the caller may see. */
   onChanged(emit: (op: Operation) => void, ctx: CallContext): Disposable {
     this.authorize(ctx);
-    return this.changed.on((op) => {
-      if (canAccess(this.options.users.me(ctx).user, op.ownerId)) emit(toOperation(op));
+    return this.tasks.onChanged((task) => {
+      if (!CLUSTER_TASK_KINDS.has(task.kind)) return;
+      const op = this.viewOf(task);
+      if (canAccess(this.options.users.me(ctx).user, op.ownerId)) emit(op);
     });
   }
 
-  /** Resolves when the operation has ended (tests, bench) with its final state. */
+  /**
+   * Resolves when the operation has ended (tests, bench) with its final state; once Corral is
+   * stopping, when its runner has stopped (the journal then holds it as it was cut off).
+   */
   async settled(id: string): Promise<Operation> {
-    await this.runs.get(id)?.done;
-    const op = this.ops.get(id);
-    if (!op) throw notFound(`operation ${id}`);
-    return toOperation(op);
+    if (!this.clusterTask(id)) throw notFound(`operation ${id}`);
+    const ended = this.tasks.settled(id);
+    await Promise.race([ended, this.stopping.then(() => this.working.get(id))]);
+    return this.viewOf(this.clusterTask(id)!);
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const run of this.runs.values()) run.stop = true;
-    this.changed.clear();
+    this.stop();
   }
 
   // ---- checks ------------------------------------------------------------------------------
@@ -478,8 +460,10 @@ export class ClusterService implements Disposable {
     // A finished operation's nodes are VMs above (or gone with their cluster); only work in
     // flight, or left behind by a failure, still holds addresses no domain shows yet.
     const settled = new Set(['succeeded', 'cancelled', 'rolled-back']);
-    for (const op of this.ops.values()) {
-      if (settled.has(op.status) || op.kind === 'delete') continue;
+    for (const task of this.tasks.list()) {
+      if (task.kind !== TASK_KIND.create && task.kind !== TASK_KIND['add-nodes']) continue;
+      if (settled.has(this.viewOf(task).status)) continue;
+      const op = this.tasks.stateOf(task.id) as OperationRecord;
       for (const n of op.nodes) for (const a of n.addresses) used.add(a);
     }
     return used;
@@ -488,20 +472,14 @@ export class ClusterService implements Disposable {
   private checkNameFree(name: string): void {
     const taken =
       this.model.nameTaken(name) ||
-      [...this.ops.values()].some(
-        (op) =>
-          op.cluster === name && (ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted'),
-      );
+      this.operations().some((op) => op.cluster === name && holdsCluster(op));
     // One answer whoever holds the name: it must not name another user's operation or owner.
     if (taken) throw new CorralError('conflict', `the cluster name ${name} is taken`);
   }
 
   private checkNoActiveOperation(cluster: string): void {
-    for (const op of this.ops.values()) {
-      if (
-        op.cluster === cluster &&
-        (ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted')
-      ) {
+    for (const op of this.operations()) {
+      if (op.cluster === cluster && holdsCluster(op)) {
         throw new CorralError(
           'conflict',
           `cluster ${cluster} has an operation that is ${op.status} (${op.id}); let it end, or resume or roll it back`,
@@ -510,7 +488,7 @@ export class ClusterService implements Disposable {
     }
   }
 
-  // ---- running operations ------------------------------------------------------------------
+  // ---- starting operations -----------------------------------------------------------------
 
   private newOperation(
     kind: 'create' | 'add-nodes',
@@ -519,9 +497,9 @@ export class ClusterService implements Disposable {
     plan: Plan,
     clusterId: string | undefined,
   ): OperationRecord {
-    const id = `op-${randomUUID()}`;
-    const op: OperationRecord = {
-      id,
+    return {
+      // The task's id, once it starts (its runner names the volumes after it).
+      id: '',
       kind,
       cluster: spec.name,
       ownerId,
@@ -536,7 +514,6 @@ export class ClusterService implements Disposable {
           phase: 'queued',
           uuid: randomUUID(),
           macs: spec.nics.map((_, i) => nodeMac(spec.name, n.index, i)),
-          volumes: nodeVolumeNames(spec.name, n.index, id),
           image: plan.images.get(n.hostId)!,
           hostKey: {
             publicKey: hostKey.publicKey,
@@ -546,271 +523,70 @@ export class ClusterService implements Disposable {
         };
       }),
     };
-    this.known.add([{ id, cluster: op.cluster, source: 'journal', at: op.startedAt }]);
-    this.ops.set(id, op);
-    this.save(op);
-    return op;
   }
 
-  private ownOperation(id: string, ctx: CallContext): OperationRecord {
-    const user = this.authorize(ctx);
-    const op = this.ops.get(id);
-    if (!op) throw notFound(`operation ${id}`);
-    requireOwnership(user, op.ownerId, `operation ${id}`);
-    return op;
+  /** Journals the operation as a task (every node a step) and starts its runner. */
+  private async startTask(op: OperationRecord): Promise<Operation> {
+    const task = await this.tasks.start<OperationRecord>({
+      kind: TASK_KIND[op.kind],
+      ownerId: op.ownerId,
+      title: operationTitle(op),
+      targets: [{ kind: 'cluster', cluster: op.cluster }],
+      steps: op.nodes.map((n) => ({ id: n.name, label: n.name, ...nodeStep(n, op.kind) })),
+      state: op,
+    });
+    return this.viewOf(this.tasks.get(task.id) ?? task);
   }
 
-  /** Journals the operation (fsynced) and tells listeners. */
-  private save(op: OperationRecord): void {
-    this.journal.write(op);
-    this.changed.fire(op);
-  }
-
-  private start(op: OperationRecord): void {
-    const run: Run = { stop: false, cancelled: false };
-    this.runs.set(op.id, run);
-    const work = op.kind === 'delete' ? this.runDelete(op) : this.runBuild(op, run);
-    run.done = work
-      .catch((err: unknown) => {
-        op.status = 'failed';
-        op.error = errorText(err);
-        op.endedAt = new Date().toISOString();
-        this.save(op);
-      })
-      .finally(() => this.runs.delete(op.id));
-  }
-
-  private async runBuild(op: OperationRecord, run: Run): Promise<void> {
-    const t0 = Date.now();
-    const clusterKey = this.keys.get(op.cluster);
-    if (!clusterKey) {
-      throw new CorralError('internal', `the SSH key of cluster ${op.cluster} is missing`);
-    }
-    const peers: PeerNode[] = [
-      ...(op.existing ?? []),
-      ...op.nodes.map((n) => ({
-        name: n.name,
-        address: n.addresses[0]!,
-        hostKey: n.hostKey.publicKey,
-        vcpus: op.spec.vcpus,
-      })),
-    ];
-    const ctx = {
-      op,
-      hosts: this.options.hosts,
-      peers,
-      clusterKey,
-      hostPrivateKey: (n: NodeRecord) => this.keys.unseal(n.hostKey.privateKeySealed),
-      save: () => this.save(op),
-      stopped: () => run.stop || this.disposed,
-      sshTimeoutMs: this.options.sshTimeoutMs ?? 300_000,
+  /** The runner, with each call noted while it works (see settled). */
+  private tracked(runner: TaskRunner<OperationRecord>): TaskRunner<OperationRecord> {
+    const track =
+      (call: (ctx: TaskContext<OperationRecord>) => Promise<void>) =>
+      (ctx: TaskContext<OperationRecord>): Promise<void> => {
+        const work = call(ctx);
+        this.working.set(ctx.id, work);
+        void work
+          .catch(() => undefined)
+          .finally(() => {
+            if (this.working.get(ctx.id) === work) this.working.delete(ctx.id);
+          });
+        return work;
+      };
+    return {
+      kind: runner.kind,
+      cancellable: runner.cancellable,
+      run: track((ctx) => runner.run(ctx)),
+      ...(runner.resume ? { resume: track((ctx) => runner.resume!(ctx)) } : {}),
+      ...(runner.rollback ? { rollback: track((ctx) => runner.rollback!(ctx)) } : {}),
     };
-    let firstError: string | undefined;
-    await Promise.all(
-      op.nodes.map(async (node) => {
-        if (node.phase === 'ready') return;
-        await this.limiter.run(node.hostId, async () => {
-          if (run.stop) {
-            node.phase = 'cancelled';
-            this.save(op);
-            return;
-          }
-          try {
-            await buildNode(ctx, node);
-            node.phase = 'ready';
-            this.log(`${node.name} ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-          } catch (err) {
-            if (run.stop && err instanceof CorralError && err.code === 'cancelled') {
-              node.phase = 'cancelled';
-            } else {
-              node.phase = 'failed';
-              node.error = errorText(err);
-              firstError ??= `${node.name}: ${node.error}`;
-              run.stop = true; // the other nodes stop at their next step
-            }
-          }
-          this.save(op);
-        });
-      }),
-    );
-    if (this.disposed) return; // journaled as running: interrupted at the next start
-    if (!firstError && !run.cancelled && op.kind === 'add-nodes') {
-      try {
-        await this.configureAll(op, peers, clusterKey.privateKey);
-      } catch (err) {
-        firstError = `regenerating cluster files: ${errorText(err)}`;
-      }
-    }
-    if (run.cancelled) {
-      await this.rollbackAll(op, 'cancelled');
-    } else if (firstError) {
-      op.error = firstError;
-      await this.rollbackAll(op, 'failed');
-    } else {
-      op.status = 'succeeded';
-      op.endedAt = new Date().toISOString();
-      this.save(op);
-    }
   }
 
-  /** Rewrites /etc/hosts, the hostfile and known_hosts on every node of the cluster. */
-  private async configureAll(
-    op: OperationRecord,
-    peers: readonly PeerNode[],
-    privateKey: string,
-  ): Promise<void> {
-    for (const n of op.nodes) n.phase = 'configuring';
-    this.save(op);
-    const files = clusterFiles(peers);
-    const everyone = [
-      ...(op.existing ?? []),
-      ...op.nodes.map((n) => ({
-        name: n.name,
-        hostId: n.hostId,
-        address: n.addresses[0]!,
-        hostKey: n.hostKey.publicKey,
-      })),
-    ];
-    await Promise.all(
-      everyone.map(async (n) => {
-        const ssh = await connectNode(endpointOf(this.options.hosts, n), privateKey);
-        try {
-          await writeNodeFiles(ssh, files);
-        } finally {
-          ssh.end();
-        }
-      }),
-    );
-    for (const n of op.nodes) n.phase = 'ready';
-    this.save(op);
+  // ---- reading operations -------------------------------------------------------------------
+
+  private clusterTask(id: string): Task | undefined {
+    const task = this.tasks.get(id);
+    return task && CLUSTER_TASK_KINDS.has(task.kind) ? task : undefined;
   }
 
-  /** Removes what the operation created on every node; reports what could not be removed. */
-  private async rollbackAll(
-    op: OperationRecord,
-    final: 'failed' | 'cancelled' | 'rolled-back',
-  ): Promise<void> {
-    op.status = 'rolling-back';
-    this.save(op);
-    const left: string[] = [];
-    const leftAlone: string[] = [];
-    await Promise.all(
-      op.nodes.map(async (node) => {
-        const touched = node.touched.domain || node.touched.seed || node.touched.overlay;
-        try {
-          if (touched) {
-            const notMine = await rollbackNode(this.options.hosts, op, node);
-            leftAlone.push(...notMine.map((t) => `${t} on ${this.model.hostLabel(node.hostId)}`));
-          }
-          node.touched = {};
-          if (touched || node.phase !== 'cancelled') {
-            if (node.phase !== 'failed') node.phase = 'rolled-back';
-          }
-        } catch (err) {
-          left.push(`${node.name} on ${this.model.hostLabel(node.hostId)} (${errorText(err)})`);
-        }
-      }),
-    );
-    if (op.kind === 'add-nodes' && op.existing && left.length === 0) {
-      // Best effort: the old nodes may already list the removed ones.
-      const key = this.keys.get(op.cluster);
-      if (key) {
-        await this.configureExisting(op, key.privateKey).catch((err: unknown) =>
-          left.push(`cluster files on the old nodes (${errorText(err)})`),
-        );
-      }
-    }
-    if (op.kind === 'create' && left.length === 0) this.keys.delete(op.cluster);
-    if (leftAlone.length > 0) {
-      this.log(`rollback of ${op.id} left alone: ${leftAlone.join('; ')}`);
-      const note = `left alone, not this operation's: ${leftAlone.join('; ')}`;
-      op.error = op.error ? `${op.error}. ${note}` : note;
-    }
-    if (left.length > 0) {
-      op.status = 'failed';
-      const note = `not rolled back: ${left.join('; ')}. Roll back again once the host is reachable.`;
-      op.error = op.error ? `${op.error}. ${note}` : note;
-    } else {
-      op.status = final;
-    }
-    op.endedAt = new Date().toISOString();
-    this.save(op);
+  private viewOf(task: Task): Operation {
+    return operationOf(task, this.tasks.stateOf(task.id) as OperationRecord);
   }
 
-  private async configureExisting(op: OperationRecord, privateKey: string): Promise<void> {
-    const existing = op.existing ?? [];
-    const files = clusterFiles(existing);
-    await Promise.all(
-      existing.map(async (n) => {
-        const ssh = await connectNode(endpointOf(this.options.hosts, n), privateKey);
-        try {
-          await writeNodeFiles(ssh, files);
-        } finally {
-          ssh.end();
-        }
-      }),
-    );
+  /** Every cluster operation the engine keeps, as the contract shows it. */
+  private operations(): Operation[] {
+    return this.tasks
+      .list()
+      .filter((t) => CLUSTER_TASK_KINDS.has(t.kind))
+      .map((t) => this.viewOf(t));
   }
 
-  private async runDelete(op: OperationRecord): Promise<void> {
-    const failures: string[] = [];
-    const leftAlone: string[] = [];
-    const byHost = new Map<string, NodeRecord[]>();
-    for (const n of op.nodes) byHost.set(n.hostId, [...(byHost.get(n.hostId) ?? []), n]);
-    await Promise.all(
-      [...byHost].map(async ([hostId, nodes]) => {
-        try {
-          const client = this.options.hosts.libvirt(hostId);
-          for (const node of nodes) {
-            if (node.phase === 'rolled-back') continue; // a resumed delete: already gone
-            node.phase = 'configuring';
-            this.save(op);
-            // By the UUID the person was shown, and only if it still says it is this cluster's.
-            const removal: NodeRemoval = await removeVerifiedNode(client, {
-              uuid: node.uuid,
-              cluster: op.cluster,
-              owner: op.ownerId,
-              ...(op.clusterId ? { clusterId: op.clusterId } : {}),
-            });
-            if (removal.leftAlone.length > 0) {
-              const where = this.model.hostLabel(hostId);
-              leftAlone.push(...removal.leftAlone.map((t) => `${t} on ${where}`));
-            }
-            if (removal.domain === 'left-alone') {
-              node.phase = 'failed';
-              node.error = `left alone: ${removal.leftAlone.join('; ')}`;
-            } else {
-              node.phase = 'rolled-back';
-            }
-            this.save(op);
-          }
-        } catch (err) {
-          for (const node of nodes) {
-            if (node.phase === 'rolled-back') continue;
-            node.phase = 'failed';
-            node.error = errorText(err);
-          }
-          failures.push(`${this.model.hostLabel(hostId)}: ${errorText(err)}`);
-        }
-      }),
-    );
-    for (const n of op.nodes) this.model.forget(n.hostId, n.uuid);
-    const aloneNote = `left alone, not this cluster's: ${leftAlone.join('; ')}`;
-    if (failures.length > 0) {
-      op.status = 'interrupted';
-      op.error = `some nodes could not be deleted (${failures.join('; ')}); resume to retry`;
-      if (leftAlone.length > 0) op.error += `. ${aloneNote}`;
-    } else if (leftAlone.length > 0) {
-      this.log(`delete ${op.id} ${aloneNote}`);
-      op.status = op.nodes.some((n) => n.phase === 'failed') ? 'failed' : 'succeeded';
-      op.error = aloneNote;
-      if (op.status === 'succeeded') this.keys.delete(op.cluster);
-    } else {
-      op.status = 'succeeded';
-      this.keys.delete(op.cluster);
-    }
-    op.endedAt = new Date().toISOString();
-    this.save(op);
+  private ownOperation(id: string, ctx: CallContext): { op: Operation; user: User } {
+    const user = this.authorize(ctx);
+    const task = this.clusterTask(id);
+    if (!task) throw notFound(`operation ${id}`);
+    const op = this.viewOf(task);
+    requireOwnership(user, op.ownerId, `operation ${id}`);
+    return { op, user };
   }
 }
 
@@ -839,4 +615,9 @@ function addNodesKey(ownerId: string, input: AddNodesInput): PlanKey {
     cluster: input.cluster,
     inputs: planInputs({ count: input.count, placement: input.placement }),
   };
+}
+
+/** An operation working on its cluster, or cut off while it did (to resume or roll back). */
+function holdsCluster(op: Operation): boolean {
+  return ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted';
 }

@@ -113,6 +113,11 @@ export class TaskEngine implements TaskStarter, Disposable {
     return live && this.view(live);
   }
 
+  /** A task's runner state as last saved (for a service that shows its own view of its tasks). */
+  stateOf(id: string): unknown {
+    return this.tasks.get(id)?.record.state;
+  }
+
   /** Every task kept, newest first. */
   list(): Task[] {
     return [...this.tasks.values()]
