@@ -148,7 +148,15 @@ describe('create with a plan id builds exactly the previewed placement', () => {
 
     const op = await alice.clusters.create({ ...spec(name), planId: preview.planId });
     expect(op.nodes.map((n) => [n.name, n.hostId])).toEqual([[`${name}-0`, HOST]]);
-    await core.clusters.settled(op.id);
+    // The operation is a view over its task: same id, each node a step whose detail is its phase.
+    const ended = await core.clusters.settled(op.id);
+    expect(ended).toMatchObject({ status: 'failed', error: expect.stringMatching(BRIDGE) });
+    expect(await alice.tasks.get({ id: op.id })).toMatchObject({
+      kind: 'cluster-create',
+      status: 'failed',
+      steps: [{ id: `${name}-0`, status: 'failed', detail: 'failed', hostId: HOST }],
+    });
+    expect((await alice.operations.list({})).find((o) => o.id === op.id)?.status).toBe('failed');
     const node = defined.map(parseNodeDetails).find((d) => d?.cluster === name);
     expect(node).toMatchObject({ name: `${name}-0`, index: 0, owner: aliceId });
     expect(node!.nics.map((n) => n.address)).toEqual(['10.98.0.151/24']);
