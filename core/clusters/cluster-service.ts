@@ -21,7 +21,7 @@ import {
 } from '../accounts/authorization';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
-import { CORE_ITSELF, type InventoryService } from '../inventory/inventory-service';
+import type { InventoryService } from '../inventory/inventory-service';
 import type { ReportDataProblem } from '../persistence/data-problems';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
 import type { SecretCipher } from '../secrets/secret-cipher';
@@ -31,11 +31,10 @@ import { ClusterKeyStore } from './cluster-key-store';
 import { nodeMac } from './cluster-naming';
 import { ClusterPlanner, type Plan } from './cluster-planner';
 import { ClusterReadModel } from './cluster-read-model';
-import { errorText, indices, parseSpec } from './cluster-spec';
+import { indices, parseSpec } from './cluster-spec';
 import { ClusterBuildRunner, type ClusterRunnerDeps } from './cluster-build-runner';
 import { ClusterDeleteRunner } from './cluster-delete-runner';
 import { KnownOperations } from './known-operations';
-import { removeVerifiedNode } from './node-identity';
 import { ACTIVE_STATUSES, type OperationRecord, type ParsedClusterSpec } from './operation-record';
 import {
   CLUSTER_TASK_KINDS,
@@ -46,6 +45,7 @@ import {
 } from './operation-view';
 import { PlanStore, planInputs, type PlanKey } from './plan-store';
 import { SlotLimiter } from './slot-limiter';
+import { UnknownOperations } from './unknown-operations';
 import { sealConsoleSignIn } from './console-sign-in';
 
 /** What the cluster service needs from the rest of the core. */
@@ -99,6 +99,7 @@ export interface ClusterTaskEngine extends TaskStarter {
 export class ClusterService implements Disposable {
   private readonly keys: ClusterKeyStore;
   private readonly known: KnownOperations;
+  private readonly unknown: UnknownOperations;
   private readonly model: ClusterReadModel;
   private readonly planner: ClusterPlanner;
   private readonly plans = new PlanStore<Plan>();
@@ -128,6 +129,14 @@ export class ClusterService implements Disposable {
     });
     // The task journal forgets old tasks; the known-operations list keeps their ids.
     this.known = new KnownOperations(join(options.dataDir, 'known-operations.json'));
+    this.unknown = new UnknownOperations({
+      hosts: options.hosts,
+      inventory: options.inventory,
+      model: this.model,
+      known: this.known,
+      isOurs: (id) => this.tasks.get(id) !== undefined,
+      log: this.log,
+    });
     const deps: ClusterRunnerDeps = {
       hosts: options.hosts,
       keys: this.keys,
@@ -286,94 +295,21 @@ export class ClusterService implements Disposable {
     return this.startTask(op);
   }
 
-  // ---- domains of operations this Corral does not know -------------------------------------
+  // ---- domains of operations this Corral does not know (administrator) -------------------
 
-  /**
-   * Administrator: domains whose Corral metadata names an operation this Corral never ran nor
-   * adopted (another Corral's, or this one's before its journal was lost), by operation.
-   */
   listUnknown(ctx: CallContext): UnknownOperation[] {
     this.options.users.requireAdmin(ctx);
-    return this.unknownOperations();
+    return this.unknown.list();
   }
 
-  /** Administrator: makes an unknown operation known; its domains are then an ordinary cluster. */
   adoptUnknown(operation: string, ctx: CallContext): UnknownOperation {
     const admin = this.options.users.requireAdmin(ctx);
-    const group = this.unknownOperation(operation);
-    this.known.add([
-      {
-        id: operation,
-        cluster: group.cluster,
-        source: 'adopted',
-        by: admin.id,
-        at: new Date().toISOString(),
-      },
-    ]);
-    this.log(`${admin.id} adopted ${operation} (cluster ${group.cluster})`);
-    return group;
+    return this.unknown.adopt(operation, admin.id);
   }
 
-  /**
-   * Administrator: removes an unknown operation's domains and their own disks, each checked by
-   * UUID and metadata (node-identity); what does not carry that identity is left and reported.
-   */
   async removeUnknown(operation: string, ctx: CallContext): Promise<UnknownRemoval> {
     const admin = this.options.users.requireAdmin(ctx);
-    const group = this.unknownOperation(operation);
-    const members = new Map(
-      this.options.inventory
-        .snapshot(CORE_ITSELF)
-        .vms.flatMap((vm) => (vm.membership ? [[vm.uuid, vm]] : [])),
-    );
-    const result: UnknownRemoval = { removed: [], leftAlone: [] };
-    await Promise.all(
-      group.nodes.map(async (node) => {
-        const where = this.model.hostLabel(node.hostId);
-        const m = members.get(node.uuid)?.membership;
-        try {
-          const removal = await removeVerifiedNode(this.options.hosts.libvirt(node.hostId), {
-            uuid: node.uuid,
-            cluster: m?.cluster ?? group.cluster,
-            owner: m?.owner ?? group.ownerId,
-            operation,
-          });
-          if (removal.domain === 'removed') result.removed.push(`${node.name} on ${where}`);
-          for (const v of removal.volumes) result.removed.push(`${v} on ${where}`);
-          for (const t of removal.leftAlone) result.leftAlone.push(`${t} on ${where}`);
-        } catch (err) {
-          result.leftAlone.push(`${node.name} on ${where} (${errorText(err)})`);
-        }
-        this.model.forget(node.hostId, node.uuid);
-      }),
-    );
-    this.log(`${admin.id} deleted unknown ${operation}: ${result.removed.join(', ') || 'nothing'}`);
-    return result;
-  }
-
-  private unknownOperations(): UnknownOperation[] {
-    const groups = new Map<string, UnknownOperation>();
-    for (const vm of this.options.inventory.snapshot(CORE_ITSELF).vms) {
-      const m = vm.membership;
-      if (!m?.operation || this.known.has(m.operation) || this.tasks.get(m.operation)) continue;
-      const group = groups.get(m.operation) ?? {
-        operation: m.operation,
-        cluster: m.cluster,
-        ownerId: m.owner,
-        nodes: [],
-      };
-      group.nodes.push({ hostId: vm.hostId, name: vm.name, uuid: vm.uuid, index: m.index });
-      groups.set(m.operation, group);
-    }
-    return [...groups.values()]
-      .map((g) => ({ ...g, nodes: g.nodes.sort((a, b) => a.index - b.index) }))
-      .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.operation.localeCompare(b.operation));
-  }
-
-  private unknownOperation(operation: string): UnknownOperation {
-    const group = this.unknownOperations().find((g) => g.operation === operation);
-    if (!group) throw notFound(`unknown operation ${operation}`);
-    return group;
+    return this.unknown.remove(operation, admin.id);
   }
 
   // ---- operations: a view over the cluster tasks --------------------------------------------
