@@ -375,7 +375,9 @@ export class ClusterService implements Disposable {
   async settled(id: string): Promise<Operation> {
     if (!this.clusterTask(id)) throw notFound(`operation ${id}`);
     const ended = this.tasks.settled(id);
-    await Promise.race([ended, this.stopping.then(() => this.working.get(id))]);
+    // Stopping: the runner's last words do not matter, only that it has let go.
+    const stopped = this.stopping.then(() => this.working.get(id)?.catch(() => undefined));
+    await Promise.race([ended, stopped]);
     return this.viewOf(this.clusterTask(id)!);
   }
 
