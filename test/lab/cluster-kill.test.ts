@@ -54,10 +54,10 @@ interface Round {
 }
 
 const random = seeded(SEED);
-const ROUNDS: Round[] = Array.from({ length: 4 }, (_, i) => ({
+const ROUNDS: Round[] = Array.from({ length: 6 }, (_, i) => ({
   name: `${PREFIX}-r${i}`,
   phase: PHASES[Math.floor(random() * PHASES.length)]!,
-  delayMs: Math.floor(random() * 1500),
+  delayMs: Math.floor(random() * 2500),
   then: i % 2 === 0 ? 'resume' : 'rollback',
 }));
 
