@@ -78,8 +78,8 @@ export interface ClusterServiceOptions {
 export interface ClusterTaskEngine extends TaskStarter {
   register<S>(runner: TaskRunner<S>): void;
   get(id: string): Task | undefined;
-  /** Every task kept, newest first. */
-  list(): Task[];
+  /** The tasks kept that `match` accepts, newest first (filtered before views are copied). */
+  select(match: (task: Pick<Task, 'kind' | 'ownerId' | 'status' | 'targets'>) => boolean): Task[];
   /** A task's runner state as last saved (the operation record). */
   stateOf(id: string): unknown;
   cancel(id: string, by?: string): Promise<Task>;
@@ -398,8 +398,9 @@ export class ClusterService implements Disposable {
     // A finished operation's nodes are VMs above (or gone with their cluster); only work in
     // flight, or left behind by a failure, still holds addresses no domain shows yet.
     const settled = new Set(['succeeded', 'cancelled', 'rolled-back']);
-    for (const task of this.tasks.list()) {
-      if (task.kind !== TASK_KIND.create && task.kind !== TASK_KIND['add-nodes']) continue;
+    const building = (t: { kind: string }) =>
+      t.kind === TASK_KIND.create || t.kind === TASK_KIND['add-nodes'];
+    for (const task of this.tasks.select(building)) {
       if (settled.has(this.viewOf(task).status)) continue;
       const op = this.tasks.stateOf(task.id) as OperationRecord;
       for (const n of op.nodes) for (const a of n.addresses) used.add(a);
@@ -512,10 +513,7 @@ export class ClusterService implements Disposable {
 
   /** Every cluster operation the engine keeps, as the contract shows it. */
   private operations(): Operation[] {
-    return this.tasks
-      .list()
-      .filter((t) => CLUSTER_TASK_KINDS.has(t.kind))
-      .map((t) => this.viewOf(t));
+    return this.tasks.select((t) => CLUSTER_TASK_KINDS.has(t.kind)).map((t) => this.viewOf(t));
   }
 
   private ownOperation(id: string, ctx: CallContext): { op: Operation; user: User } {
