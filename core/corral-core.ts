@@ -12,6 +12,7 @@ import type { HostConnections } from './hosts/host-connections';
 import { hostViewFor } from './hosts/host-view-for';
 import { HostsService, type HostsServiceOptions } from './hosts/hosts-service';
 import { ClusterService, type ClusterServiceOptions } from './clusters/cluster-service';
+import { migrateOperationsJournal } from './clusters/operations-migration';
 import { kernelCmdline } from './images/image-boot';
 import { BaseImageMarks } from './images/base-image-marks';
 import { ImagesService } from './images/images-service';
@@ -55,7 +56,7 @@ export class CorralCore implements Disposable {
   readonly accounts: AccountsService;
   /**
    * Who owns what a call names, for the dispatcher's gate (core/serve-corral.ts): from the
-   * inventory's cached metadata and the operations in memory, never from a host.
+   * inventory's cached metadata and the tasks in memory, never from a host.
    */
   readonly owners: OwnerResolver;
   readonly system: SystemService;
@@ -83,9 +84,10 @@ export class CorralCore implements Disposable {
     this.settings = new SettingsService(options.dataDir, reportDataProblem);
     this.accounts = new AccountsService(options.dataDir, { reportDataProblem });
     const cipher = options.cipher ?? new FileKeyCipher(options.dataDir);
-    this.tasks = this.store.add(
-      new TaskEngine({ file: join(options.dataDir, 'tasks.jsonl'), report: reportDataProblem }),
-    );
+    const taskJournal = join(options.dataDir, 'tasks.jsonl');
+    // Cluster operations journaled by an earlier Corral become tasks before the engine reads.
+    migrateOperationsJournal(options.dataDir, taskJournal, reportDataProblem);
+    this.tasks = this.store.add(new TaskEngine({ file: taskJournal, report: reportDataProblem }));
     this.tasksService = new TasksService(this.tasks, this.accounts);
     this.hosts = this.store.add(
       new HostsService({
@@ -134,19 +136,20 @@ export class CorralCore implements Disposable {
         kernelCmdline: () => kernelCmdline(),
         dataDir: options.dataDir,
         cipher,
+        tasks: this.tasks,
         reportDataProblem,
         ...options.clusters,
       }),
     );
-    const clusters = this.clusters;
     this.owners = {
       vm: (ref) => this.inventory.ownerOf(ref),
       cluster: (name) => {
         const nodes = clusterOwnerOf(this.inventory.snapshot(CORE_ITSELF).vms, name);
         if (nodes.found) return nodes.owner;
-        return clusterCreatorOf(this.tasks, name) ?? clusters.creatingOwner(name);
+        return clusterCreatorOf(this.tasks, name);
       },
-      task: (id) => this.tasks.get(id)?.ownerId ?? clusters.operationOwner(id),
+      // Cluster operations are tasks too (an operation's id is its task's).
+      task: (id) => this.tasks.get(id)?.ownerId,
     };
   }
 
@@ -266,9 +269,9 @@ export class CorralCore implements Disposable {
       },
       operations: {
         list: (_, ctx) => this.clusters.listOperations(ctx),
-        cancel: ({ id }) => this.clusters.cancel(id),
-        resume: ({ id }) => this.clusters.resume(id),
-        rollback: ({ id }) => this.clusters.rollback(id),
+        cancel: ({ id }, ctx) => this.clusters.cancel(id, ctx),
+        resume: ({ id }, ctx) => this.clusters.resume(id, ctx),
+        rollback: ({ id }, ctx) => this.clusters.rollback(id, ctx),
         onChanged: (emit, ctx) => this.clusters.onChanged(emit, ctx),
       },
       tasks: {
