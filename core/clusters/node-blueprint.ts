@@ -17,6 +17,10 @@ export interface NodeBlueprint {
   uuid?: string;
   vcpus: number;
   memoryMiB: number;
+  /** The most memory the node may balloon up to while it runs (absent: `memoryMiB`). */
+  maxMemoryMiB?: number;
+  /** The most vCPUs the node may hot-plug while it runs (absent: `vcpus`). */
+  maxVcpus?: number;
   /** The node's qcow2 overlay (linked clone). */
   overlayPath: string;
   /** The NoCloud seed, attached read-only. */
@@ -54,21 +58,32 @@ export function nodeMetadataElement(bp: NodeBlueprint): XmlElement {
   };
 }
 
+/** The virtio-serial port name the QEMU guest agent listens on inside the guest. */
+export const GUEST_AGENT_CHANNEL = 'org.qemu.guest_agent.0';
+
 /**
  * The node's domain XML: TCG (KVM hangs guests on the machines we target), capped translation
  * cache, virtio overlay + read-only seed, one virtio NIC per spec, a pty serial console, direct
- * kernel boot when the image needs it, and Corral's metadata.
+ * kernel boot when the image needs it, and Corral's metadata. Memory and vCPUs are defined with
+ * their ceilings (`<memory>` and the `<vcpu>` count) above the sizes the node starts with
+ * (`<currentMemory>`, `current`), with a virtio balloon, so a resize can grow the node live; the
+ * guest agent's channel lets Corral bring hot-plugged vCPUs online inside the guest.
  */
 export function nodeDomainXml(bp: NodeBlueprint): string {
   const boot = bp.boot;
+  const memory = Math.trunc(bp.memoryMiB);
+  const vcpus = Math.trunc(bp.vcpus);
+  const maxMemory = Math.max(memory, Math.trunc(bp.maxMemoryMiB ?? memory));
+  const maxVcpus = Math.max(vcpus, Math.trunc(bp.maxVcpus ?? vcpus));
   const domain = el(
     'domain',
     { type: 'qemu' },
     el('name', {}, bp.name),
     bp.uuid !== undefined && el('uuid', {}, bp.uuid),
     el('metadata', {}, nodeMetadataElement(bp)),
-    el('memory', { unit: 'MiB' }, Math.trunc(bp.memoryMiB)),
-    el('vcpu', {}, Math.trunc(bp.vcpus)),
+    el('memory', { unit: 'MiB' }, maxMemory),
+    el('currentMemory', { unit: 'MiB' }, memory),
+    el('vcpu', { placement: 'static', current: vcpus }, maxVcpus),
     el(
       'os',
       {},
@@ -119,7 +134,12 @@ export function nodeDomainXml(bp: NodeBlueprint): string {
       ),
       el('serial', { type: 'pty' }, el('target', { port: 0 })),
       el('console', { type: 'pty' }, el('target', { type: 'serial', port: 0 })),
-      el('memballoon', { model: 'none' }),
+      el(
+        'channel',
+        { type: 'unix' },
+        el('target', { type: 'virtio', name: GUEST_AGENT_CHANNEL }),
+      ),
+      el('memballoon', { model: 'virtio' }),
     ),
   );
   return `${renderXml(domain)}\n`;
