@@ -41,19 +41,30 @@ export interface NodeBlueprint {
 
 const P = CORRAL_METADATA_PREFIX;
 
+/** What the node's metadata element is made of. */
+export type NodeMetadataParts = Pick<
+  NodeBlueprint,
+  'metadata' | 'hostKey' | 'clusterKey' | 'spec'
+> & {
+  nics: ReadonlyArray<{ mac: string; address: string }>;
+};
+
 /**
  * The node's `<metadata>` element: Corral's membership attributes, plus the node's addresses and
  * public keys as children, so add-nodes and address allocation read them back from the hosts.
+ * `bare`: without prefix and namespace, as virDomainSetMetadata takes it (a resize records the
+ * cluster's new sizes in `spec`).
  */
-export function nodeMetadataElement(bp: NodeBlueprint): XmlElement {
-  const base = corralMetadataElement(bp.metadata);
+export function nodeMetadataElement(bp: NodeMetadataParts, bare = false): XmlElement {
+  const base = corralMetadataElement(bp.metadata, bare);
+  const n = (local: string) => (bare ? local : `${P}:${local}`);
   return {
     ...base,
     children: [
-      ...bp.nics.map((nic, i) => el(`${P}:nic`, { index: i, mac: nic.mac, address: nic.address })),
-      el(`${P}:host-key`, {}, bp.hostKey),
-      el(`${P}:cluster-key`, {}, bp.clusterKey),
-      el(`${P}:spec`, {}, bp.spec),
+      ...bp.nics.map((nic, i) => el(n('nic'), { index: i, mac: nic.mac, address: nic.address })),
+      el(n('host-key'), {}, bp.hostKey),
+      el(n('cluster-key'), {}, bp.clusterKey),
+      el(n('spec'), {}, bp.spec),
     ],
   };
 }
@@ -134,11 +145,7 @@ export function nodeDomainXml(bp: NodeBlueprint): string {
       ),
       el('serial', { type: 'pty' }, el('target', { port: 0 })),
       el('console', { type: 'pty' }, el('target', { type: 'serial', port: 0 })),
-      el(
-        'channel',
-        { type: 'unix' },
-        el('target', { type: 'virtio', name: GUEST_AGENT_CHANNEL }),
-      ),
+      el('channel', { type: 'unix' }, el('target', { type: 'virtio', name: GUEST_AGENT_CHANNEL })),
       el('memballoon', { model: 'virtio' }),
     ),
   );
