@@ -99,9 +99,10 @@ export async function resizeVm(target: VmResizeTarget, plan: ResizePlan): Promis
     try {
       if (v.live) {
         step(`hot-plugging to ${v.count} vCPUs`);
-        await domain.setVcpus(client, { dom, nvcpus: v.count, flags: LIVE | CONFIG });
-        out.done.push(`${v.count} vCPUs live`);
-        if (v.count > v.from) await onlineCpus(target, dom, v.from, v.count, out);
+        if (await hotPlug(target, dom, v.count, out)) {
+          out.done.push(`${v.count} vCPUs live`);
+          if (v.count > v.from) await onlineCpus(target, dom, v.from, v.count, out);
+        }
       } else {
         step(`defining ${v.count} vCPUs`);
         if (v.raiseMax !== undefined) {
@@ -146,6 +147,36 @@ export async function resizeVm(target: VmResizeTarget, plan: ResizePlan): Promis
     }
   }
   return out;
+}
+
+/**
+ * Plugs vCPUs into the running VM; true when it did. QEMU 7.2's TCG can abort while it starts a
+ * hot-plugged vCPU's thread (when every translation-cache region is in use at that moment): the
+ * VM is then gone. Corral then does what the person asked the hard way, and says so: the count
+ * into the definition, and the VM started again (false).
+ */
+async function hotPlug(
+  target: VmResizeTarget,
+  dom: DomainRef,
+  count: number,
+  out: ResizeOutcome,
+): Promise<boolean> {
+  const { client } = target;
+  try {
+    await domain.setVcpus(client, { dom, nvcpus: count, flags: LIVE | CONFIG });
+    return true;
+  } catch (err) {
+    if (await isRunning(client, dom).catch(() => true)) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    target.progress?.(`the VM stopped during the hot-plug; starting it with ${count} vCPUs`);
+    await domain.setVcpus(client, { dom, nvcpus: count, flags: CONFIG });
+    await domain.create(client, { dom, flags: 0 });
+    out.done.push(`${count} vCPUs after a restart`);
+    out.warnings.push(
+      `the VM stopped during the vCPU hot-plug (${why}); Corral started it again with ${count} vCPUs`,
+    );
+    return false;
+  }
 }
 
 async function isRunning(client: LibvirtClient, dom: DomainRef): Promise<boolean> {
