@@ -12,6 +12,8 @@ const { LIVE, CONFIG } = domain.DomainModify;
 // The guest sees a hot-plugged vCPU a moment after the call returns: ask its agent a few times.
 const AGENT_TRIES = 10;
 const AGENT_RETRY_MS = 1_000;
+// A node restarted after a failed hot-plug boots under TCG: give it what a creation gives it.
+const RESTART_TIMEOUT_MS = 300_000;
 
 /** What one VM's resize did, part by part. */
 export interface ResizeOutcome {
@@ -171,11 +173,26 @@ async function hotPlug(
     target.progress?.(`the VM stopped during the hot-plug; starting it with ${count} vCPUs`);
     await domain.setVcpus(client, { dom, nvcpus: count, flags: CONFIG });
     await domain.create(client, { dom, flags: 0 });
+    if (target.shell) await waitForShell(target.shell, RESTART_TIMEOUT_MS);
     out.done.push(`${count} vCPUs after a restart`);
     out.warnings.push(
       `the VM stopped during the vCPU hot-plug (${why}); Corral started it again with ${count} vCPUs`,
     );
     return false;
+  }
+}
+
+/** Waits until the guest takes an SSH login again (after a restart), or `ms` pass. */
+async function waitForShell(shell: GuestShell, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      (await shell()).end();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
   }
 }
 
