@@ -1,6 +1,11 @@
 import type { Client } from 'ssh2';
 import { CorralError } from '../../api/errors';
-import { LibvirtError, type DomainRef, type LibvirtClient } from '../../native/libvirt';
+import {
+  ErrorNumber,
+  LibvirtError,
+  type DomainRef,
+  type LibvirtClient,
+} from '../../native/libvirt';
 import { parseDomainXml } from '../inventory/domain-xml';
 import * as domain from '../libvirt/domain';
 import * as storageVolume from '../libvirt/storage-volume';
@@ -223,12 +228,9 @@ async function onlineCpus(
       return;
     } catch (err) {
       agentError = err;
-      // Only a guest that knows nothing of the CPU yet is worth asking again.
-      if (
-        !(err instanceof LibvirtError) ||
-        !/not (present|found)|invalid|offline/i.test(err.message)
-      )
-        break;
+      // Only a guest that does not list the new CPU yet ("not present in the guest") is worth
+      // asking again; no agent, or one that does not answer, goes to SSH at once.
+      if (!(err instanceof LibvirtError) || err.code !== ErrorNumber.INVALID_ARG) break;
       await new Promise((r) => setTimeout(r, AGENT_RETRY_MS));
     }
   }
