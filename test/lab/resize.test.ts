@@ -339,10 +339,34 @@ describe('resize on the lab', () => {
       expect([spec.vcpus, spec.memoryMiB, spec.diskGiB]).toEqual([2, 320, 2]);
       expect(stdout).toMatch(/<currentMemory unit='KiB'>327680<\/currentMemory>/);
     }
-    // Corral still reads the nodes as its cluster, and plans new nodes with the new sizes.
-    const listed = (await core.clusters.list(alice)).find((c) => c.name === CLUSTER);
-    expect(listed?.nodes.map((n) => n.name)).toEqual(cluster.nodes.map((n) => n.name));
-  }, 300_000);
+    // A node added now is made with the new sizes, and every hostfile names it with its slots.
+    await waitForRoom(lab, 1);
+    const op = await core.clusters.addNodes(
+      { cluster: CLUSTER, count: 1, placement: { kind: 'first-fit' } },
+      alice,
+    );
+    const added = await core.clusters.settled(op.id);
+    expect([added.status, added.error]).toEqual(['succeeded', undefined]);
+    const grown = await until('the cluster with its third node', 30_000, async () =>
+      (await core.clusters.list(alice)).find((c) => c.name === CLUSTER && c.nodes.length === 3),
+    );
+    const third = grown.nodes.find((n) => !cluster.nodes.some((o) => o.name === n.name))!;
+    keys[third.name] = await nodeHostKey(hostOf(third.hostId), third.name);
+    await until('the new node in the inventory', 15_000, () =>
+      core.inventory.snapshot(CORE_ITSELF).vms.some((v) => v.uuid === third.uuid),
+    );
+    expect([vmOf(third).vcpus, vmOf(third).memoryKiB, vmOf(third).maxMemoryKiB]).toEqual([
+      2,
+      320 * 1024,
+      640 * 1024,
+    ]);
+    expect(await inNode(third, ['nproc'])).toBe('2');
+    for (const n of grown.nodes) {
+      expect((await inNode(n, ['cat', '/etc/corral/hostfile'])).split('\n').sort()).toEqual(
+        grown.nodes.map((p) => `${p.name} slots=2`).sort(),
+      );
+    }
+  }, 600_000);
 
   it('applies memory beyond the ceiling at the next boot and shows it as pending', async () => {
     const task = await settled(
