@@ -19,6 +19,7 @@ const AGENT_TRIES = 10;
 const AGENT_RETRY_MS = 1_000;
 // A node restarted after a failed hot-plug boots under TCG: give it what a creation gives it.
 const RESTART_TIMEOUT_MS = 300_000;
+const STOP_NOTICE_MS = 5_000;
 
 /** What one VM's resize did, part by part. */
 export interface ResizeOutcome {
@@ -173,7 +174,7 @@ async function hotPlug(
     await domain.setVcpus(client, { dom, nvcpus: count, flags: LIVE | CONFIG });
     return true;
   } catch (err) {
-    if (await isRunning(client, dom).catch(() => true)) throw err;
+    if (!(await stoppedWithin(client, dom, STOP_NOTICE_MS))) throw err;
     const why = err instanceof Error ? err.message : String(err);
     target.progress?.(`the VM stopped during the hot-plug; starting it with ${count} vCPUs`);
     await domain.setVcpus(client, { dom, nvcpus: count, flags: CONFIG });
@@ -184,6 +185,17 @@ async function hotPlug(
       `the VM stopped during the vCPU hot-plug (${why}); Corral started it again with ${count} vCPUs`,
     );
     return false;
+  }
+}
+
+/** True once the domain is no longer running, polled for up to `ms` (libvirt notices a dead QEMU a moment after the failed call). */
+async function stoppedWithin(client: LibvirtClient, dom: DomainRef, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const running = await isRunning(client, dom).catch(() => true);
+    if (!running) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
