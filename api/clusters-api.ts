@@ -151,7 +151,12 @@ export const HostProjection = z.object({
   nodes: z.number().int().nonnegative(),
 });
 
+/** Names a previewed placement, for building exactly it (kept for a few minutes, in memory). */
+export const PlanId = z.string().min(1).max(64);
+
 export const ClusterPreview = z.object({
+  /** Pass it to create / addNodes to build exactly this placement, not a new plan. */
+  planId: PlanId,
   nodes: z.array(NodePlan),
   hosts: z.array(HostProjection),
 });
@@ -248,6 +253,13 @@ export const UnknownRemoval = z.object({
 export type UnknownRemoval = z.infer<typeof UnknownRemoval>;
 
 const ClusterRef = z.object({ cluster: ClusterName });
+/** What create takes: the spec, and the preview it confirms (without one, it plans afresh). */
+export const CreateCluster = ClusterSpec.extend({ planId: PlanId.optional() });
+export type CreateCluster = z.input<typeof CreateCluster>;
+const AddNodes = ClusterRef.extend({
+  count: z.number().int().min(1).max(64),
+  placement: PlacementChoice,
+});
 const UnknownRef = z.object({ operation: z.string().min(1).max(64) });
 const OperationRef = z.object({ id: z.string().min(1).max(64) });
 
@@ -256,16 +268,13 @@ export const clustersApi = {
   list: method(z.object({}).strict(), z.array(Cluster)),
   /** Where each node would land and each host's capacity before/after; creates nothing. */
   preview: method(ClusterSpec, ClusterPreview),
-  /** Starts creating; progress arrives as operation events. */
-  create: method(ClusterSpec, Operation),
-  previewAddNodes: method(
-    ClusterRef.extend({ count: z.number().int().min(1).max(64), placement: PlacementChoice }),
-    ClusterPreview,
-  ),
-  addNodes: method(
-    ClusterRef.extend({ count: z.number().int().min(1).max(64), placement: PlacementChoice }),
-    Operation,
-  ),
+  /**
+   * Starts creating; progress arrives as operation events. With `planId` it builds exactly that
+   * preview's placement, after checking it is still valid.
+   */
+  create: method(CreateCluster, Operation),
+  previewAddNodes: method(AddNodes, ClusterPreview),
+  addNodes: method(AddNodes.extend({ planId: PlanId.optional() }), Operation),
   /** Deletes domains, volumes and seeds; `confirm` must list exactly the cluster's domains. */
   remove: method(ClusterRef.extend({ confirm: z.array(z.string()) }), Operation),
   /** Administrator: domains tagged with an operation this Corral does not know. */

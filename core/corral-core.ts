@@ -13,6 +13,7 @@ import type { HostConnections } from './hosts/host-connections';
 import { hostViewFor } from './hosts/host-view-for';
 import { HostsService, type HostsServiceOptions } from './hosts/hosts-service';
 import { ClusterService, type ClusterServiceOptions } from './clusters/cluster-service';
+import { migrateOperationsJournal } from './clusters/operations-migration';
 import { kernelCmdline } from './images/image-boot';
 import { BaseImageMarks } from './images/base-image-marks';
 import { ImagesService } from './images/images-service';
@@ -86,9 +87,10 @@ export class CorralCore implements Disposable {
     this.settings = new SettingsService(options.dataDir, reportDataProblem);
     this.accounts = new AccountsService(options.dataDir, { reportDataProblem });
     const cipher = options.cipher ?? new FileKeyCipher(options.dataDir);
-    this.tasks = this.store.add(
-      new TaskEngine({ file: join(options.dataDir, 'tasks.jsonl'), report: reportDataProblem }),
-    );
+    const taskJournal = join(options.dataDir, 'tasks.jsonl');
+    // Cluster operations journaled by an earlier Corral become tasks before the engine reads.
+    migrateOperationsJournal(options.dataDir, taskJournal, reportDataProblem);
+    this.tasks = this.store.add(new TaskEngine({ file: taskJournal, report: reportDataProblem }));
     this.tasksService = new TasksService(this.tasks, this.accounts);
     this.hosts = this.store.add(
       new HostsService({
@@ -143,6 +145,7 @@ export class CorralCore implements Disposable {
         kernelCmdline: () => kernelCmdline(),
         dataDir: options.dataDir,
         cipher,
+        tasks: this.tasks,
         reportDataProblem,
         ...options.clusters,
       }),
@@ -154,7 +157,7 @@ export class CorralCore implements Disposable {
       hosts: hostConnections,
       clusterKey: (cluster: string) => clusterKeys.get(cluster)?.privateKey,
       reread: (ref: VmRef) => this.inventory.reread(ref),
-      forgetCluster: (cluster: string) => this.clusters.forgetNodeDetails(cluster),
+      forgetNode: (hostId: string, uuid: string) => this.clusters.forgetNode(hostId, uuid),
     };
     this.tasks.register(vmResizeRunner(resizeDeps));
     this.tasks.register(clusterResizeRunner(resizeDeps));

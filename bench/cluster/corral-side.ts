@@ -54,7 +54,8 @@ export async function startCorral(state: LabState, dataDir: string): Promise<Cor
   return { core, ctx, hostIds };
 }
 
-// A deletion that could not finish ends as 'interrupted' (resume to retry).
+// A deletion that could not finish ends as 'failed' (delete again to retry); 'interrupted' when
+// Corral stopped meanwhile.
 const ENDED = new Set<Operation['status']>([
   'succeeded',
   'failed',

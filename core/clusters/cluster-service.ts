@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { User } from '../../api/accounts-api';
-import {
-  ClusterSpec,
-  type Cluster,
-  type ClusterPreview,
-  type Operation,
-  type PlacementChoice,
-  type UnknownOperation,
-  type UnknownRemoval,
+import type {
+  Cluster,
+  ClusterPreview,
+  Operation,
+  PlacementChoice,
+  UnknownOperation,
+  UnknownRemoval,
 } from '../../api/clusters-api';
 import type { Disposable } from '../../api/disposable';
-import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
 import type { BaseImage } from '../../api/images-api';
 import type { NetworkPolicy } from '../../api/networks-api';
-import type { Vm } from '../../api/inventory-api';
 import {
   canAccess,
   notFound,
@@ -24,42 +21,31 @@ import {
 } from '../accounts/authorization';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
-import { parseDomainXml } from '../inventory/domain-xml';
 import { CORE_ITSELF, type InventoryService } from '../inventory/inventory-service';
-import { OperationJournal } from '../journal/operation-journal';
 import type { ReportDataProblem } from '../persistence/data-problems';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
-import { planPlacement } from '../placement/plan-placement';
-import { requireNicsAllowed } from '../policy/network-policy';
-import type { HostCapacity } from '../placement/placement-types';
 import type { SecretCipher } from '../secrets/secret-cipher';
-import { toCorralError } from '../vm/libvirt-errors';
-import { allocateAddresses } from './address-pool';
+import type { TaskContext, TaskRunner, TaskStarter } from '../tasks/task-runner';
+import type { Task } from '../../api/tasks-api';
 import { ClusterKeyStore } from './cluster-key-store';
-import {
-  nodeMac,
-  nodeName,
-  nodeVolumeNames,
-  overlayVolumeName,
-  seedVolumeName,
-} from './cluster-naming';
+import { nodeMac } from './cluster-naming';
+import { ClusterPlanner, type Plan } from './cluster-planner';
+import { ClusterReadModel } from './cluster-read-model';
+import { indices, parseSpec } from './cluster-spec';
+import { ClusterBuildRunner, type ClusterRunnerDeps } from './cluster-build-runner';
+import { ClusterDeleteRunner } from './cluster-delete-runner';
 import { KnownOperations } from './known-operations';
-import type { NodeBoot } from './node-blueprint';
-import { buildNode, endpointOf, rollbackNode } from './node-builder';
-import { ownVolumeNames, removeVerifiedNode, type NodeRemoval } from './node-identity';
-import { parseNodeDetails, type NodeDetails } from './node-metadata';
-import { domainXml, findDomainByUuid } from './node-resources';
-import { clusterFiles, type PeerNode } from './node-seed';
-import { connectNode, writeNodeFiles } from './node-ssh';
+import { ACTIVE_STATUSES, type OperationRecord, type ParsedClusterSpec } from './operation-record';
 import {
-  ACTIVE_STATUSES,
-  toOperation,
-  type NodeImage,
-  type NodeRecord,
-  type OperationRecord,
-  type ParsedClusterSpec,
-} from './operation-record';
+  CLUSTER_TASK_KINDS,
+  TASK_KIND,
+  nodeStep,
+  operationOf,
+  operationTitle,
+} from './operation-view';
+import { PlanStore, planInputs, type PlanKey } from './plan-store';
 import { SlotLimiter } from './slot-limiter';
+import { UnknownOperations } from './unknown-operations';
 import { sealConsoleSignIn } from './console-sign-in';
 
 /** What the cluster service needs from the rest of the core. */
@@ -77,196 +63,168 @@ export interface ClusterServiceOptions {
   kernelCmdline(): string;
   dataDir: string;
   cipher: SecretCipher;
+  /** The task engine: each operation runs as one of its tasks. */
+  tasks: ClusterTaskEngine;
   /** How long a node may take from start to SSH (default 300 s: TCG boots, shared machine). */
   sshTimeoutMs?: number;
   /** Nodes booting at once per host (default 2). */
   bootsPerHost?: number;
   log?: (line: string) => void;
-  /** Where the journal and key store report what they set aside (default: the log). */
+  /** Where the key store reports what it set aside (default: the log). */
   reportDataProblem?: ReportDataProblem;
 }
 
-/** A planned node before it is journaled. */
-interface PlannedNode {
-  index: number;
-  name: string;
-  hostId: string;
-  addresses: string[];
+/** The task engine as the cluster service uses it (core/tasks). */
+export interface ClusterTaskEngine extends TaskStarter {
+  register<S>(runner: TaskRunner<S>): void;
+  get(id: string): Task | undefined;
+  /** The tasks kept that `match` accepts, newest first (filtered before views are copied). */
+  select(match: (task: Pick<Task, 'kind' | 'ownerId' | 'status' | 'targets'>) => boolean): Task[];
+  /** A task's runner state as last saved (the operation record). */
+  stateOf(id: string): unknown;
+  cancel(id: string, by?: string): Promise<Task>;
+  resume(id: string, by?: string): Promise<Task>;
+  rollback(id: string, by?: string): Promise<Task>;
+  onChanged(listener: (task: Task) => void): Disposable;
 }
-
-interface Plan {
-  preview: ClusterPreview;
-  nodes: PlannedNode[];
-  images: Map<string, NodeImage>;
-}
-
-/** An existing node of a cluster, read from its host. */
-interface LiveNode extends PeerNode {
-  hostId: string;
-  index: number;
-}
-
-interface Run {
-  stop: boolean;
-  cancelled: boolean;
-  /** Settles when the run has ended and its final state is journaled. */
-  done?: Promise<void>;
-}
-
-/** A node's metadata, plus the file names of its disks. */
-type CachedDetails = NodeDetails & { disks: string[] };
-
-/** Finished operations kept in the journal (and shown) after a restart. */
-const KEEP_FINISHED = 50;
 
 /**
- * Virtual clusters: list, preview, create, add nodes, delete, and the journaled
- * operations behind them (cancel, resume, rollback after a crash). Membership and ownership live
- * in each node's libvirt metadata; this service keeps only the journal and the cluster keys.
+ * Virtual clusters: list, preview, create, add nodes, delete. Membership and ownership live in
+ * each node's libvirt metadata (read through the read model); placement is the planner's; each
+ * create, add-nodes or delete runs as a task of the engine (the runners), which journals it and
+ * offers cancel, resume and rollback. The operations contract is a view over those tasks: an
+ * operation's id is its task's. This service keeps the previewed plans and the cluster keys.
  * Every entry point starts from one authorization check, before any libvirt call.
  */
 export class ClusterService implements Disposable {
-  private readonly journal: OperationJournal<OperationRecord>;
   private readonly keys: ClusterKeyStore;
   private readonly known: KnownOperations;
-  private readonly ops = new Map<string, OperationRecord>();
-  private readonly runs = new Map<string, Run>();
-  private readonly changed = new Emitter<OperationRecord>();
-  private readonly limiter: SlotLimiter;
-  private readonly details = new Map<string, CachedDetails>();
+  private readonly unknown: UnknownOperations;
+  private readonly model: ClusterReadModel;
+  private readonly planner: ClusterPlanner;
+  private readonly plans = new PlanStore<Plan>();
   private readonly log: (line: string) => void;
+  private readonly tasks: ClusterTaskEngine;
+  /** Runner calls in progress, by task (settled waits for them once Corral is stopping). */
+  private readonly working = new Map<string, Promise<unknown>>();
+  private readonly stopping: Promise<void>;
+  private stop = () => {};
   private disposed = false;
 
   constructor(private readonly options: ClusterServiceOptions) {
     const report = options.reportDataProblem;
-    this.journal = new OperationJournal(join(options.dataDir, 'operations.jsonl'), report);
     this.keys = new ClusterKeyStore(options.dataDir, options.cipher, report);
-    this.limiter = new SlotLimiter(options.bootsPerHost ?? 2);
     this.log = options.log ?? (() => {});
-    const records = this.journal.load();
-    // The journal forgets finished operations; the known-operations list keeps their ids.
+    this.tasks = options.tasks;
+    this.stopping = new Promise((done) => (this.stop = done));
+    this.model = new ClusterReadModel(options.hosts, options.inventory);
+    this.planner = new ClusterPlanner({
+      hosts: options.hosts,
+      inventory: options.inventory,
+      findImage: (hostId, name) => options.findImage(hostId, name),
+      imageMarked: (name) => options.imageMarked(name),
+      networkPolicy: () => options.networkPolicy(),
+      kernelCmdline: () => options.kernelCmdline(),
+      usedAddresses: () => this.usedAddresses(),
+    });
+    // The task journal forgets old tasks; the known-operations list keeps their ids.
     this.known = new KnownOperations(join(options.dataDir, 'known-operations.json'));
-    this.known.add(
-      records.map((r) => ({ id: r.id, cluster: r.cluster, source: 'journal', at: r.startedAt })),
-    );
-    for (const r of records) {
-      // Corral stopped while these ran: they wait for a person to resume or roll them back.
-      if (ACTIVE_STATUSES.has(r.status)) r.status = 'interrupted';
-      this.ops.set(r.id, r);
+    this.unknown = new UnknownOperations({
+      hosts: options.hosts,
+      inventory: options.inventory,
+      model: this.model,
+      known: this.known,
+      isOurs: (id) => this.tasks.get(id) !== undefined,
+      log: this.log,
+    });
+    const deps: ClusterRunnerDeps = {
+      hosts: options.hosts,
+      keys: this.keys,
+      known: this.known,
+      model: this.model,
+      limiter: new SlotLimiter(options.bootsPerHost ?? 2),
+      sshTimeoutMs: options.sshTimeoutMs ?? 300_000,
+      hostSize: (hostId) =>
+        options.inventory.snapshot(CORE_ITSELF).hosts.find((h) => h.hostId === hostId),
+      log: this.log,
+      disposed: () => this.disposed,
+    };
+    for (const runner of [
+      new ClusterBuildRunner('create', deps),
+      new ClusterBuildRunner('add-nodes', deps),
+      new ClusterDeleteRunner(deps),
+    ]) {
+      this.tasks.register(this.tracked(runner));
     }
-    const finished = records.filter((r) => !ACTIVE_STATUSES.has(r.status) && r.endedAt);
-    const drop = new Set(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)));
-    for (const r of drop) this.ops.delete(r.id);
-    this.journal.compact([...this.ops.values()]);
   }
 
   // ---- clusters ----------------------------------------------------------------------------
 
+  /**
+   * Drops what was read of a node (its metadata changed: a resize recorded the cluster's new
+   * sizes), so the next add-nodes reads the spec from the host again.
+   */
+  forgetNode(hostId: string, uuid: string): void {
+    this.model.forget(hostId, uuid);
+  }
+
   /** The caller's clusters (all for the administrator), from node metadata on the hosts. */
   async list(ctx: CallContext): Promise<Cluster[]> {
-    const user = this.authorize(ctx);
-    const byName = new Map<string, Vm[]>();
-    for (const vm of this.options.inventory.snapshot(CORE_ITSELF).vms) {
-      const m = vm.membership;
-      if (!m || !canAccess(user, m.owner)) continue;
-      byName.set(m.cluster, [...(byName.get(m.cluster) ?? []), vm]);
-    }
-    const clusters: Cluster[] = [];
-    for (const [name, vms] of byName) {
-      vms.sort((a, b) => a.membership!.index - b.membership!.index);
-      const details = await Promise.all(
-        vms.map((vm) => this.nodeDetails(vm).catch(() => undefined)),
-      );
-      const nodes = vms.map((vm, i) => ({
-        index: vm.membership!.index,
-        name: vm.name,
-        hostId: vm.hostId,
-        addresses: details[i]?.nics.map((n) => n.address.split('/')[0]!) ?? [],
-        uuid: vm.uuid,
-        state: vm.stale ? `${vm.state} (host unreachable)` : vm.state,
-      }));
-      const hosts = [...new Set(vms.map((v) => v.hostId))];
-      clusters.push({
-        name,
-        ownerId: vms[0]!.membership!.owner,
-        nodes,
-        resources: hosts.map((hostId) => {
-          const here = vms.flatMap((v, i) => (v.hostId === hostId ? [{ v, d: details[i] }] : []));
-          return {
-            hostId,
-            domains: here.map(({ v }) => v.name),
-            // What a delete removes: the node's own disks named as its volumes (node-identity).
-            volumes: here.flatMap(({ v, d }) =>
-              d
-                ? d.disks.filter((disk) => ownVolumeNames(d).has(disk))
-                : [
-                    overlayVolumeName(name, v.membership!.index),
-                    seedVolumeName(name, v.membership!.index),
-                  ],
-            ),
-          };
-        }),
-      });
-    }
-    return clusters.sort((a, b) => a.name.localeCompare(b.name));
+    return this.model.list(this.authorize(ctx));
   }
 
-  /**
-   * Drops what was read of a cluster's nodes (their metadata changed: a resize recorded new
-   * sizes), so the next add-nodes reads the spec from the hosts again.
-   */
-  forgetNodeDetails(cluster: string): void {
-    for (const [key, details] of this.details) {
-      if (details.cluster === cluster) this.details.delete(key);
-    }
-  }
-
-  /** Where each node would land; creates nothing. */
+  /** Where each node would land; creates nothing. The plan is kept for create (its planId). */
   async preview(input: unknown, ctx: CallContext): Promise<ClusterPreview> {
     const user = this.authorize(ctx);
     const spec = parseSpec(input);
     // A taken name first: one answer whoever holds it, whatever else is wrong with the spec.
     this.checkNameFree(spec.name);
-    this.checkPolicy(user, spec);
-    return (await this.plan(spec, spec.placement, indices(0, spec.nodes))).preview;
+    this.planner.checkPolicy(user, spec);
+    const plan = await this.planner.plan(spec, spec.placement, indices(0, spec.nodes));
+    const planId = this.plans.put(createKey(user.id, spec), plan);
+    return { planId, ...plan.preview };
   }
 
-  /** Starts creating a cluster; returns its operation at once (progress: onChanged). */
+  /**
+   * Starts creating a cluster; returns its operation at once (progress: onChanged). With a
+   * `planId` it builds exactly that preview's placement once it checks it still holds.
+   */
   async create(input: unknown, ctx: CallContext): Promise<Operation> {
     const user = this.authorize(ctx);
+    const planId = planIdOf(input);
+    const parsed = parseSpec(input);
     // A typed console password becomes its hash here, before the journal or any host sees it.
-    const spec = sealConsoleSignIn(parseSpec(input));
+    const spec = sealConsoleSignIn(parsed);
     // A taken name first: one answer whoever holds it, whatever else is wrong with the spec.
     this.checkNameFree(spec.name);
-    this.checkPolicy(user, spec);
-    const plan = await this.plan(spec, spec.placement, indices(0, spec.nodes));
+    this.planner.checkPolicy(user, spec);
+    const plan = planId
+      ? await this.planner.recheck(spec, this.plans.take(planId, createKey(user.id, parsed)))
+      : await this.planner.plan(spec, spec.placement, indices(0, spec.nodes));
     this.checkNameFree(spec.name); // again: planning awaited
     this.keys.put(spec.name, generateEd25519KeyPair(`corral-cluster-${spec.name}`));
-    const op = this.newOperation('create', spec, user.id, plan, randomUUID());
-    this.start(op);
-    return toOperation(op);
+    return this.startTask(this.newOperation('create', spec, user.id, plan, randomUUID()));
   }
 
-  async previewAddNodes(
-    input: { cluster: string; count: number; placement: PlacementChoice },
-    ctx: CallContext,
-  ): Promise<ClusterPreview> {
+  async previewAddNodes(input: AddNodesInput, ctx: CallContext): Promise<ClusterPreview> {
     const user = this.authorize(ctx);
-    const { spec, live } = await this.existingCluster(user, input.cluster);
-    this.checkPolicy(user, spec);
+    const { spec, live } = await this.model.existingCluster(user, input.cluster);
+    this.planner.checkPolicy(user, spec);
     const next = Math.max(...live.map((n) => n.index)) + 1;
-    return (await this.plan(spec, input.placement, indices(next, input.count))).preview;
+    const plan = await this.planner.plan(spec, input.placement, indices(next, input.count));
+    const planId = this.plans.put(addNodesKey(user.id, input), plan);
+    return { planId, ...plan.preview };
   }
 
   /** Adds nodes; when they answer, /etc/hosts, hostfile and known_hosts are rewritten on all. */
-  async addNodes(
-    input: { cluster: string; count: number; placement: PlacementChoice },
-    ctx: CallContext,
-  ): Promise<Operation> {
+  async addNodes(input: AddNodesInput & { planId?: string }, ctx: CallContext): Promise<Operation> {
     const user = this.authorize(ctx);
-    const { spec, live, ownerId, clusterId } = await this.existingCluster(user, input.cluster);
+    const { spec, live, ownerId, clusterId } = await this.model.existingCluster(
+      user,
+      input.cluster,
+    );
     // The cluster's own spec, read from its nodes, meets today's marks and policy.
-    this.checkPolicy(user, spec);
+    this.planner.checkPolicy(user, spec);
     if (!this.keys.get(spec.name)) {
       throw new CorralError(
         'conflict',
@@ -275,7 +233,21 @@ export class ClusterService implements Disposable {
     }
     this.checkNoActiveOperation(spec.name);
     const next = Math.max(...live.map((n) => n.index)) + 1;
-    const plan = await this.plan(spec, input.placement, indices(next, input.count));
+    let plan: Plan;
+    if (input.planId) {
+      const previewed = this.plans.take(input.planId, addNodesKey(user.id, input));
+      // The cluster must be as it was previewed: a node added since would share names.
+      if (previewed.nodes[0]?.index !== next) {
+        throw new CorralError(
+          'conflict',
+          `cluster ${spec.name} changed since the preview (it has other nodes now); preview again`,
+        );
+      }
+      plan = await this.planner.recheck(spec, previewed);
+    } else {
+      plan = await this.planner.plan(spec, input.placement, indices(next, input.count));
+    }
+    this.checkNoActiveOperation(spec.name); // again: planning awaited
     const op = this.newOperation(
       'add-nodes',
       { ...spec, placement: input.placement },
@@ -284,9 +256,7 @@ export class ClusterService implements Disposable {
       clusterId,
     );
     op.existing = live;
-    this.save(op);
-    this.start(op);
-    return toOperation(op);
+    return this.startTask(op);
   }
 
   /** Deletes a cluster; `confirm` must list exactly its domains (what the person was shown). */
@@ -295,7 +265,7 @@ export class ClusterService implements Disposable {
     ctx: CallContext,
   ): Promise<Operation> {
     const user = this.authorize(ctx);
-    const vms = this.clusterVms(user, input.cluster);
+    const vms = this.model.clusterVms(user, input.cluster);
     const names = vms.map((v) => v.name).sort();
     const confirmed = [...new Set(input.confirm)].sort();
     if (names.join('\n') !== confirmed.join('\n')) {
@@ -307,13 +277,11 @@ export class ClusterService implements Disposable {
     this.checkNoActiveOperation(input.cluster);
     // The identity the delete removes: nodes whose metadata says this cluster id (a node on a
     // host that does not answer now is checked when the delete reaches it).
-    const ids = await Promise.all(
-      vms.map(async (vm) => (await this.nodeDetails(vm).catch(() => undefined))?.clusterId),
-    );
-    const clusterId = oneClusterId(input.cluster, new Set(ids));
+    const clusterId = await this.model.clusterIdOf(input.cluster, vms);
     this.checkNoActiveOperation(input.cluster); // again: reading the nodes awaited
     const op: OperationRecord = {
-      id: `op-${randomUUID()}`,
+      // The task's id, once it starts.
+      id: '',
       kind: 'delete',
       cluster: input.cluster,
       ownerId: vms[0]!.membership!.owner,
@@ -334,150 +302,60 @@ export class ClusterService implements Disposable {
         touched: {},
       })),
     };
-    this.ops.set(op.id, op);
-    this.save(op);
-    this.start(op);
-    return toOperation(op);
+    return this.startTask(op);
   }
 
-  // ---- domains of operations this Corral does not know -------------------------------------
+  // ---- domains of operations this Corral does not know (administrator) -------------------
 
-  /**
-   * Administrator: domains whose Corral metadata names an operation this Corral never ran nor
-   * adopted (another Corral's, or this one's before its journal was lost), by operation.
-   */
   listUnknown(ctx: CallContext): UnknownOperation[] {
     this.options.users.requireAdmin(ctx);
-    return this.unknownOperations();
+    return this.unknown.list();
   }
 
-  /** Administrator: makes an unknown operation known; its domains are then an ordinary cluster. */
   adoptUnknown(operation: string, ctx: CallContext): UnknownOperation {
     const admin = this.options.users.requireAdmin(ctx);
-    const group = this.unknownOperation(operation);
-    this.known.add([
-      {
-        id: operation,
-        cluster: group.cluster,
-        source: 'adopted',
-        by: admin.id,
-        at: new Date().toISOString(),
-      },
-    ]);
-    this.log(`${admin.id} adopted ${operation} (cluster ${group.cluster})`);
-    return group;
+    return this.unknown.adopt(operation, admin.id);
   }
 
-  /**
-   * Administrator: removes an unknown operation's domains and their own disks, each checked by
-   * UUID and metadata (node-identity); what does not carry that identity is left and reported.
-   */
   async removeUnknown(operation: string, ctx: CallContext): Promise<UnknownRemoval> {
     const admin = this.options.users.requireAdmin(ctx);
-    const group = this.unknownOperation(operation);
-    const members = new Map(
-      this.options.inventory
-        .snapshot(CORE_ITSELF)
-        .vms.flatMap((vm) => (vm.membership ? [[vm.uuid, vm]] : [])),
-    );
-    const result: UnknownRemoval = { removed: [], leftAlone: [] };
-    await Promise.all(
-      group.nodes.map(async (node) => {
-        const where = this.hostLabel(node.hostId);
-        const m = members.get(node.uuid)?.membership;
-        try {
-          const removal = await removeVerifiedNode(this.options.hosts.libvirt(node.hostId), {
-            uuid: node.uuid,
-            cluster: m?.cluster ?? group.cluster,
-            owner: m?.owner ?? group.ownerId,
-            operation,
-          });
-          if (removal.domain === 'removed') result.removed.push(`${node.name} on ${where}`);
-          for (const v of removal.volumes) result.removed.push(`${v} on ${where}`);
-          for (const t of removal.leftAlone) result.leftAlone.push(`${t} on ${where}`);
-        } catch (err) {
-          result.leftAlone.push(`${node.name} on ${where} (${errorText(err)})`);
-        }
-        this.details.delete(`${node.hostId}/${node.uuid}`);
-      }),
-    );
-    this.log(`${admin.id} deleted unknown ${operation}: ${result.removed.join(', ') || 'nothing'}`);
-    return result;
+    return this.unknown.remove(operation, admin.id);
   }
 
-  private unknownOperations(): UnknownOperation[] {
-    const groups = new Map<string, UnknownOperation>();
-    for (const vm of this.options.inventory.snapshot(CORE_ITSELF).vms) {
-      const m = vm.membership;
-      if (!m?.operation || this.known.has(m.operation) || this.ops.has(m.operation)) continue;
-      const group = groups.get(m.operation) ?? {
-        operation: m.operation,
-        cluster: m.cluster,
-        ownerId: m.owner,
-        nodes: [],
-      };
-      group.nodes.push({ hostId: vm.hostId, name: vm.name, uuid: vm.uuid, index: m.index });
-      groups.set(m.operation, group);
-    }
-    return [...groups.values()]
-      .map((g) => ({ ...g, nodes: g.nodes.sort((a, b) => a.index - b.index) }))
-      .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.operation.localeCompare(b.operation));
-  }
-
-  private unknownOperation(operation: string): UnknownOperation {
-    const group = this.unknownOperations().find((g) => g.operation === operation);
-    if (!group) throw notFound(`unknown operation ${operation}`);
-    return group;
-  }
-
-  // ---- operations --------------------------------------------------------------------------
+  // ---- operations: a view over the cluster tasks --------------------------------------------
 
   listOperations(ctx: CallContext): Operation[] {
     const user = this.authorize(ctx);
-    return [...this.ops.values()]
+    return this.operations()
       .filter((op) => canAccess(user, op.ownerId))
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
-      .map(toOperation);
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   /** Stops queued nodes and rolls back what the operation created. */
-  cancel(id: string, ctx: CallContext): Operation {
-    const op = this.ownOperation(id, ctx);
-    const run = this.runs.get(id);
-    if (!run || op.status !== 'running') {
+  async cancel(id: string, ctx: CallContext): Promise<Operation> {
+    const { op, user } = this.ownOperation(id, ctx);
+    if (op.status !== 'running') {
       throw new CorralError('conflict', `operation ${id} is ${op.status}, not running`);
     }
     if (op.kind === 'delete') throw new CorralError('conflict', 'a deletion cannot be cancelled');
-    run.stop = true;
-    run.cancelled = true;
-    op.status = 'cancelling';
-    this.save(op);
-    return toOperation(op);
+    return this.viewOf(await this.tasks.cancel(id, user.username));
   }
 
   /** Carries an interrupted operation on from its journal (checking each step on the host). */
-  resume(id: string, ctx: CallContext): Operation {
-    const op = this.ownOperation(id, ctx);
+  async resume(id: string, ctx: CallContext): Promise<Operation> {
+    const { op, user } = this.ownOperation(id, ctx);
     if (op.status !== 'interrupted') {
       throw new CorralError(
         'conflict',
         `only an interrupted operation can be resumed (it is ${op.status})`,
       );
     }
-    op.status = 'running';
-    delete op.error;
-    for (const n of op.nodes) {
-      delete n.error;
-      if (n.phase === 'failed') n.phase = 'queued';
-    }
-    this.save(op);
-    this.start(op);
-    return toOperation(op);
+    return this.viewOf(await this.tasks.resume(id, user.username));
   }
 
   /** Removes what an interrupted or failed operation created. */
-  rollback(id: string, ctx: CallContext): Operation {
-    const op = this.ownOperation(id, ctx);
+  async rollback(id: string, ctx: CallContext): Promise<Operation> {
+    const { op, user } = this.ownOperation(id, ctx);
     if (op.status !== 'interrupted' && op.status !== 'failed') {
       throw new CorralError(
         'conflict',
@@ -487,192 +365,70 @@ export class ClusterService implements Disposable {
     if (op.kind === 'delete') {
       throw new CorralError('bad-request', 'a deletion cannot be undone; resume it to finish it');
     }
-    // The first failure stays as the cause; a former "not rolled back" note is redone below.
-    const cause = op.nodes.find((n) => n.phase === 'failed' && n.error);
-    if (cause) op.error = `${cause.name}: ${cause.error}`;
-    else delete op.error;
-    const run: Run = { stop: true, cancelled: false };
-    this.runs.set(op.id, run);
-    run.done = this.rollbackAll(op, 'rolled-back')
-      .catch((err: unknown) => {
-        op.status = 'failed';
-        op.error = errorText(err);
-        this.save(op);
-      })
-      .finally(() => this.runs.delete(op.id));
-    return toOperation(op);
+    return this.viewOf(await this.tasks.rollback(id, user.username));
   }
 
   /** Operation changes the caller may see. */
   onChanged(emit: (op: Operation) => void, ctx: CallContext): Disposable {
     this.authorize(ctx);
-    return this.changed.on((op) => {
-      if (canAccess(this.options.users.me(ctx).user, op.ownerId)) emit(toOperation(op));
+    return this.tasks.onChanged((task) => {
+      if (!CLUSTER_TASK_KINDS.has(task.kind)) return;
+      const op = this.viewOf(task);
+      if (canAccess(this.options.users.me(ctx).user, op.ownerId)) emit(op);
     });
   }
 
-  /** Resolves when the operation has ended (tests, bench) with its final state. */
+  /**
+   * Resolves when the operation has ended (tests, bench) with its final state; once Corral is
+   * stopping, when its runner has stopped (the journal then holds it as it was cut off).
+   */
   async settled(id: string): Promise<Operation> {
-    await this.runs.get(id)?.done;
-    const op = this.ops.get(id);
-    if (!op) throw notFound(`operation ${id}`);
-    return toOperation(op);
+    if (!this.clusterTask(id)) throw notFound(`operation ${id}`);
+    const ended = this.tasks.settled(id);
+    // Stopping: the runner's last words do not matter, only that it has let go.
+    const stopped = this.stopping.then(() => this.working.get(id)?.catch(() => undefined));
+    await Promise.race([ended, stopped]);
+    return this.viewOf(this.clusterTask(id)!);
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const run of this.runs.values()) run.stop = true;
-    this.changed.clear();
+    this.stop();
   }
 
-  // ---- planning ----------------------------------------------------------------------------
+  // ---- checks ------------------------------------------------------------------------------
 
   private authorize(ctx: CallContext): User {
     return this.options.users.requireUser(ctx);
   }
 
-  /**
-   * Refuses, before any storage or libvirt call, an image the administrator did not mark (for
-   * everyone: an unmarked volume may be another VM's disk) and, for plain users, a NIC the
-   * network policy does not allow.
-   */
-  private checkPolicy(user: User, spec: ParsedClusterSpec): void {
-    if (!this.options.imageMarked(spec.image)) {
-      throw new CorralError(
-        'forbidden',
-        `${spec.image} is not a base image the administrator has marked; choose a marked image`,
-      );
-    }
-    if (user.role !== 'admin') requireNicsAllowed(this.options.networkPolicy(), spec.nics);
-  }
-
-  private async plan(
-    spec: ParsedClusterSpec,
-    placement: PlacementChoice,
-    nodeIndices: number[],
-  ): Promise<Plan> {
-    const online = new Set(this.options.hosts.online().map((h) => h.hostId));
-    const facts = this.options.inventory
-      .snapshot(CORE_ITSELF)
-      .hosts.filter((h) => online.has(h.hostId) && !h.stale)
-      .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.hostId.localeCompare(b.hostId));
-    const images = new Map<string, NodeImage>();
-    await Promise.all(
-      facts.map(async (h) => {
-        const image = await this.options.findImage(h.hostId, spec.image).catch(() => undefined);
-        if (image) images.set(h.hostId, this.nodeImage(image));
-      }),
-    );
-    const candidates: HostCapacity[] = facts
-      .filter((h) => images.has(h.hostId))
-      .map((h) => ({
-        hostId: h.hostId,
-        name: h.hostname,
-        online: true,
-        cpus: h.cpus,
-        memoryKiB: h.memoryKiB,
-        freeMemoryKiB: h.freeMemoryKiB,
-        cpuPercent: h.cpuPercent,
-      }));
-    if (candidates.length === 0) {
-      throw new CorralError(
-        'conflict',
-        facts.length === 0
-          ? 'no host is online'
-          : `no online host has the base image ${spec.image}`,
-      );
-    }
-    const placed = planPlacement(
-      candidates,
-      { vcpus: spec.vcpus, memoryKiB: spec.memoryMiB * 1024 },
-      nodeIndices.length,
-      placement,
-    );
-    const used = await this.usedAddresses();
-    const perNic = spec.nics.map((nic) =>
-      allocateAddresses(nic.addresses, used, nodeIndices.length),
-    );
-    const nodes = nodeIndices.map((index, i) => ({
-      index,
-      name: nodeName(spec.name, index),
-      hostId: placed.hostIds[i]!,
-      addresses: perNic.map((list) => list[i]!),
-    }));
-    return { preview: { nodes, hosts: placed.hosts }, nodes, images };
-  }
-
-  private nodeImage(image: BaseImage): NodeImage {
-    const boot: NodeBoot =
-      image.boot.kind === 'kernel'
-        ? {
-            kind: 'kernel',
-            kernelPath: image.boot.kernelPath,
-            initrdPath: image.boot.initrdPath,
-            cmdline: this.options.kernelCmdline(),
-          }
-        : { kind: 'disk' };
-    return { pool: image.pool, path: image.path, format: image.format, boot };
-  }
-
   /** Addresses of every Corral node on online hosts, and of operations still in flight. */
   private async usedAddresses(): Promise<Set<string>> {
-    const used = new Set<string>();
-    const online = new Set(this.options.hosts.online().map((h) => h.hostId));
-    const vms = this.options.inventory
-      .snapshot(CORE_ITSELF)
-      .vms.filter((vm) => vm.membership && online.has(vm.hostId));
-    await Promise.all(
-      vms.map(async (vm) => {
-        const details = await this.nodeDetails(vm).catch(() => undefined);
-        for (const nic of details?.nics ?? []) used.add(nic.address.split('/')[0]!);
-      }),
-    );
+    const used = await this.model.nodeAddresses();
     // A finished operation's nodes are VMs above (or gone with their cluster); only work in
     // flight, or left behind by a failure, still holds addresses no domain shows yet.
     const settled = new Set(['succeeded', 'cancelled', 'rolled-back']);
-    for (const op of this.ops.values()) {
-      if (settled.has(op.status) || op.kind === 'delete') continue;
+    const building = (t: { kind: string }) =>
+      t.kind === TASK_KIND.create || t.kind === TASK_KIND['add-nodes'];
+    for (const task of this.tasks.select(building)) {
+      if (settled.has(this.viewOf(task).status)) continue;
+      const op = this.tasks.stateOf(task.id) as OperationRecord;
       for (const n of op.nodes) for (const a of n.addresses) used.add(a);
     }
     return used;
   }
 
-  /** A node's metadata details (addresses, keys, spec) and disk volume names, read once. */
-  private async nodeDetails(vm: Vm): Promise<CachedDetails | undefined> {
-    const key = `${vm.hostId}/${vm.uuid}`;
-    const cached = this.details.get(key);
-    if (cached) return cached;
-    const client = this.options.hosts.libvirt(vm.hostId);
-    const dom = await findDomainByUuid(client, vm.uuid);
-    if (!dom) return undefined;
-    const xml = await domainXml(client, dom);
-    const parsed = parseNodeDetails(xml);
-    if (!parsed) return undefined;
-    const disks = parseDomainXml(xml).disks.flatMap((d) => (d.source ? [basename(d.source)] : []));
-    const details = { ...parsed, disks };
-    this.details.set(key, details);
-    return details;
-  }
-
   private checkNameFree(name: string): void {
     const taken =
-      this.options.inventory
-        .snapshot(CORE_ITSELF)
-        .vms.some((vm) => vm.membership?.cluster === name) ||
-      [...this.ops.values()].some(
-        (op) =>
-          op.cluster === name && (ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted'),
-      );
+      this.model.nameTaken(name) ||
+      this.operations().some((op) => op.cluster === name && holdsCluster(op));
     // One answer whoever holds the name: it must not name another user's operation or owner.
     if (taken) throw new CorralError('conflict', `the cluster name ${name} is taken`);
   }
 
   private checkNoActiveOperation(cluster: string): void {
-    for (const op of this.ops.values()) {
-      if (
-        op.cluster === cluster &&
-        (ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted')
-      ) {
+    for (const op of this.operations()) {
+      if (op.cluster === cluster && holdsCluster(op)) {
         throw new CorralError(
           'conflict',
           `cluster ${cluster} has an operation that is ${op.status} (${op.id}); let it end, or resume or roll it back`,
@@ -681,58 +437,7 @@ export class ClusterService implements Disposable {
     }
   }
 
-  /** The cluster's VMs the user may act on (`not-found` otherwise: no libvirt call made). */
-  private clusterVms(user: User, cluster: string): Vm[] {
-    const vms = this.options.inventory
-      .snapshot(CORE_ITSELF)
-      .vms.filter((vm) => vm.membership?.cluster === cluster);
-    if (vms.length === 0) throw notFound(`cluster ${cluster}`);
-    for (const vm of vms) requireOwnership(user, vm.membership!.owner, `cluster ${cluster}`);
-    return vms;
-  }
-
-  /** An existing cluster read from its hosts: its spec and nodes (after the ownership check). */
-  private async existingCluster(
-    user: User,
-    cluster: string,
-  ): Promise<{
-    spec: ParsedClusterSpec;
-    live: LiveNode[];
-    ownerId: string;
-    clusterId: string | undefined;
-  }> {
-    const vms = this.clusterVms(user, cluster);
-    const live: LiveNode[] = [];
-    let spec: ParsedClusterSpec | undefined;
-    const clusterIds = new Set<string | undefined>();
-    for (const vm of vms) {
-      const details = await this.nodeDetails(vm).catch((err: unknown) => {
-        throw toCorralError(err, `reading node ${vm.name}`);
-      });
-      if (!details?.hostKey || !details.nics[0]) {
-        throw new CorralError('conflict', `node ${vm.name} lacks Corral's address or key metadata`);
-      }
-      if (!spec && details.spec) spec = parseSpec(JSON.parse(details.spec));
-      clusterIds.add(details.clusterId);
-      live.push({
-        hostId: vm.hostId,
-        index: details.index,
-        name: details.name,
-        address: details.nics[0].address.split('/')[0]!,
-        hostKey: details.hostKey,
-        vcpus: vm.vcpus,
-      });
-    }
-    if (!spec) throw new CorralError('conflict', `cluster ${cluster} has no recorded spec`);
-    return {
-      spec,
-      live,
-      ownerId: vms[0]!.membership!.owner,
-      clusterId: oneClusterId(cluster, clusterIds),
-    };
-  }
-
-  // ---- running operations ------------------------------------------------------------------
+  // ---- starting operations -----------------------------------------------------------------
 
   private newOperation(
     kind: 'create' | 'add-nodes',
@@ -741,9 +446,9 @@ export class ClusterService implements Disposable {
     plan: Plan,
     clusterId: string | undefined,
   ): OperationRecord {
-    const id = `op-${randomUUID()}`;
-    const op: OperationRecord = {
-      id,
+    return {
+      // The task's id, once it starts (its runner names the volumes after it).
+      id: '',
       kind,
       cluster: spec.name,
       ownerId,
@@ -758,7 +463,6 @@ export class ClusterService implements Disposable {
           phase: 'queued',
           uuid: randomUUID(),
           macs: spec.nics.map((_, i) => nodeMac(spec.name, n.index, i)),
-          volumes: nodeVolumeNames(spec.name, n.index, id),
           image: plan.images.get(n.hostId)!,
           hostKey: {
             publicKey: hostKey.publicKey,
@@ -768,317 +472,98 @@ export class ClusterService implements Disposable {
         };
       }),
     };
-    this.known.add([{ id, cluster: op.cluster, source: 'journal', at: op.startedAt }]);
-    this.ops.set(id, op);
-    this.save(op);
-    return op;
   }
 
-  private ownOperation(id: string, ctx: CallContext): OperationRecord {
-    const user = this.authorize(ctx);
-    const op = this.ops.get(id);
-    if (!op) throw notFound(`operation ${id}`);
-    requireOwnership(user, op.ownerId, `operation ${id}`);
-    return op;
+  /** Journals the operation as a task (every node a step) and starts its runner. */
+  private async startTask(op: OperationRecord): Promise<Operation> {
+    const task = await this.tasks.start<OperationRecord>({
+      kind: TASK_KIND[op.kind],
+      ownerId: op.ownerId,
+      title: operationTitle(op),
+      targets: [{ kind: 'cluster', cluster: op.cluster }],
+      steps: op.nodes.map((n) => ({ id: n.name, label: n.name, ...nodeStep(n, op.kind) })),
+      state: op,
+    });
+    return this.viewOf(this.tasks.get(task.id) ?? task);
   }
 
-  /** Journals the operation (fsynced) and tells listeners. */
-  private save(op: OperationRecord): void {
-    this.journal.write(op);
-    this.changed.fire(op);
-  }
-
-  private start(op: OperationRecord): void {
-    const run: Run = { stop: false, cancelled: false };
-    this.runs.set(op.id, run);
-    const work = op.kind === 'delete' ? this.runDelete(op) : this.runBuild(op, run);
-    run.done = work
-      .catch((err: unknown) => {
-        op.status = 'failed';
-        op.error = errorText(err);
-        op.endedAt = new Date().toISOString();
-        this.save(op);
-      })
-      .finally(() => this.runs.delete(op.id));
-  }
-
-  private async runBuild(op: OperationRecord, run: Run): Promise<void> {
-    const t0 = Date.now();
-    const clusterKey = this.keys.get(op.cluster);
-    if (!clusterKey) {
-      throw new CorralError('internal', `the SSH key of cluster ${op.cluster} is missing`);
-    }
-    const peers: PeerNode[] = [
-      ...(op.existing ?? []),
-      ...op.nodes.map((n) => ({
-        name: n.name,
-        address: n.addresses[0]!,
-        hostKey: n.hostKey.publicKey,
-        vcpus: op.spec.vcpus,
-      })),
-    ];
-    const ctx = {
-      op,
-      hosts: this.options.hosts,
-      peers,
-      clusterKey,
-      hostPrivateKey: (n: NodeRecord) => this.keys.unseal(n.hostKey.privateKeySealed),
-      save: () => this.save(op),
-      stopped: () => run.stop || this.disposed,
-      sshTimeoutMs: this.options.sshTimeoutMs ?? 300_000,
-      hostSize: (hostId: string) =>
-        this.options.inventory.snapshot(CORE_ITSELF).hosts.find((h) => h.hostId === hostId),
+  /** The runner, with each call noted while it works (see settled). */
+  private tracked(runner: TaskRunner<OperationRecord>): TaskRunner<OperationRecord> {
+    const track =
+      (call: (ctx: TaskContext<OperationRecord>) => Promise<void>) =>
+      (ctx: TaskContext<OperationRecord>): Promise<void> => {
+        const work = call(ctx);
+        this.working.set(ctx.id, work);
+        void work
+          .catch(() => undefined)
+          .finally(() => {
+            if (this.working.get(ctx.id) === work) this.working.delete(ctx.id);
+          });
+        return work;
+      };
+    return {
+      kind: runner.kind,
+      cancellable: runner.cancellable,
+      run: track((ctx) => runner.run(ctx)),
+      ...(runner.resume ? { resume: track((ctx) => runner.resume!(ctx)) } : {}),
+      ...(runner.rollback ? { rollback: track((ctx) => runner.rollback!(ctx)) } : {}),
     };
-    let firstError: string | undefined;
-    await Promise.all(
-      op.nodes.map(async (node) => {
-        if (node.phase === 'ready') return;
-        await this.limiter.run(node.hostId, async () => {
-          if (run.stop) {
-            node.phase = 'cancelled';
-            this.save(op);
-            return;
-          }
-          try {
-            await buildNode(ctx, node);
-            node.phase = 'ready';
-            this.log(`${node.name} ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-          } catch (err) {
-            if (run.stop && err instanceof CorralError && err.code === 'cancelled') {
-              node.phase = 'cancelled';
-            } else {
-              node.phase = 'failed';
-              node.error = errorText(err);
-              firstError ??= `${node.name}: ${node.error}`;
-              run.stop = true; // the other nodes stop at their next step
-            }
-          }
-          this.save(op);
-        });
-      }),
-    );
-    if (this.disposed) return; // journaled as running: interrupted at the next start
-    if (!firstError && !run.cancelled && op.kind === 'add-nodes') {
-      try {
-        await this.configureAll(op, peers, clusterKey.privateKey);
-      } catch (err) {
-        firstError = `regenerating cluster files: ${errorText(err)}`;
-      }
-    }
-    if (run.cancelled) {
-      await this.rollbackAll(op, 'cancelled');
-    } else if (firstError) {
-      op.error = firstError;
-      await this.rollbackAll(op, 'failed');
-    } else {
-      op.status = 'succeeded';
-      op.endedAt = new Date().toISOString();
-      this.save(op);
-    }
   }
 
-  /** Rewrites /etc/hosts, the hostfile and known_hosts on every node of the cluster. */
-  private async configureAll(
-    op: OperationRecord,
-    peers: readonly PeerNode[],
-    privateKey: string,
-  ): Promise<void> {
-    for (const n of op.nodes) n.phase = 'configuring';
-    this.save(op);
-    const files = clusterFiles(peers);
-    const everyone = [
-      ...(op.existing ?? []),
-      ...op.nodes.map((n) => ({
-        name: n.name,
-        hostId: n.hostId,
-        address: n.addresses[0]!,
-        hostKey: n.hostKey.publicKey,
-      })),
-    ];
-    await Promise.all(
-      everyone.map(async (n) => {
-        const ssh = await connectNode(endpointOf(this.options.hosts, n), privateKey);
-        try {
-          await writeNodeFiles(ssh, files);
-        } finally {
-          ssh.end();
-        }
-      }),
-    );
-    for (const n of op.nodes) n.phase = 'ready';
-    this.save(op);
+  // ---- reading operations -------------------------------------------------------------------
+
+  private clusterTask(id: string): Task | undefined {
+    const task = this.tasks.get(id);
+    return task && CLUSTER_TASK_KINDS.has(task.kind) ? task : undefined;
   }
 
-  /** Removes what the operation created on every node; reports what could not be removed. */
-  private async rollbackAll(
-    op: OperationRecord,
-    final: 'failed' | 'cancelled' | 'rolled-back',
-  ): Promise<void> {
-    op.status = 'rolling-back';
-    this.save(op);
-    const left: string[] = [];
-    const leftAlone: string[] = [];
-    await Promise.all(
-      op.nodes.map(async (node) => {
-        const touched = node.touched.domain || node.touched.seed || node.touched.overlay;
-        try {
-          if (touched) {
-            const notMine = await rollbackNode(this.options.hosts, op, node);
-            leftAlone.push(...notMine.map((t) => `${t} on ${this.hostLabel(node.hostId)}`));
-          }
-          node.touched = {};
-          if (touched || node.phase !== 'cancelled') {
-            if (node.phase !== 'failed') node.phase = 'rolled-back';
-          }
-        } catch (err) {
-          left.push(`${node.name} on ${this.hostLabel(node.hostId)} (${errorText(err)})`);
-        }
-      }),
-    );
-    if (op.kind === 'add-nodes' && op.existing && left.length === 0) {
-      // Best effort: the old nodes may already list the removed ones.
-      const key = this.keys.get(op.cluster);
-      if (key) {
-        await this.configureExisting(op, key.privateKey).catch((err: unknown) =>
-          left.push(`cluster files on the old nodes (${errorText(err)})`),
-        );
-      }
-    }
-    if (op.kind === 'create' && left.length === 0) this.keys.delete(op.cluster);
-    if (leftAlone.length > 0) {
-      this.log(`rollback of ${op.id} left alone: ${leftAlone.join('; ')}`);
-      const note = `left alone, not this operation's: ${leftAlone.join('; ')}`;
-      op.error = op.error ? `${op.error}. ${note}` : note;
-    }
-    if (left.length > 0) {
-      op.status = 'failed';
-      const note = `not rolled back: ${left.join('; ')}. Roll back again once the host is reachable.`;
-      op.error = op.error ? `${op.error}. ${note}` : note;
-    } else {
-      op.status = final;
-    }
-    op.endedAt = new Date().toISOString();
-    this.save(op);
+  private viewOf(task: Task): Operation {
+    return operationOf(task, this.tasks.stateOf(task.id) as OperationRecord);
   }
 
-  /** A host's hostname for messages (its id when the inventory never reached it). */
-  private hostLabel(hostId: string): string {
-    return (
-      this.options.inventory.snapshot(CORE_ITSELF).hosts.find((h) => h.hostId === hostId)
-        ?.hostname ?? hostId
-    );
+  /** Every cluster operation the engine keeps, as the contract shows it. */
+  private operations(): Operation[] {
+    return this.tasks.select((t) => CLUSTER_TASK_KINDS.has(t.kind)).map((t) => this.viewOf(t));
   }
 
-  private async configureExisting(op: OperationRecord, privateKey: string): Promise<void> {
-    const existing = op.existing ?? [];
-    const files = clusterFiles(existing);
-    await Promise.all(
-      existing.map(async (n) => {
-        const ssh = await connectNode(endpointOf(this.options.hosts, n), privateKey);
-        try {
-          await writeNodeFiles(ssh, files);
-        } finally {
-          ssh.end();
-        }
-      }),
-    );
-  }
-
-  private async runDelete(op: OperationRecord): Promise<void> {
-    const failures: string[] = [];
-    const leftAlone: string[] = [];
-    const byHost = new Map<string, NodeRecord[]>();
-    for (const n of op.nodes) byHost.set(n.hostId, [...(byHost.get(n.hostId) ?? []), n]);
-    await Promise.all(
-      [...byHost].map(async ([hostId, nodes]) => {
-        try {
-          const client = this.options.hosts.libvirt(hostId);
-          for (const node of nodes) {
-            if (node.phase === 'rolled-back') continue; // a resumed delete: already gone
-            node.phase = 'configuring';
-            this.save(op);
-            // By the UUID the person was shown, and only if it still says it is this cluster's.
-            const removal: NodeRemoval = await removeVerifiedNode(client, {
-              uuid: node.uuid,
-              cluster: op.cluster,
-              owner: op.ownerId,
-              ...(op.clusterId ? { clusterId: op.clusterId } : {}),
-            });
-            if (removal.leftAlone.length > 0) {
-              const where = this.hostLabel(hostId);
-              leftAlone.push(...removal.leftAlone.map((t) => `${t} on ${where}`));
-            }
-            if (removal.domain === 'left-alone') {
-              node.phase = 'failed';
-              node.error = `left alone: ${removal.leftAlone.join('; ')}`;
-            } else {
-              node.phase = 'rolled-back';
-            }
-            this.save(op);
-          }
-        } catch (err) {
-          for (const node of nodes) {
-            if (node.phase === 'rolled-back') continue;
-            node.phase = 'failed';
-            node.error = errorText(err);
-          }
-          failures.push(`${this.hostLabel(hostId)}: ${errorText(err)}`);
-        }
-      }),
-    );
-    for (const key of [...this.details.keys()]) {
-      if (op.nodes.some((n) => key === `${n.hostId}/${n.uuid}`)) this.details.delete(key);
-    }
-    const aloneNote = `left alone, not this cluster's: ${leftAlone.join('; ')}`;
-    if (failures.length > 0) {
-      op.status = 'interrupted';
-      op.error = `some nodes could not be deleted (${failures.join('; ')}); resume to retry`;
-      if (leftAlone.length > 0) op.error += `. ${aloneNote}`;
-    } else if (leftAlone.length > 0) {
-      this.log(`delete ${op.id} ${aloneNote}`);
-      op.status = op.nodes.some((n) => n.phase === 'failed') ? 'failed' : 'succeeded';
-      op.error = aloneNote;
-      if (op.status === 'succeeded') this.keys.delete(op.cluster);
-    } else {
-      op.status = 'succeeded';
-      this.keys.delete(op.cluster);
-    }
-    op.endedAt = new Date().toISOString();
-    this.save(op);
+  private ownOperation(id: string, ctx: CallContext): { op: Operation; user: User } {
+    const user = this.authorize(ctx);
+    const task = this.clusterTask(id);
+    if (!task) throw notFound(`operation ${id}`);
+    const op = this.viewOf(task);
+    requireOwnership(user, op.ownerId, `operation ${id}`);
+    return { op, user };
   }
 }
 
-function parseSpec(input: unknown): ParsedClusterSpec {
-  const parsed = ClusterSpec.safeParse(input);
-  if (!parsed.success) {
-    const why = parsed.error.issues
-      .map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`)
-      .join('; ');
-    throw new CorralError('bad-request', `invalid cluster: ${why}`);
-  }
-  return parsed.data;
+type AddNodesInput = { cluster: string; count: number; placement: PlacementChoice };
+
+/** The preview a create confirms, if any (the spec's schema drops unknown keys). */
+function planIdOf(input: unknown): string | undefined {
+  const id = (input as { planId?: unknown } | null)?.planId;
+  return typeof id === 'string' ? id : undefined;
 }
 
-/**
- * The one cluster identity nodes of a name carry (undefined for clusters made before it existed).
- * Two identities mean two clusters share the name (two Corrals on the same hosts, say): acting
- * on them as one could remove another's nodes, so that is refused.
- */
-function oneClusterId(cluster: string, ids: Set<string | undefined>): string | undefined {
-  const known = [...ids].filter((id): id is string => id !== undefined);
-  if (known.length > 1) {
-    throw new CorralError(
-      'conflict',
-      `nodes of ${known.length} different clusters are named ${cluster}; Corral will not act on them as one`,
-    );
-  }
-  return known[0];
+/** A create's plan is for this owner and these inputs; the console sign-in does not place. */
+function createKey(ownerId: string, spec: ParsedClusterSpec): PlanKey {
+  return {
+    ownerId,
+    kind: 'create',
+    cluster: spec.name,
+    inputs: planInputs(spec, ['console']),
+  };
 }
 
-function indices(from: number, count: number): number[] {
-  return Array.from({ length: count }, (_, i) => from + i);
+function addNodesKey(ownerId: string, input: AddNodesInput): PlanKey {
+  return {
+    ownerId,
+    kind: 'add-nodes',
+    cluster: input.cluster,
+    inputs: planInputs({ count: input.count, placement: input.placement }),
+  };
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** An operation working on its cluster, or cut off while it did (to resume or roll back). */
+function holdsCluster(op: Operation): boolean {
+  return ACTIVE_STATUSES.has(op.status) || op.status === 'interrupted';
 }

@@ -40,8 +40,10 @@ export interface BuildContext {
   clusterKey: { privateKey: string; publicKey: string };
   /** The node's host private key (unsealed). */
   hostPrivateKey(node: NodeRecord): string;
-  /** Journals the node's state (before and after every step) and reports progress. */
+  /** Hands the node's state to the journal (its next batch) and reports progress. */
   save(): void;
+  /** Like save, and resolves once it is on disk: before a call whose effect a crash must not hide. */
+  checkpoint(): Promise<void>;
   /** True once the operation should stop (cancel, or another node failed). */
   stopped(): boolean;
   sshTimeoutMs: number;
@@ -70,7 +72,7 @@ function checkStop(ctx: BuildContext): void {
  * Creates one node, step by step, each step first checking the host (the host is the truth, so
  * a resumed operation skips what exists): overlay → seed → define → start → SSH answers with the
  * node's own host key and accepts the cluster key. Before each create the journal records the
- * intent (`touched`), so a rollback knows what may be this operation's.
+ * intent (`touched`) and waits for the disk, so a rollback knows what may be this operation's.
  */
 export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<void> {
   const { op } = ctx;
@@ -91,7 +93,7 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
   }
   if (!overlay) {
     node.touched.overlay = true;
-    ctx.save();
+    await ctx.checkpoint();
     const xml = overlayVolumeXml(overlayName, spec.diskGiB * GiB, {
       path: node.image.path,
       format: node.image.format,
@@ -127,7 +129,7 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
       console: sealedConsole(spec),
     });
     node.touched.seed = true;
-    ctx.save();
+    await ctx.checkpoint();
     seed = (
       await storageVolume.createXml(client, {
         pool,
@@ -160,7 +162,7 @@ export async function buildNode(ctx: BuildContext, node: NodeRecord): Promise<vo
   }
   if (!dom) {
     node.touched.domain = true;
-    ctx.save();
+    await ctx.checkpoint();
     dom = (
       await domain.defineXml(client, {
         xml: nodeDomainXml(blueprint(ctx, node, overlayPath, seedPath)),

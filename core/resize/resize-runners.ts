@@ -20,8 +20,8 @@ export interface ResizeDeps {
   clusterKey(cluster: string): string | undefined;
   /** Shows a VM's new sizes (and what is pending) without waiting for the next poll. */
   reread(ref: VmRef): Promise<void>;
-  /** A cluster's recorded spec changed: forget what was read of it. */
-  forgetCluster(cluster: string): void;
+  /** A node's recorded spec changed: forget what was read of it. */
+  forgetNode(hostId: string, uuid: string): void;
 }
 
 /** One VM of a resize task, as journaled: the plan was checked before the task started. */
@@ -164,7 +164,7 @@ export function clusterResizeRunner(deps: ResizeDeps): TaskRunner<ClusterResizeS
       ctx.step('record', { status: 'failed', error: why });
       throw new Error(`recording the cluster's new sizes failed: ${why}`, { cause: err });
     } finally {
-      deps.forgetCluster(state.cluster);
+      for (const node of state.nodes) deps.forgetNode(node.hostId, node.uuid);
     }
     ctx.step('record', { status: 'done', detail: 'nodes added later get the new sizes' });
     ctx.progress(0.9);

@@ -190,7 +190,7 @@ describe('cluster removal by identity on the lab', () => {
     );
     const op = c2.clusters.listOperations(carol).find((o) => o.id === started.id);
     expect(op?.status).toBe('interrupted');
-    expect(c2.clusters.rollback(started.id, carol).status).toBe('rolling-back');
+    expect((await c2.clusters.rollback(started.id, carol)).status).toBe('rolling-back');
     const rolled: Operation = await c2.clusters.settled(started.id);
     expect(rolled.status).toBe('rolled-back');
 

@@ -80,13 +80,13 @@ describe('cluster creation interrupted on the lab', () => {
     await until('a node booting', 300_000, () =>
       operation(started.id)?.nodes.some((n) => n.phase === 'waiting-ssh'),
     );
-    expect(core.clusters.cancel(started.id, carol).status).toBe('cancelling');
+    expect((await core.clusters.cancel(started.id, carol)).status).toBe('cancelling');
     const op = await core.clusters.settled(started.id);
     expect(op.status).toBe('cancelled');
     expect(op.nodes.every((n) => n.phase === 'rolled-back' || n.phase === 'cancelled')).toBe(true);
     await noLeftovers();
     // A second cancel is refused with the reason, not ignored.
-    expect(() => core.clusters.cancel(started.id, carol)).toThrow(/cancelled, not running/);
+    await expect(core.clusters.cancel(started.id, carol)).rejects.toThrow(/cancelled, not running/);
   }, 600_000);
 
   it('reports a host cut mid-creation, cleans the other, and rolls back once it returns', async () => {
@@ -117,7 +117,7 @@ describe('cluster creation interrupted on the lab', () => {
     await until('the cut host online again', 180_000, () =>
       core.hosts.list().find((h) => h.id === cutId && h.status.state === 'online'),
     );
-    expect(core.clusters.rollback(started.id, carol).status).toBe('rolling-back');
+    expect((await core.clusters.rollback(started.id, carol)).status).toBe('rolling-back');
     const rolled = await core.clusters.settled(started.id);
     // The cause stays on record; the "not rolled back" note is gone with what it named.
     expect(rolled.error).toMatch(/host dropped/);

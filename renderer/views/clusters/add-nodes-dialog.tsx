@@ -104,7 +104,10 @@ export function AddNodesDialog({
   const doAdd = () => {
     const request = input();
     if (!request || !preview) return;
-    void run(async () => onStarted(await client.clusters.addNodes(request)));
+    // The preview's plan id: core adds exactly the nodes shown, not a new plan.
+    void run(async () =>
+      onStarted(await client.clusters.addNodes({ ...request, planId: preview.planId })),
+    );
   };
   const invalidate = () => {
     setPreviewed(undefined);

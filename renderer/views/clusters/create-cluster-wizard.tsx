@@ -105,7 +105,8 @@ export function CreateClusterWizard({
     setBusy('create');
     setFailure(undefined);
     try {
-      onCreated(await client.clusters.create(spec));
+      // The preview's plan id: core builds exactly the placement shown, not a new plan.
+      onCreated(await client.clusters.create({ ...spec, planId: previewed.preview.planId }));
     } catch (err) {
       setFailure((err as Error).message);
     } finally {

@@ -16,6 +16,7 @@ import {
 import { previewHostRows, previewNodeRows } from '../../../renderer/views/clusters/preview-rows';
 
 const preview: ClusterPreview = {
+  planId: 'plan-1',
   nodes: [
     { index: 1, name: 'c-1', hostId: 'h2', addresses: ['10.0.0.11', '192.168.1.11'] },
     { index: 0, name: 'c-0', hostId: 'h1', addresses: ['10.0.0.10', '192.168.1.10'] },

@@ -41,6 +41,7 @@ function service() {
   const place = (spec: { name: string; nodes: number; nics: ClusterSpec['nics'] }) => {
     const first = spec.nics[0]!.addresses.first.split('.').map(Number);
     const preview: ClusterPreview = {
+      planId: `plan-${calls.length}`,
       nodes: Array.from({ length: spec.nodes }, (_, i) => ({
         index: i,
         name: `${spec.name}-${i}`,
@@ -297,7 +298,8 @@ describe('ClustersView wizard flow', () => {
     await until(() => expect(text()).toContain('Create demo'));
     const sent = svc.calls.map((c) => c.path);
     expect(sent).toEqual(['clusters.preview', 'clusters.preview', 'clusters.create']);
-    expect(svc.calls[2]!.input).toEqual(svc.calls[1]!.input);
+    // Exactly the inputs of the current preview, confirming that preview's plan.
+    expect(svc.calls[2]!.input).toEqual({ ...(svc.calls[1]!.input as object), planId: 'plan-2' });
     expect(svc.calls[2]!.input).toMatchObject({
       name: 'demo',
       nodes: 4,
