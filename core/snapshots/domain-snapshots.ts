@@ -59,7 +59,10 @@ export async function readSnapshots(
 }
 
 /** The snapshot of this name, or undefined. */
-export async function findSnapshot(h: DomainHandle, name: string): Promise<SnapshotRef | undefined> {
+export async function findSnapshot(
+  h: DomainHandle,
+  name: string,
+): Promise<SnapshotRef | undefined> {
   try {
     return (await snapshot.lookupByName(h.client, { dom: h.dom, name, flags: 0 })).snap;
   } catch (err) {

@@ -60,7 +60,10 @@ export class SnapshotService {
     }
     const running = await isActive(h);
     if (!running && req.withMemory && input.withMemory === true) {
-      throw new CorralError('bad-request', `${h.dom.name} is not running: it has no memory to keep`);
+      throw new CorralError(
+        'bad-request',
+        `${h.dom.name} is not running: it has no memory to keep`,
+      );
     }
     if (running && !req.withMemory) {
       // libvirt keeps a running VM's internal snapshot only together with its memory.
@@ -104,7 +107,9 @@ export class SnapshotService {
       ownerId: user.id,
       title: `Revert ${h.dom.name} to ${req.name}`,
       targets: [target(req, h)],
-      steps: [{ id: 'revert', label: `Revert to ${req.name} (${req.startAs})`, hostId: req.hostId }],
+      steps: [
+        { id: 'revert', label: `Revert to ${req.name} (${req.startAs})`, hostId: req.hostId },
+      ],
       state,
     });
   }
