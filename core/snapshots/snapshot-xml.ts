@@ -8,7 +8,7 @@ import { asNode, attr, createXmlParser, text, type XmlNode } from '../xml/xml-re
  * snapshot XML has no metadata element of its own, and a person's description cannot hold a line
  * break (the contract refuses control characters), so this line cannot be forged by one.
  */
-const CHECKPOINT_LINE = /\ncorral-checkpoint:([A-Za-z0-9][A-Za-z0-9._-]*)$/;
+const CHECKPOINT_LINE = /(?:^|\n)corral-checkpoint:([A-Za-z0-9][A-Za-z0-9._-]*)$/;
 
 /** A writable disk of the domain and whether an internal snapshot can hold it. */
 export interface SnapshotDisk {
@@ -33,9 +33,11 @@ export interface SnapshotSpec {
  */
 export function snapshotXml(spec: SnapshotSpec): string {
   const description = [
-    spec.description ?? '',
-    spec.checkpointOf !== undefined ? `\ncorral-checkpoint:${spec.checkpointOf}` : '',
-  ].join('');
+    spec.description,
+    spec.checkpointOf !== undefined ? `corral-checkpoint:${spec.checkpointOf}` : undefined,
+  ]
+    .filter((line) => line !== undefined && line !== '')
+    .join('\n');
   return renderXml(
     el(
       'domainsnapshot',
