@@ -82,12 +82,14 @@ export function checkpointCreateRunner(
         taken = await onEveryNode(s.nodes, async (n) => {
           ctx.step(n.name, { detail: 'snapshotting' });
           const h = handles[s.nodes.indexOf(n)]!;
+          const t0 = performance.now();
           await takeSnapshot(h, {
             name: s.name,
             ...(s.description ? { description: s.description } : {}),
             withMemory: true,
             checkpointOf: s.cluster,
           });
+          ctx.log(`${n.name}: snapshot taken in ${ms(t0)} ms`);
         });
         failure = firstFailure(s.nodes, taken, 'snapshot');
       }
