@@ -67,4 +67,15 @@ export const corralAccess: AccessRules<CorralApi> = {
     rollback: 'owner:task',
     onChanged: 'signed-in',
   },
+  // Filtered per user by core: a plain user sees their own tasks, the administrator all.
+  // Resizing needs the VM's or the cluster's owner (or the administrator).
+  resize: { vm: 'owner:vm', cluster: 'owner:cluster' },
+  tasks: {
+    list: 'signed-in',
+    get: 'signed-in',
+    cancel: 'owner:task',
+    resume: 'owner:task',
+    rollback: 'owner:task',
+    onChanged: 'signed-in',
+  },
 };

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { CorralApi, SystemInfo } from '../api/corral-api';
+import type { VmRef } from '../api/inventory-api';
 import { DisposableStore, type Disposable } from '../api/disposable';
 import { CorralError } from '../api/errors';
 import type { ServiceImpl } from '../api/types';
@@ -22,6 +24,11 @@ import { NetworkPolicyStore } from './policy/network-policy-store';
 import { SettingsService } from './settings/settings-service';
 import { AdminNotices } from './system/admin-notices';
 import { SystemService } from './system/system-service';
+import { TaskEngine } from './tasks/task-engine';
+import { TasksService } from './tasks/tasks-service';
+import { ClusterKeyStore } from './clusters/cluster-key-store';
+import { clusterResizeRunner, vmResizeRunner } from './resize/resize-runners';
+import { ResizeService } from './resize/resize-service';
 import { VmService } from './vm/vm-service';
 
 export interface CorralCoreOptions {
@@ -64,6 +71,11 @@ export class CorralCore implements Disposable {
   readonly notices = new AdminNotices();
   /** What plain users may attach nodes to; the administrator reads and sets it. */
   readonly networkPolicy: NetworkPolicyStore;
+  /** Every long operation; services start tasks here and runners register here. */
+  readonly tasks: TaskEngine;
+  private readonly tasksService: TasksService;
+  /** Resizing VMs and clusters (the work runs as tasks). */
+  readonly resize: ResizeService;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
@@ -74,6 +86,10 @@ export class CorralCore implements Disposable {
     this.settings = new SettingsService(options.dataDir, reportDataProblem);
     this.accounts = new AccountsService(options.dataDir, { reportDataProblem });
     const cipher = options.cipher ?? new FileKeyCipher(options.dataDir);
+    this.tasks = this.store.add(
+      new TaskEngine({ file: join(options.dataDir, 'tasks.jsonl'), report: reportDataProblem }),
+    );
+    this.tasksService = new TasksService(this.tasks, this.accounts);
     this.hosts = this.store.add(
       new HostsService({
         libvirtSocket: options.libvirtSocket,
@@ -130,6 +146,22 @@ export class CorralCore implements Disposable {
         ...options.clusters,
       }),
     );
+    // Resize: refused from what Corral knows before any libvirt call; the work runs as tasks,
+    // reaching inside cluster nodes with the cluster's key.
+    const clusterKeys = new ClusterKeyStore(options.dataDir, cipher, reportDataProblem);
+    const resizeDeps = {
+      hosts: hostConnections,
+      clusterKey: (cluster: string) => clusterKeys.get(cluster)?.privateKey,
+      reread: (ref: VmRef) => this.inventory.reread(ref),
+      forgetCluster: (cluster: string) => this.clusters.forgetNodeDetails(cluster),
+    };
+    this.tasks.register(vmResizeRunner(resizeDeps));
+    this.tasks.register(clusterResizeRunner(resizeDeps));
+    this.resize = new ResizeService({
+      users: this.accounts,
+      inventory: this.inventory,
+      tasks: this.tasks,
+    });
   }
 
   private requireConsoles(): ConsoleService {
@@ -260,6 +292,20 @@ export class CorralCore implements Disposable {
         resume: ({ id }, ctx) => this.clusters.resume(id, ctx),
         rollback: ({ id }, ctx) => this.clusters.rollback(id, ctx),
         onChanged: (emit, ctx) => this.clusters.onChanged(emit, ctx),
+      },
+      resize: {
+        // Ownership (also checked at the gate) and capacity: ResizeService, before any call.
+        vm: (input, ctx) => this.resize.vm(input, ctx),
+        cluster: (input, ctx) => this.resize.cluster(input, ctx),
+      },
+      tasks: {
+        // Ownership and per-user filtering: TasksService.
+        list: (filter, ctx) => this.tasksService.list(filter, ctx),
+        get: ({ id }, ctx) => this.tasksService.get(id, ctx),
+        cancel: ({ id }, ctx) => this.tasksService.cancel(id, ctx),
+        resume: ({ id }, ctx) => this.tasksService.resume(id, ctx),
+        rollback: ({ id }, ctx) => this.tasksService.rollback(id, ctx),
+        onChanged: (emit, ctx) => this.tasksService.onChanged(emit, ctx),
       },
     };
   }
