@@ -52,7 +52,7 @@ function spec(userKey: string): z.output<typeof ClusterSpec> {
   };
 }
 
-async function succeeded(side: CorralSide, started: Promise<Task>): Promise<Task> {
+async function succeeded(side: CorralSide, started: Task | Promise<Task>): Promise<Task> {
   const task = await side.core.tasks.settled((await started).id);
   if (task.status !== 'succeeded') {
     throw new Error(`corral: ${task.title}: ${task.status} ${task.error ?? ''}`);
@@ -115,17 +115,14 @@ async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       const name = `corral-${r}`;
       let t0 = performance.now();
-      const taken = await succeeded(
-        side,
-        core.api.checkpoints.create({ cluster: CLUSTER, name }, ctx),
-      );
+      const taken = await succeeded(side, core.checkpoints.create({ cluster: CLUSTER, name }, ctx));
       t.create.corral.push((performance.now() - t0) / 1000);
       t.pause.corral.push(Math.max(...pausesOf(taken)) / 1000);
       t.snapshot.push(Math.max(...snapshotTimesOf(taken)) / 1000);
       t0 = performance.now();
-      await succeeded(side, core.api.checkpoints.revert({ cluster: CLUSTER, name }, ctx));
+      await succeeded(side, core.checkpoints.revert({ cluster: CLUSTER, name }, ctx));
       t.revert.corral.push((performance.now() - t0) / 1000);
-      await succeeded(side, core.api.checkpoints.remove({ cluster: CLUSTER, name }, ctx));
+      await succeeded(side, core.checkpoints.remove({ cluster: CLUSTER, name }, ctx));
 
       const ref = `reference-${r}`;
       const made = await referenceCreate(nodes, ref);

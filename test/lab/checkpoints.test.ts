@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterNode } from '../../api/clusters-api';
+import type { Cluster } from '../../api/clusters-api';
 import type { Task } from '../../api/tasks-api';
 import type { CallContext } from '../../core/call-context';
 import { HOSTFILE_PATH } from '../../core/clusters/cluster-naming';
@@ -43,22 +43,24 @@ let core: CorralCore;
 let dataDir: string;
 let lab: LabState;
 let hostIds: string[] = [];
-let nodes: ClusterNode[] = [];
+let nodes: Cluster['nodes'][number][] = [];
 const hostKeys = new Map<string, string>();
 
-const hostOf = (n: ClusterNode): LabHost => lab.hosts[hostIds.indexOf(n.hostId)]!;
-const onNode = (n: ClusterNode, argv: string[]) =>
+const hostOf = (n: Cluster['nodes'][number]): LabHost => lab.hosts[hostIds.indexOf(n.hostId)]!;
+const onNode = (n: Cluster['nodes'][number], argv: string[]) =>
   nodeSsh(lab, dataDir, n.addresses[0]!, hostKeys.get(n.name)!, argv).then((r) => r.stdout.trim());
-const sh = (n: ClusterNode, script: string) => onNode(n, ['sh', '-c', script]);
+const sh = (n: Cluster['nodes'][number], script: string) => onNode(n, ['sh', '-c', script]);
 
 /** The snapshot names of a node, and its state, as virsh on its host says. */
-async function hostTruth(n: ClusterNode): Promise<{ snapshots: string[]; state: string }> {
+async function hostTruth(
+  n: Cluster['nodes'][number],
+): Promise<{ snapshots: string[]; state: string }> {
   const list = await hostVirsh(hostOf(n), ['snapshot-list', n.name, '--name']);
   const state = await hostVirsh(hostOf(n), ['domstate', n.name]);
   return { snapshots: list.stdout.split(/\s+/).filter(Boolean), state: state.stdout.trim() };
 }
 
-async function succeeded(started: Promise<Task>): Promise<Task> {
+async function succeeded(started: Task | Promise<Task>): Promise<Task> {
   const task = await core.tasks.settled((await started).id);
   if (task.status !== 'succeeded')
     throw new Error(`${task.title}: ${task.status} ${task.error ?? ''}`);
@@ -98,7 +100,7 @@ describe('cluster checkpoints on the lab', () => {
   it('checkpoint, markers removed, revert: markers back on every node, clocks right, mpirun lists three', async () => {
     for (const n of nodes) await sh(n, 'hostname > /root/marker && sync');
     const taken = await succeeded(
-      core.api.checkpoints.create({ cluster: CLUSTER, name: 'cp1' }, alice),
+      core.checkpoints.create({ cluster: CLUSTER, name: 'cp1' }, alice),
     );
     const takenAt = Date.now();
     // Each node's pause time is its step's detail.
@@ -107,7 +109,7 @@ describe('cluster checkpoints on the lab', () => {
       expect(s).toMatchObject({ status: 'done', detail: expect.stringMatching(/^paused \d+ ms$/) });
     for (const n of nodes)
       expect(await hostTruth(n)).toEqual({ snapshots: ['cp1'], state: 'running' });
-    const listed = await core.api.checkpoints.list({ cluster: CLUSTER }, alice);
+    const listed = await core.checkpoints.list({ cluster: CLUSTER }, alice);
     expect(listed.map((c) => [c.name, c.nodes.length])).toEqual([['cp1', 3]]);
 
     for (const n of nodes) await sh(n, 'rm -f /root/marker && sync');
@@ -115,11 +117,12 @@ describe('cluster checkpoints on the lab', () => {
       expect(await sh(n, 'test -e /root/marker && echo present || echo absent')).toBe('absent');
     // Long enough that a guest clock left at the checkpoint's moment would show it.
     await sleep(Math.max(0, 45_000 - (Date.now() - takenAt)));
-    expect(
-      await core.api.checkpoints.checkRevert({ cluster: CLUSTER, name: 'cp1' }, alice),
-    ).toEqual({ ok: true, problems: [] });
+    expect(await core.checkpoints.checkRevert({ cluster: CLUSTER, name: 'cp1' }, alice)).toEqual({
+      ok: true,
+      problems: [],
+    });
     const reverted = await succeeded(
-      core.api.checkpoints.revert({ cluster: CLUSTER, name: 'cp1' }, alice),
+      core.checkpoints.revert({ cluster: CLUSTER, name: 'cp1' }, alice),
     );
     for (const s of reverted.steps)
       expect(s).toMatchObject({ status: 'done', detail: expect.stringMatching(/^paused \d+ ms$/) });
@@ -159,10 +162,7 @@ describe('cluster checkpoints on the lab', () => {
     });
     let task: Task;
     try {
-      const started = await core.api.checkpoints.create(
-        { cluster: CLUSTER, name: 'cp-cut' },
-        alice,
-      );
+      const started = await core.checkpoints.create({ cluster: CLUSTER, name: 'cp-cut' }, alice);
       // Keep the link down until Corral has noticed the loss and is cleaning up.
       await until('the checkpoint to fail on the cut host', 300_000, () => {
         const t = core.tasks.get(started.id);
@@ -181,9 +181,9 @@ describe('cluster checkpoints on the lab', () => {
     // Host truth on both hosts: no node has the checkpoint, and none is left paused.
     for (const n of nodes)
       expect(await hostTruth(n)).toEqual({ snapshots: ['cp1'], state: 'running' });
-    expect(
-      (await core.api.checkpoints.list({ cluster: CLUSTER }, alice)).map((c) => c.name),
-    ).toEqual(['cp1']);
+    expect((await core.checkpoints.list({ cluster: CLUSTER }, alice)).map((c) => c.name)).toEqual([
+      'cp1',
+    ]);
     await until('the cut host online again', 180_000, () =>
       core.hosts.list().find((h) => h.id === cutId && h.status.state === 'online'),
     );
@@ -192,12 +192,12 @@ describe('cluster checkpoints on the lab', () => {
   it('deleting a checkpoint removes it from every node', async () => {
     await until('every node seen again', 120_000, async () => {
       try {
-        return (await core.api.checkpoints.list({ cluster: CLUSTER }, alice)).length === 1;
+        return (await core.checkpoints.list({ cluster: CLUSTER }, alice)).length === 1;
       } catch {
         return false;
       }
     });
-    await succeeded(core.api.checkpoints.remove({ cluster: CLUSTER, name: 'cp1' }, alice));
+    await succeeded(core.checkpoints.remove({ cluster: CLUSTER, name: 'cp1' }, alice));
     for (const n of nodes) expect((await hostTruth(n)).snapshots).toEqual([]);
   }, 300_000);
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterNode } from '../../api/clusters-api';
+import type { Cluster } from '../../api/clusters-api';
 import { CorralError } from '../../api/errors';
 import type { Task } from '../../api/tasks-api';
 import type { CallContext } from '../../core/call-context';
@@ -41,11 +41,11 @@ let core: CorralCore;
 let dataDir: string;
 let lab: LabState;
 let hostIds: string[] = [];
-let node: ClusterNode;
+let node: Cluster['nodes'][number];
 let host: LabHost;
 let hostKey: string;
 
-const ref = () => ({ hostId: node.hostId, uuid: node.uuid });
+const ref = () => ({ hostId: node.hostId, uuid: node.uuid! });
 const onNode = (script: string) =>
   nodeSsh(lab, dataDir, node.addresses[0]!, hostKey, ['sh', '-c', script]).then((r) =>
     r.stdout.trim(),
@@ -54,7 +54,7 @@ const virsh = async (...args: string[]) => (await hostVirsh(host, args)).stdout.
 const snapshotNames = async () =>
   (await virsh('snapshot-list', node.name, '--name')).split(/\s+/).filter(Boolean);
 
-async function settled(started: Promise<Task>): Promise<Task> {
+async function settled(started: Task | Promise<Task>): Promise<Task> {
   const task = await core.tasks.settled((await started).id);
   if (task.status !== 'succeeded')
     throw new Error(`task ${task.title}: ${task.status} ${task.error ?? ''}`);
@@ -103,11 +103,11 @@ describe('VM snapshots on the lab', () => {
   it('a file created after a snapshot is gone after revert; a file from before is still there', async () => {
     await onNode('echo kept > /root/before && sync');
     const taken = await settled(
-      core.api.snapshots.create({ ...ref(), name: 's1', description: 'before the change' }, alice),
+      core.snapshots.create({ ...ref(), name: 's1', description: 'before the change' }, alice),
     );
     expect(taken.steps[0]).toMatchObject({ status: 'done' });
     expect(await snapshotNames()).toEqual(['s1']);
-    const [s1] = await core.api.snapshots.list(ref(), alice);
+    const [s1] = await core.snapshots.list(ref(), alice);
     expect(s1).toMatchObject({
       name: 's1',
       description: 'before the change',
@@ -118,17 +118,17 @@ describe('VM snapshots on the lab', () => {
     });
 
     await onNode('echo new > /root/after && sync');
-    await settled(core.api.snapshots.revert({ ...ref(), name: 's1' }, alice));
+    await settled(core.snapshots.revert({ ...ref(), name: 's1' }, alice));
     expect(await virsh('domstate', node.name)).toBe('running');
     expect(await onNode('cat /root/before')).toBe('kept');
     expect(await onNode('test -e /root/after && echo present || echo absent')).toBe('absent');
   }, 300_000);
 
   it('reverts to a paused VM when asked, and lists the tree with the current one marked', async () => {
-    await settled(core.api.snapshots.create({ ...ref(), name: 's2' }, alice));
-    await settled(core.api.snapshots.revert({ ...ref(), name: 's1', startAs: 'paused' }, alice));
+    await settled(core.snapshots.create({ ...ref(), name: 's2' }, alice));
+    await settled(core.snapshots.revert({ ...ref(), name: 's1', startAs: 'paused' }, alice));
     expect(await virsh('domstate', node.name)).toBe('paused');
-    const tree = await core.api.snapshots.list(ref(), alice);
+    const tree = await core.snapshots.list(ref(), alice);
     expect(tree.map((s) => [s.name, s.parent, s.current])).toEqual([
       ['s1', undefined, true],
       ['s2', 's1', false],
@@ -142,10 +142,10 @@ describe('VM snapshots on the lab', () => {
     await virsh('setvcpus', node.name, '2', '--maximum', '--config');
     await virsh('setvcpus', node.name, '2', '--config');
     try {
-      const check = await core.api.snapshots.checkRevert({ ...ref(), name: 's2' }, alice);
+      const check = await core.snapshots.checkRevert({ ...ref(), name: 's2' }, alice);
       expect(check.ok).toBe(false);
       expect(check.problems.join(' ')).toMatch(/holds 1 vCPU .*defined with 2 vCPUs.*shut off/);
-      const refused = await code(() => core.api.snapshots.revert({ ...ref(), name: 's2' }, alice));
+      const refused = await code(() => core.snapshots.revert({ ...ref(), name: 's2' }, alice));
       expect(refused).toMatch(/^conflict: .*holds 1 vCPU/);
       expect(await virsh('domstate', node.name)).toBe('running');
       expect(await virsh('snapshot-current', node.name, '--name')).toBe('s1');
@@ -153,31 +153,31 @@ describe('VM snapshots on the lab', () => {
       await virsh('setvcpus', node.name, '1', '--config');
       await virsh('setvcpus', node.name, '1', '--maximum', '--config');
     }
-    expect((await core.api.snapshots.checkRevert({ ...ref(), name: 's2' }, alice)).ok).toBe(true);
+    expect((await core.snapshots.checkRevert({ ...ref(), name: 's2' }, alice)).ok).toBe(true);
   }, 120_000);
 
   it('refuses bad names, taken names and other users before any task', async () => {
-    expect(await code(() => core.api.snapshots.create({ ...ref(), name: 'a b' }, alice))).toMatch(
+    expect(await code(() => core.snapshots.create({ ...ref(), name: 'a b' }, alice))).toMatch(
       /^bad-request/,
     );
-    expect(await code(() => core.api.snapshots.create({ ...ref(), name: 's1' }, alice))).toMatch(
+    expect(await code(() => core.snapshots.create({ ...ref(), name: 's1' }, alice))).toMatch(
       /^conflict: .*already has a snapshot named s1/,
     );
-    expect(await code(() => core.api.snapshots.list(ref(), bob))).toMatch(/^not-found/);
-    expect(await code(() => core.api.snapshots.remove({ ...ref(), name: 's1' }, bob))).toMatch(
+    expect(await code(() => core.snapshots.list(ref(), bob))).toMatch(/^not-found/);
+    expect(await code(() => core.snapshots.remove({ ...ref(), name: 's1' }, bob))).toMatch(
       /^not-found/,
     );
     expect((await snapshotNames()).sort()).toEqual(['s1', 's2']);
   }, 60_000);
 
   it('deletes a snapshot with its descendants', async () => {
-    await settled(core.api.snapshots.remove({ ...ref(), name: 's1', withChildren: true }, alice));
+    await settled(core.snapshots.remove({ ...ref(), name: 's1', withChildren: true }, alice));
     expect(await snapshotNames()).toEqual([]);
-    expect(await core.api.snapshots.list(ref(), alice)).toEqual([]);
+    expect(await core.snapshots.list(ref(), alice)).toEqual([]);
   }, 120_000);
 
   it('deleting the cluster removes its snapshots with it', async () => {
-    await settled(core.api.snapshots.create({ ...ref(), name: 'last' }, alice));
+    await settled(core.snapshots.create({ ...ref(), name: 'last' }, alice));
     expect(await snapshotNames()).toEqual(['last']);
     const metadata = hostPath(host, `/var/lib/libvirt/qemu/snapshot/${node.name}/last.xml`);
     expect(existsSync(metadata)).toBe(true);
