@@ -63,7 +63,7 @@ export function checkpointCreateRunner(
       const s = ctx.state;
       const handles = await resolveAll(ctx, hosts, s.nodes, 'looking up');
       for (const [i, h] of handles.entries()) {
-        if (!(await isActive(h))) {
+        if (!(await isActive(h)) || (await isPaused(h))) {
           throw new CorralError('conflict', `node ${s.nodes[i]!.name} is not running`);
         }
       }

@@ -15,7 +15,7 @@ import {
   type CheckpointRevertState,
 } from './checkpoint-runners';
 import { nodeHandle, type CheckpointNode } from './cluster-nodes';
-import { isActive, readSnapshots, type DomainHandle } from './domain-snapshots';
+import { isActive, isPaused, readSnapshots, type DomainHandle } from './domain-snapshots';
 import type { SnapshotFacts } from './snapshot-xml';
 
 export interface CheckpointServiceOptions {
@@ -54,8 +54,11 @@ export class CheckpointService {
         `a snapshot named ${req.name} exists on ${taken.map((n) => n.name).join(', ')}`,
       );
     }
-    const active = await Promise.all(handles.map((h) => isActive(h)));
-    const off = nodes.filter((_, i) => !active[i]);
+    // Paused nodes too: the checkpoint resumes every node it paused, and must not resume those.
+    const running = await Promise.all(
+      handles.map(async (h) => (await isActive(h)) && !(await isPaused(h))),
+    );
+    const off = nodes.filter((_, i) => !running[i]);
     if (off.length > 0) {
       throw new CorralError(
         'conflict',
