@@ -26,7 +26,7 @@ import { currentLab } from './lab-fixture';
 import type { LabHost, LabState } from './state';
 
 /**
- * One VM's snapshots on the lab, through CorralCore's contract and its tasks, with host truth
+ * One VM's snapshots on the lab, through CorralCore's snapshot service and its tasks, with host truth
  * from virsh: a file written after a snapshot is gone after the revert while one from before
  * stays; a revert to a paused VM; the vCPU trap (a changed definition, a vCPU added live before
  * or after the snapshot) explained and refused before anything changes;
