@@ -16,6 +16,8 @@ import { StateLabel } from './state-label';
 import { hostLabel } from './topology-rows';
 import { useTopologyStore } from './topology-store';
 import { VmActionError, VmActions } from './vm-actions';
+import { VmResizeButton } from '../vm-ops/resize-buttons';
+import { SnapshotsPanel } from '../vm-ops/snapshots-panel';
 
 /** A details panel's frame: a complementary region named by its title, with a close button. */
 export function DetailsFrame(props: {
@@ -99,6 +101,8 @@ export function VmDetails({ vm }: { vm: Vm }) {
       </DescriptionList>
       <VmActionError vm={vm} inline />
       <VmActions vm={vm} />
+      <VmResizeButton vm={vm} host={host} />
+      <SnapshotsPanel key={vm.uuid} vm={vm} />
       <Title headingLevel="h3" size="md">
         Load
       </Title>
