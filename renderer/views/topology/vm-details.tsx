@@ -85,8 +85,10 @@ export function VmDetails({ vm }: { vm: Vm }) {
           <StateLabel vm={vm} testId="vm-details-state" />
         </Fact>
         <Fact term="Host">{hostLabel(vm.hostId, host, names)}</Fact>
-        <Fact term="vCPUs">{vm.vcpus}</Fact>
-        <Fact term="Memory">
+        <Fact term="vCPUs" testId="vm-details-vcpus">
+          {vm.vcpus}
+        </Fact>
+        <Fact term="Memory" testId="vm-details-memory">
           {formatKiB(vm.memoryKiB)} of {formatKiB(vm.maxMemoryKiB)}
         </Fact>
         <Fact term="CPU">
