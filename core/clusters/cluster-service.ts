@@ -211,6 +211,16 @@ export class ClusterService implements Disposable {
     return clusters.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /**
+   * Drops what was read of a cluster's nodes (their metadata changed: a resize recorded new
+   * sizes), so the next add-nodes reads the spec from the hosts again.
+   */
+  forgetNodeDetails(cluster: string): void {
+    for (const [key, details] of this.details) {
+      if (details.cluster === cluster) this.details.delete(key);
+    }
+  }
+
   /** Where each node would land; creates nothing. */
   async preview(input: unknown, ctx: CallContext): Promise<ClusterPreview> {
     const user = this.authorize(ctx);
@@ -816,6 +826,8 @@ export class ClusterService implements Disposable {
       save: () => this.save(op),
       stopped: () => run.stop || this.disposed,
       sshTimeoutMs: this.options.sshTimeoutMs ?? 300_000,
+      hostSize: (hostId: string) =>
+        this.options.inventory.snapshot(CORE_ITSELF).hosts.find((h) => h.hostId === hostId),
     };
     let firstError: string | undefined;
     await Promise.all(

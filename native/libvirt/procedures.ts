@@ -149,6 +149,28 @@ export const procedures = {
     xstruct({ dom: domainRef, disk: nstring, size: xuhyper, flags: xuint }),
     xvoid,
   ),
+  domainGetBlockInfo: p(
+    194,
+    xstruct({ dom: domainRef, path: nstring, flags: xuint }),
+    xstruct({ allocation: xuhyper, capacity: xuhyper, physical: xuhyper }),
+  ),
+  domainSetMetadata: p(
+    264,
+    xstruct({
+      dom: domainRef,
+      type: xint,
+      metadata: ostring,
+      key: ostring,
+      uri: ostring,
+      flags: xuint,
+    }),
+    xvoid,
+  ),
+  domainSetGuestVcpus: p(
+    372,
+    xstruct({ dom: domainRef, cpumap: nstring, state: xint, flags: xuint }),
+    xvoid,
+  ),
   domainInterfaceAddresses: p(
     353,
     xstruct({ dom: domainRef, source: xuint, flags: xuint }),
@@ -225,6 +247,7 @@ export const procedures = {
     volRet,
   ),
   storageVolLookupByName: p(95, xstruct({ pool: poolRef, name: nstring }), volRet),
+  storageVolLookupByPath: p(97, xstruct({ path: nstring }), volRet),
   storageVolGetPath: p(100, xstruct({ vol: volRef }), xstruct({ name: nstring })),
   storageVolGetXmlDesc: p(99, xstruct({ vol: volRef, flags: xuint }), xstruct({ xml: nstring })),
   storageVolDelete: p(94, xstruct({ vol: volRef, flags: xuint }), xvoid),
