@@ -17,6 +17,7 @@ import { hostLabel } from './topology-rows';
 import { useTopologyStore } from './topology-store';
 import { VmActionError, VmActions } from './vm-actions';
 import { VmResizeButton } from '../vm-ops/resize-buttons';
+import { pendingText } from '../vm-ops/pending-text';
 import { SnapshotsPanel } from '../vm-ops/snapshots-panel';
 
 /** A details panel's frame: a complementary region named by its title, with a close button. */
@@ -73,6 +74,7 @@ export function VmDetails({ vm }: { vm: Vm }) {
   const select = useTopologyStore((s) => s.select);
   const subject = { kind: 'vm', hostId: vm.hostId, uuid: vm.uuid } as const;
   const m = vm.membership;
+  const pending = pendingText(vm.pending);
   return (
     <DetailsFrame
       id={`vm-details-${vm.uuid}`}
@@ -86,11 +88,16 @@ export function VmDetails({ vm }: { vm: Vm }) {
         </Fact>
         <Fact term="Host">{hostLabel(vm.hostId, host, names)}</Fact>
         <Fact term="vCPUs" testId="vm-details-vcpus">
-          {vm.vcpus}
+          {vm.maxVcpus === undefined ? vm.vcpus : `${vm.vcpus} of ${vm.maxVcpus}`}
         </Fact>
         <Fact term="Memory" testId="vm-details-memory">
           {formatKiB(vm.memoryKiB)} of {formatKiB(vm.maxMemoryKiB)}
         </Fact>
+        {pending && (
+          <Fact term="At next boot" testId="vm-details-pending">
+            {pending}
+          </Fact>
+        )}
         <Fact term="CPU">
           {vm.cpuPercent === undefined ? '—' : `${Math.round(vm.cpuPercent)}%`}
         </Fact>

@@ -38,12 +38,6 @@ function systemDiskGiB(vm: Vm): number | undefined {
   return disk?.capacityBytes === undefined ? undefined : Math.round(disk.capacityBytes / GIB);
 }
 
-/** The optional sizes a VM may carry beyond the base schema (read without assuming them). */
-function extra(vm: Vm, key: 'maxVcpus'): number | undefined {
-  const value = (vm as Record<string, unknown>)[key];
-  return typeof value === 'number' ? value : undefined;
-}
-
 const isRunning = (vm: Vm) => !vm.stale && (vm.state === 'running' || vm.state === 'paused');
 
 /** One VM's starting point. */
@@ -52,7 +46,7 @@ export function currentOfVm(vm: Vm, host?: HostFacts): ResizeCurrent {
     memoryMiB: Math.round(vm.memoryKiB / KIB_PER_MIB),
     maxMemoryMiB: Math.round(vm.maxMemoryKiB / KIB_PER_MIB),
     vcpus: vm.vcpus,
-    maxVcpus: extra(vm, 'maxVcpus'),
+    maxVcpus: vm.maxVcpus,
     diskGiB: systemDiskGiB(vm),
     running: isRunning(vm),
     hostCpus: host?.cpus,
