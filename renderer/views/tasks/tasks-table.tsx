@@ -56,7 +56,7 @@ export function TasksTable(props: { tasks: Task[]; client: TasksClient; now: num
               </Th>
               <Td dataLabel="Kind">{kindText(task.kind)}</Td>
               <Td dataLabel="Status">
-                <TaskStatusLabel status={task.status} />
+                <TaskStatusLabel status={task.status} testId="task-status" />
               </Td>
               <Td dataLabel="Targets" modifier="breakWord">
                 {task.targets.map(targetText).join(', ') || '—'}
