@@ -119,6 +119,9 @@ test('an image upload shows in the Tasks tab with its steps and its final state'
     path: join(SCREENSHOTS, 'dock-tasks-light.png'),
     animations: 'disabled',
   });
+  // Closed again: the rows below count task rows only.
+  await page.getByRole('button', { name: `Details of ${title}` }).click();
+  await expect(steps).toHaveCount(0);
 });
 
 test('while an upload runs the Tasks tab counts it as running, and not once it has ended', async () => {
@@ -198,7 +201,7 @@ test('the desktop-notification switch asks for permission when turned on and say
 
   // Where the user has allowed them, turning it on sticks, across a reload.
   const context = await browser.newContext();
-  await context.grantPermissions(['notifications'], { origin: server!.url });
+  await context.grantPermissions(['notifications'], { origin: new URL(server!.url).origin });
   const allowed = await context.newPage();
   try {
     await enterAsAdmin(allowed, server!);
