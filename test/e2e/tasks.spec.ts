@@ -114,11 +114,19 @@ test('an image upload shows in the Tasks tab with its steps and its final state'
   await expect(steps.getByRole('cell', { name: 'done', exact: true }).first()).toBeVisible();
   await expect(page.getByRole('list', { name: `Log of ${title}` })).toBeVisible();
 
+  // Pictures for a reviewer, in both themes, beside the other views' (csp-and-screenshots).
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.getByRole('tabpanel', { name: /^Tasks/ }).screenshot({
-    path: join(SCREENSHOTS, 'dock-tasks-light.png'),
-    animations: 'disabled',
-  });
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await expect(page.locator('html')).toHaveClass(
+      theme === 'dark' ? /pf-v6-theme-dark/ : /^(?!.*pf-v6-theme-dark)/,
+    );
+    await page.screenshot({
+      path: join(SCREENSHOTS, `dock-tasks-${theme}.png`),
+      animations: 'disabled',
+    });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   // Closed again: the rows below count task rows only.
   await page.getByRole('button', { name: `Details of ${title}` }).click();
   await expect(steps).toHaveCount(0);
