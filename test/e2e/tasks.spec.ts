@@ -116,6 +116,8 @@ test('an image upload shows in the Tasks tab with its steps and its final state'
 
   // Pictures for a reviewer, in both themes, beside the other views' (csp-and-screenshots).
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const closers = page.getByRole('button', { name: /^Close notification/ });
+  while ((await closers.count()) > 0) await closers.first().click();
   for (const theme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: theme });
     await expect(page.locator('html')).toHaveClass(
