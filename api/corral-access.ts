@@ -67,4 +67,13 @@ export const corralAccess: AccessRules<CorralApi> = {
     rollback: 'owner:task',
     onChanged: 'signed-in',
   },
+  // Filtered per user by core: a plain user sees their own tasks, the administrator all.
+  tasks: {
+    list: 'signed-in',
+    get: 'signed-in',
+    cancel: 'owner:task',
+    resume: 'owner:task',
+    rollback: 'owner:task',
+    onChanged: 'signed-in',
+  },
 };

@@ -7,6 +7,7 @@ import { hostsApi } from './hosts-api';
 import { imagesApi } from './images-api';
 import { inventoryApi, vmApi } from './inventory-api';
 import { networksApi } from './networks-api';
+import { tasksApi } from './tasks-api';
 
 /** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
 export const SystemInfo = z.object({
@@ -83,6 +84,8 @@ export const corralApi = {
   clusters: clustersApi,
   /** Journaled cluster operations: progress, cancel, resume or roll back. */
   operations: operationsApi,
+  /** Every long operation: progress, steps, log, cancel / resume / roll back; the audit log. */
+  tasks: tasksApi,
 } as const;
 
 export type CorralApi = typeof corralApi;

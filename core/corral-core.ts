@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { CorralApi, SystemInfo } from '../api/corral-api';
 import { DisposableStore, type Disposable } from '../api/disposable';
 import { CorralError } from '../api/errors';
@@ -22,6 +23,8 @@ import { NetworkPolicyStore } from './policy/network-policy-store';
 import { SettingsService } from './settings/settings-service';
 import { AdminNotices } from './system/admin-notices';
 import { SystemService } from './system/system-service';
+import { TaskEngine } from './tasks/task-engine';
+import { TasksService } from './tasks/tasks-service';
 import { VmService } from './vm/vm-service';
 
 export interface CorralCoreOptions {
@@ -64,6 +67,9 @@ export class CorralCore implements Disposable {
   readonly notices = new AdminNotices();
   /** What plain users may attach nodes to; the administrator reads and sets it. */
   readonly networkPolicy: NetworkPolicyStore;
+  /** Every long operation; services start tasks here and runners register here. */
+  readonly tasks: TaskEngine;
+  private readonly tasksService: TasksService;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
@@ -74,6 +80,10 @@ export class CorralCore implements Disposable {
     this.settings = new SettingsService(options.dataDir, reportDataProblem);
     this.accounts = new AccountsService(options.dataDir, { reportDataProblem });
     const cipher = options.cipher ?? new FileKeyCipher(options.dataDir);
+    this.tasks = this.store.add(
+      new TaskEngine({ file: join(options.dataDir, 'tasks.jsonl'), report: reportDataProblem }),
+    );
+    this.tasksService = new TasksService(this.tasks, this.accounts);
     this.hosts = this.store.add(
       new HostsService({
         libvirtSocket: options.libvirtSocket,
@@ -260,6 +270,15 @@ export class CorralCore implements Disposable {
         resume: ({ id }, ctx) => this.clusters.resume(id, ctx),
         rollback: ({ id }, ctx) => this.clusters.rollback(id, ctx),
         onChanged: (emit, ctx) => this.clusters.onChanged(emit, ctx),
+      },
+      tasks: {
+        // Ownership and per-user filtering: TasksService.
+        list: (filter, ctx) => this.tasksService.list(filter, ctx),
+        get: ({ id }, ctx) => this.tasksService.get(id, ctx),
+        cancel: ({ id }, ctx) => this.tasksService.cancel(id, ctx),
+        resume: ({ id }, ctx) => this.tasksService.resume(id, ctx),
+        rollback: ({ id }, ctx) => this.tasksService.rollback(id, ctx),
+        onChanged: (emit, ctx) => this.tasksService.onChanged(emit, ctx),
       },
     };
   }

@@ -21,6 +21,7 @@ export const DATA_FILES = [
   'network-policy.json',
   'known-operations.json',
   'uploads.jsonl',
+  'tasks.jsonl',
 ] as const;
 
 /**
