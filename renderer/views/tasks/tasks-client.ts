@@ -12,5 +12,4 @@ export const tasksViewApi = {
 export type TasksClient = Client<typeof tasksViewApi>;
 
 /** The app's client seen through the entries the Tasks tab needs (a compile-time check). */
-export const tasksClientOf = (client: CorralClient): TasksClient =>
-  client as unknown as TasksClient;
+export const tasksClientOf = (client: CorralClient): TasksClient => client;
