@@ -1,6 +1,9 @@
 import { CorralError } from '../../../api/errors';
 import type { Task, TaskStatus } from '../../../api/tasks-api';
 import { notify, type NoticeVariant } from '../../app/notifications';
+import { useAppStore } from '../../state/app-store';
+import { LONG_TASK_MS } from '../tasks/long-task-notice';
+import { durationMs } from '../tasks/task-text';
 import type { VmOpsClient } from './vm-ops-client';
 
 /** Where a task stops moving on its own, and how its end is reported. */
@@ -14,6 +17,12 @@ const ENDS: Partial<Record<TaskStatus, { variant: NoticeVariant; verb: string }>
 
 /** Where a person finds a task's steps and log. */
 export const TASKS_HINT = 'Its steps and log are in the Tasks tab of the dock.';
+
+/** The link in the notice that opens the Tasks tab. */
+const SHOW_TASKS = {
+  label: 'Show in Tasks',
+  run: () => useAppStore.getState().showDockTab('tasks'),
+};
 
 /** How often a task is read again, in case an event was missed (a reconnect, an older server). */
 const POLL_MS = 3000;
@@ -32,7 +41,12 @@ function reason(task: Task): string | undefined {
  * that started it is usually closed by then.
  */
 export function followTask(client: VmOpsClient, started: Task, onEnd?: (task: Task) => void) {
-  notify({ variant: 'info', title: `Started: ${started.title}`, detail: TASKS_HINT });
+  notify({
+    variant: 'info',
+    title: `Started: ${started.title}`,
+    detail: TASKS_HINT,
+    action: SHOW_TASKS,
+  });
   let done = false;
   const finish = (task: Task) => {
     const end = ENDS[task.status];
@@ -40,11 +54,15 @@ export function followTask(client: VmOpsClient, started: Task, onEnd?: (task: Ta
     done = true;
     sub.dispose();
     clearInterval(timer);
-    notify({
-      variant: end.variant,
-      title: `${end.verb}: ${task.title}`,
-      detail: task.status === 'succeeded' ? undefined : (reason(task) ?? TASKS_HINT),
-    });
+    // A long task's end is announced by the Tasks tab's feed; a quick one only here.
+    if (durationMs(task, Date.now()) <= LONG_TASK_MS) {
+      notify({
+        variant: end.variant,
+        title: `${end.verb}: ${task.title}`,
+        detail: task.status === 'succeeded' ? undefined : (reason(task) ?? TASKS_HINT),
+        action: task.status === 'succeeded' ? undefined : SHOW_TASKS,
+      });
+    }
     onEnd?.(task);
   };
   const sub = client.tasks.onChanged(finish);

@@ -347,7 +347,13 @@ describe('SnapshotsPanel', () => {
       withMemory: true,
       current: true,
     });
-    act(() => svc.fire(task('snapshot-create', 'Snapshot before-upgrade of web-1', 'succeeded')));
+    act(() =>
+      svc.fire({
+        ...task('snapshot-create', 'Snapshot before-upgrade of web-1', 'succeeded'),
+        // A quick task: its end is told here (the Tasks tab's feed tells long ones).
+        endedAt: '2026-01-01T00:10:02Z',
+      }),
+    );
     await until(() =>
       expect(document.querySelector('[data-testid="snapshot-before-upgrade"]')).not.toBeNull(),
     );
