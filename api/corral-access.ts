@@ -68,6 +68,8 @@ export const corralAccess: AccessRules<CorralApi> = {
     onChanged: 'signed-in',
   },
   // Filtered per user by core: a plain user sees their own tasks, the administrator all.
+  // Resizing needs the VM's or the cluster's owner (or the administrator).
+  resize: { vm: 'owner:vm', cluster: 'owner:cluster' },
   tasks: {
     list: 'signed-in',
     get: 'signed-in',

@@ -8,6 +8,7 @@ import { imagesApi } from './images-api';
 import { inventoryApi, vmApi } from './inventory-api';
 import { networksApi } from './networks-api';
 import { tasksApi } from './tasks-api';
+import { resizeApi } from './resize-api';
 
 /** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
 export const SystemInfo = z.object({
@@ -86,6 +87,7 @@ export const corralApi = {
   operations: operationsApi,
   /** Every long operation: progress, steps, log, cancel / resume / roll back; the audit log. */
   tasks: tasksApi,
+  resize: resizeApi,
 } as const;
 
 export type CorralApi = typeof corralApi;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CorralApi, SystemInfo } from '../api/corral-api';
+import type { VmRef } from '../api/inventory-api';
 import { DisposableStore, type Disposable } from '../api/disposable';
 import { CorralError } from '../api/errors';
 import type { ServiceImpl } from '../api/types';
@@ -25,6 +26,9 @@ import { AdminNotices } from './system/admin-notices';
 import { SystemService } from './system/system-service';
 import { TaskEngine } from './tasks/task-engine';
 import { TasksService } from './tasks/tasks-service';
+import { ClusterKeyStore } from './clusters/cluster-key-store';
+import { clusterResizeRunner, vmResizeRunner } from './resize/resize-runners';
+import { ResizeService } from './resize/resize-service';
 import { VmService } from './vm/vm-service';
 
 export interface CorralCoreOptions {
@@ -70,6 +74,8 @@ export class CorralCore implements Disposable {
   /** Every long operation; services start tasks here and runners register here. */
   readonly tasks: TaskEngine;
   private readonly tasksService: TasksService;
+  /** Resizing VMs and clusters (the work runs as tasks). */
+  readonly resize: ResizeService;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
@@ -140,6 +146,22 @@ export class CorralCore implements Disposable {
         ...options.clusters,
       }),
     );
+    // Resize: refused from what Corral knows before any libvirt call; the work runs as tasks,
+    // reaching inside cluster nodes with the cluster's key.
+    const clusterKeys = new ClusterKeyStore(options.dataDir, cipher, reportDataProblem);
+    const resizeDeps = {
+      hosts: hostConnections,
+      clusterKey: (cluster: string) => clusterKeys.get(cluster)?.privateKey,
+      reread: (ref: VmRef) => this.inventory.reread(ref),
+      forgetCluster: (cluster: string) => this.clusters.forgetNodeDetails(cluster),
+    };
+    this.tasks.register(vmResizeRunner(resizeDeps));
+    this.tasks.register(clusterResizeRunner(resizeDeps));
+    this.resize = new ResizeService({
+      users: this.accounts,
+      inventory: this.inventory,
+      tasks: this.tasks,
+    });
   }
 
   private requireConsoles(): ConsoleService {
@@ -270,6 +292,11 @@ export class CorralCore implements Disposable {
         resume: ({ id }, ctx) => this.clusters.resume(id, ctx),
         rollback: ({ id }, ctx) => this.clusters.rollback(id, ctx),
         onChanged: (emit, ctx) => this.clusters.onChanged(emit, ctx),
+      },
+      resize: {
+        // Ownership (also checked at the gate) and capacity: ResizeService, before any call.
+        vm: (input, ctx) => this.resize.vm(input, ctx),
+        cluster: (input, ctx) => this.resize.cluster(input, ctx),
       },
       tasks: {
         // Ownership and per-user filtering: TasksService.
