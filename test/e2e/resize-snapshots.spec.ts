@@ -12,6 +12,7 @@ import { startServerProcess, type ServerProcess } from './corral-server-process'
 import { markLabImageInUi } from './support/base-images';
 import { addLabHosts } from './support/lab-hosts';
 import { enterAsAdmin } from './support/sign-in';
+import { openTasksTab, taskRow } from './support/tasks-tab';
 
 /**
  * Resize, VM snapshots and cluster checkpoints through the UI, on one 2-node cluster spread over
@@ -111,6 +112,18 @@ async function openDetails(i: number) {
 
 const toasts = () => page.getByRole('list', { name: 'Notifications' });
 
+/** Regex for a title that starts with `text` (escaped). */
+const startsWith = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+
+/** The task titled `title…` in the Tasks tab ended as it should. */
+async function expectTaskSucceeded(title: string) {
+  await openTasksTab(page);
+  await expect(taskRow(page, startsWith(title)).getByTestId('task-status')).toHaveText(
+    'succeeded',
+    { timeout: 60_000 },
+  );
+}
+
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(900_000);
   const state = readLabState();
@@ -209,6 +222,9 @@ test('takes and reverts a VM snapshot from its details: a file made after it is 
   await untilOnNode(0, ['ls', '/root'], (out) => !out.includes('marker-after'));
   expect(await markers(0, ['marker-before', 'marker-after'])).toEqual(['marker-before']);
   expect(await virsh(h1, 'domstate', node(0))).toBe('running');
+  // Both ran as tasks, listed in the Tasks tab.
+  await expectTaskSucceeded(`Snapshot ${node(0)}: ${SNAPSHOT}`);
+  await expectTaskSucceeded(`Revert ${node(0)} to ${SNAPSHOT}`);
 });
 
 test('checkpoints the cluster from its card and reverts it: markers come back on both hosts', async () => {
@@ -249,6 +265,8 @@ test('checkpoints the cluster from its card and reverts it: markers come back on
   expect((await onNode(0, ['ssh', '-o', 'BatchMode=yes', node(1), 'hostname'])).trim()).toBe(
     node(1),
   );
+  await expectTaskSucceeded(`Checkpoint ${cluster}: ${CHECKPOINT}`);
+  await expectTaskSucceeded(`Revert ${cluster} to ${CHECKPOINT}`);
 });
 
 test('grows a running node live from the resize dialog; virsh dominfo agrees', async () => {
@@ -270,6 +288,15 @@ test('grows a running node live from the resize dialog; virsh dominfo agrees', a
   await dialog.getByLabel('Disk (GiB)').fill('2');
   await dialog.getByRole('button', { name: 'Resize' }).click();
   await expect(dialog).toBeHidden();
+  // The notice of the started task leads to it in the Tasks tab.
+  const started = toasts()
+    .getByRole('listitem')
+    .filter({ hasText: `Started: Resize ${node(0)}` });
+  await started.getByRole('button', { name: 'Show in Tasks' }).click();
+  await expect(page.getByRole('tab', { name: /^Tasks/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(
+    taskRow(page, startsWith(`Resize ${node(0)}`)).getByTestId('task-status'),
+  ).toHaveText('succeeded', { timeout: 120_000 });
 
   await expect(async () => {
     const info = await virsh(h1, 'dominfo', node(0));
