@@ -78,4 +78,19 @@ export const corralAccess: AccessRules<CorralApi> = {
     rollback: 'owner:task',
     onChanged: 'signed-in',
   },
+  // A VM's snapshots for its owner; a cluster's checkpoints for the cluster's owner.
+  snapshots: {
+    list: 'owner:vm',
+    create: 'owner:vm',
+    checkRevert: 'owner:vm',
+    revert: 'owner:vm',
+    remove: 'owner:vm',
+  },
+  checkpoints: {
+    list: 'owner:cluster',
+    create: 'owner:cluster',
+    checkRevert: 'owner:cluster',
+    revert: 'owner:cluster',
+    remove: 'owner:cluster',
+  },
 };

@@ -29,6 +29,9 @@ import { TasksService } from './tasks/tasks-service';
 import { ClusterKeyStore } from './clusters/cluster-key-store';
 import { clusterResizeRunner, vmResizeRunner } from './resize/resize-runners';
 import { ResizeService } from './resize/resize-service';
+import type { CheckpointService } from './snapshots/checkpoint-service';
+import type { SnapshotService } from './snapshots/snapshot-service';
+import { snapshotServices } from './snapshots/snapshot-wiring';
 import { VmService } from './vm/vm-service';
 
 export interface CorralCoreOptions {
@@ -76,6 +79,9 @@ export class CorralCore implements Disposable {
   private readonly tasksService: TasksService;
   /** Resizing VMs and clusters (the work runs as tasks). */
   readonly resize: ResizeService;
+  /** VM snapshots and cluster checkpoints (the work runs as tasks). */
+  readonly snapshots: SnapshotService;
+  readonly checkpoints: CheckpointService;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
@@ -162,6 +168,13 @@ export class CorralCore implements Disposable {
       inventory: this.inventory,
       tasks: this.tasks,
     });
+    ({ snapshots: this.snapshots, checkpoints: this.checkpoints } = snapshotServices({
+      hosts: hostConnections,
+      tasks: this.tasks,
+      users: this.accounts,
+      inventory: this.inventory,
+      requireVm: (ref, ctx) => vmAccess.require(ref, ctx),
+    }));
   }
 
   private requireConsoles(): ConsoleService {
@@ -306,6 +319,22 @@ export class CorralCore implements Disposable {
         resume: ({ id }, ctx) => this.tasksService.resume(id, ctx),
         rollback: ({ id }, ctx) => this.tasksService.rollback(id, ctx),
         onChanged: (emit, ctx) => this.tasksService.onChanged(emit, ctx),
+      },
+      snapshots: {
+        // Ownership (also checked at the gate) and every refusal: SnapshotService, before any task.
+        list: (ref, ctx) => this.snapshots.list(ref, ctx),
+        create: (input, ctx) => this.snapshots.create(input, ctx),
+        checkRevert: (input, ctx) => this.snapshots.checkRevert(input, ctx),
+        revert: (input, ctx) => this.snapshots.revert(input, ctx),
+        remove: (input, ctx) => this.snapshots.remove(input, ctx),
+      },
+      checkpoints: {
+        // Ownership (also checked at the gate) and every refusal: CheckpointService.
+        list: (input, ctx) => this.checkpoints.list(input, ctx),
+        create: (input, ctx) => this.checkpoints.create(input, ctx),
+        checkRevert: (input, ctx) => this.checkpoints.checkRevert(input, ctx),
+        revert: (input, ctx) => this.checkpoints.revert(input, ctx),
+        remove: (input, ctx) => this.checkpoints.remove(input, ctx),
       },
     };
   }

@@ -7,6 +7,10 @@ export const lookupByName = procedure('domainLookupByName');
 export const lookupByUuid = procedure('domainLookupByUuid');
 export const getXmlDesc = procedure('domainGetXmlDesc');
 export const getState = procedure('domainGetState');
+export const suspend = procedure('domainSuspend');
+export const resume = procedure('domainResume');
+/** Sets the guest's clock (through its guest agent). */
+export const setTime = procedure('domainSetTime');
 export const defineXml = procedure('domainDefineXmlFlags');
 export const undefine = procedure('domainUndefineFlags');
 export const create = procedure('domainCreateWithFlags');

@@ -3,6 +3,7 @@ import {
   type Infer,
   xarray,
   xfixedArray,
+  xhyper,
   xint,
   xmap,
   xopaque,
@@ -133,6 +134,13 @@ export const procedures = {
   domainShutdownFlags: p(258, domFlags, xvoid),
   domainDestroyFlags: p(234, domFlags, xvoid),
   domainReboot: p(27, domFlags, xvoid),
+  domainSuspend: p(34, domOnly, xvoid),
+  domainResume: p(28, domOnly, xvoid),
+  domainSetTime: p(
+    338,
+    xstruct({ dom: domainRef, seconds: xhyper, nseconds: xuint, flags: xuint }),
+    xvoid,
+  ),
   domainGetInfo: p(
     16,
     domOnly,
@@ -189,6 +197,13 @@ export const procedures = {
     xstruct({ snapshots: xarray(snapshotRef, Limits.DOMAIN_SNAPSHOT_LIST), ret: xint }),
   ),
   domainSnapshotCurrent: p(191, domFlags, snapRet),
+  domainSnapshotGetXmlDesc: p(186, snapFlags, xstruct({ xml: nstring })),
+  domainSnapshotLookupByName: p(
+    189,
+    xstruct({ dom: domainRef, name: nstring, flags: xuint }),
+    snapRet,
+  ),
+  domainHasCurrentSnapshot: p(190, domFlags, xstruct({ result: intBool })),
   domainRevertToSnapshot: p(192, snapFlags, xvoid),
   domainSnapshotDelete: p(193, snapFlags, xvoid),
 
