@@ -101,7 +101,7 @@ const nav = (name: string) =>
 /** Opens node `i`'s details in the topology. */
 async function openDetails(i: number) {
   await nav('Topology').click();
-  await page.getByLabel('Filter').fill(cluster);
+  await page.getByRole('textbox', { name: 'Filter', exact: true }).fill(cluster);
   const details = page.getByRole('complementary', { name: `Details of ${node(i)}` });
   if (!(await details.isVisible())) {
     await page.getByRole('button', { name: node(i), exact: true }).click();
