@@ -196,7 +196,9 @@ test('takes and reverts a VM snapshot from its details: a file made after it is 
   await expect(take.getByRole('switch', { name: /Include the memory/ })).toBeChecked();
   await take.getByRole('button', { name: 'Take snapshot' }).click();
   await expect(take).toBeHidden();
-  await expect(toasts()).toContainText('Started:');
+  await expect(toasts()).toContainText(
+    new RegExp(`(Started|Done): Snapshot ${node(0)}: ${SNAPSHOT}`),
+  );
 
   const row = panel.getByTestId(`snapshot-${SNAPSHOT}`);
   await expect(row).toContainText('current', { timeout: 120_000 });
@@ -215,6 +217,7 @@ test('takes and reverts a VM snapshot from its details: a file made after it is 
   await page.getByRole('menuitem', { name: 'Revert…' }).click();
   const revert = page.getByRole('dialog', { name: `Revert ${node(0)} to ${SNAPSHOT}?` });
   await expect(revert).toContainText('The revert can go ahead.', { timeout: 30_000 });
+  await page.screenshot({ path: 'test-results/snapshot-revert.png' });
   await revert.getByRole('button', { name: 'Revert' }).click();
   await expect(revert).toBeHidden();
 
@@ -247,6 +250,7 @@ test('checkpoints the cluster from its card and reverts it: markers come back on
     expect(list.split('\n')).toContain(CHECKPOINT);
   }
 
+  await page.screenshot({ path: 'test-results/cluster-checkpoints.png' });
   for (const i of [0, 1]) await onNode(i, ['sh', '-c', 'rm /root/cp-marker && sync']);
   expect(await markers(0, ['cp-marker'])).toEqual([]);
 
@@ -285,14 +289,15 @@ test('grows a running node live from the resize dialog; virsh dominfo agrees', a
   await dialog.getByLabel('Disk (GiB)').fill('1');
   await dialog.getByRole('button', { name: 'Resize' }).click();
   await expect(dialog).toContainText('a disk only grows');
+  await page.screenshot({ path: 'test-results/resize-dialog.png' });
   await dialog.getByLabel('Disk (GiB)').fill('2');
   await dialog.getByRole('button', { name: 'Resize' }).click();
   await expect(dialog).toBeHidden();
-  // The notice of the started task leads to it in the Tasks tab.
-  const started = toasts()
+  // The task's notice (its start, or its end once it is over) leads to it in the Tasks tab.
+  const notice = toasts()
     .getByRole('listitem')
-    .filter({ hasText: `Started: Resize ${node(0)}` });
-  await started.getByRole('button', { name: 'Show in Tasks' }).click();
+    .filter({ hasText: new RegExp(`(Started|Done): Resize ${node(0)}`) });
+  await notice.getByRole('button', { name: 'Show in Tasks' }).click();
   await expect(page.getByRole('tab', { name: /^Tasks/ })).toHaveAttribute('aria-selected', 'true');
   await expect(
     taskRow(page, startsWith(`Resize ${node(0)}`)).getByTestId('task-status'),
@@ -316,7 +321,9 @@ test('a revert across the live vCPU change is explained before it is allowed', a
   const problems = revert.getByTestId('revert-problems');
   await expect(problems).toContainText(/vCPU/i, { timeout: 30_000 });
   await expect(revert.getByRole('button', { name: 'Revert' })).toBeDisabled();
+  await page.screenshot({ path: 'test-results/snapshot-revert-refused.png' });
   await revert.getByRole('button', { name: 'Cancel' }).click();
+  await page.screenshot({ path: 'test-results/vm-details-snapshots.png' });
   // Nothing was touched: the node runs on with 2 vCPUs.
   expect(await virsh(h1, 'dominfo', node(0))).toMatch(/^CPU\(s\):\s+2$/m);
 });

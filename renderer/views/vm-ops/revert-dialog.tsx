@@ -137,7 +137,7 @@ export function RevertDialog({
           {result?.ok && warnings.length === 0 && (
             <Alert isInline isPlain variant="success" title="The revert can go ahead." />
           )}
-          {chooseStart && (
+          {chooseStart && result?.ok && (
             <FormGroup role="radiogroup" isInline fieldId={`${titleId}-start`} label="Afterwards">
               <Radio
                 id={`${titleId}-running`}

@@ -1,6 +1,6 @@
 import { CorralError } from '../../../api/errors';
 import type { Task, TaskStatus } from '../../../api/tasks-api';
-import { notify, type NoticeVariant } from '../../app/notifications';
+import { notify, useNotifications, type NoticeVariant } from '../../app/notifications';
 import { useAppStore } from '../../state/app-store';
 import { LONG_TASK_MS } from '../tasks/long-task-notice';
 import { durationMs } from '../tasks/task-text';
@@ -41,7 +41,7 @@ function reason(task: Task): string | undefined {
  * that started it is usually closed by then.
  */
 export function followTask(client: VmOpsClient, started: Task, onEnd?: (task: Task) => void) {
-  notify({
+  const startedNotice = notify({
     variant: 'info',
     title: `Started: ${started.title}`,
     detail: TASKS_HINT,
@@ -54,13 +54,15 @@ export function followTask(client: VmOpsClient, started: Task, onEnd?: (task: Ta
     done = true;
     sub.dispose();
     clearInterval(timer);
+    // The end replaces the start: one notice per task on screen.
+    useNotifications.getState().dismiss(startedNotice);
     // A long task's end is announced by the Tasks tab's feed; a quick one only here.
     if (durationMs(task, Date.now()) <= LONG_TASK_MS) {
       notify({
         variant: end.variant,
         title: `${end.verb}: ${task.title}`,
         detail: task.status === 'succeeded' ? undefined : (reason(task) ?? TASKS_HINT),
-        action: task.status === 'succeeded' ? undefined : SHOW_TASKS,
+        action: SHOW_TASKS,
       });
     }
     onEnd?.(task);
