@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { nodeHostKey, nodeSsh, waitForRoom } from '../lab/clusters-support';
 import { LAB } from '../lab/config';
 import { LAB_BASE_VOLUME } from '../lab/base-image-volumes';
@@ -108,6 +108,13 @@ async function openDetails(i: number) {
   }
   await expect(details).toBeVisible();
   return details;
+}
+
+/** Opens the checkpoints section of the cluster's card (it starts closed on each visit). */
+async function openCheckpoints(card: Locator) {
+  const toggle = card.getByRole('button', { name: `Checkpoints of ${cluster}`, exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
 }
 
 const toasts = () => page.getByRole('list', { name: 'Notifications' });
@@ -236,7 +243,7 @@ test('checkpoints the cluster from its card and reverts it: markers come back on
 
   await nav('Clusters').click();
   const card = page.getByTestId(`cluster-${cluster}`);
-  await card.getByRole('button', { name: `Checkpoints of ${cluster}` }).click();
+  await openCheckpoints(card);
   await card.getByRole('button', { name: `Create a checkpoint of ${cluster}` }).click();
   const create = page.getByRole('dialog', { name: `Create a checkpoint of ${cluster}` });
   await create.getByLabel('Name', { exact: true }).fill(CHECKPOINT);
@@ -326,4 +333,55 @@ test('a revert across the live vCPU change is explained before it is allowed', a
   await page.screenshot({ path: 'test-results/vm-details-snapshots.png' });
   // Nothing was touched: the node runs on with 2 vCPUs.
   expect(await virsh(h1, 'dominfo', node(0))).toMatch(/^CPU\(s\):\s+2$/m);
+});
+
+test('resizes every node of the cluster at once from its card; both hosts agree', async () => {
+  test.setTimeout(240_000);
+  await nav('Clusters').click();
+  const card = page.getByTestId(`cluster-${cluster}`);
+  await card.getByRole('button', { name: `Resize nodes of ${cluster}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Resize nodes of ${cluster}` });
+  // Prefilled from the first node as its host reports it: 2 vCPUs since the test before.
+  await expect(dialog.getByLabel('vCPUs')).toHaveValue('2');
+  await expect(dialog.getByLabel('Memory (MiB)')).toHaveValue(/^\d+$/);
+  const memory = LAB.guestMemoryMiB + 192;
+  await dialog.getByLabel('Memory (MiB)').fill(String(memory));
+  await expect(dialog).toContainText('Applies live, up to the maximum of');
+  await dialog.getByRole('button', { name: 'Resize' }).click();
+  await expect(dialog).toBeHidden();
+  for (const i of [0, 1]) {
+    await expect(async () => {
+      const info = await virsh(hostOf(i), 'dominfo', node(i));
+      expect(info).toMatch(new RegExp(`^Used memory:\\s+${memory * 1024} KiB$`, 'm'));
+    }).toPass({ timeout: 120_000 });
+  }
+  await expectTaskSucceeded(`Resize cluster ${cluster}`);
+});
+
+test('deletes the checkpoint from every node, then the snapshot; the hosts agree', async () => {
+  test.setTimeout(240_000);
+  await nav('Clusters').click();
+  const card = page.getByTestId(`cluster-${cluster}`);
+  await openCheckpoints(card);
+  await card.getByRole('button', { name: `Actions for checkpoint ${CHECKPOINT}` }).click();
+  await page.getByRole('menuitem', { name: 'Delete…' }).click();
+  const del = page.getByRole('dialog', { name: `Delete checkpoint ${CHECKPOINT}?` });
+  await del.getByRole('button', { name: 'Delete' }).click();
+  await expect(del).toBeHidden();
+  await expect(card.getByTestId(`checkpoint-${CHECKPOINT}`)).toHaveCount(0, { timeout: 60_000 });
+  for (const i of [0, 1]) {
+    const list = await virsh(hostOf(i), 'snapshot-list', node(i), '--name');
+    expect(list.split('\n')).not.toContain(CHECKPOINT);
+  }
+
+  const details = await openDetails(0);
+  const panel = details.getByTestId('vm-snapshots');
+  await panel.getByRole('button', { name: `Actions for snapshot ${SNAPSHOT}` }).click();
+  await page.getByRole('menuitem', { name: 'Delete…' }).click();
+  const delSnap = page.getByRole('dialog', { name: `Delete snapshot ${SNAPSHOT}?` });
+  await delSnap.getByRole('button', { name: 'Delete' }).click();
+  await expect(delSnap).toBeHidden();
+  await expect(panel).toContainText('No snapshots yet.', { timeout: 60_000 });
+  expect(await virsh(h1, 'snapshot-list', node(0), '--name')).toBe('');
+  expect(await virsh(h1, 'domstate', node(0))).toBe('running');
 });
