@@ -385,3 +385,26 @@ test('deletes the checkpoint from every node, then the snapshot; the hosts agree
   expect(await virsh(h1, 'snapshot-list', node(0), '--name')).toBe('');
   expect(await virsh(h1, 'domstate', node(0))).toBe('running');
 });
+
+test('memory beyond the maximum waits for the next boot and shows as pending in the details', async () => {
+  test.setTimeout(180_000);
+  const details = await openDetails(1);
+  await details.getByRole('button', { name: `Resize ${node(1)}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Resize ${node(1)}` });
+  const beyond = 4 * LAB.guestMemoryMiB;
+  await dialog.getByLabel('Memory (MiB)').fill(String(beyond));
+  await expect(dialog).toContainText('applies at the next boot (pending until then)');
+  await dialog.getByRole('button', { name: 'Resize' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(details.getByTestId('vm-details-pending')).toContainText(`memory ${beyond} MiB`, {
+    timeout: 60_000,
+  });
+  // Host truth: the definition holds it, the running node does not.
+  const inactive = await virsh(h2, 'dumpxml', '--inactive', node(1));
+  expect(inactive).toMatch(
+    new RegExp(`<currentMemory unit='KiB'>${beyond * 1024}</currentMemory>`),
+  );
+  expect(await virsh(h2, 'dominfo', node(1))).not.toMatch(
+    new RegExp(`^Used memory:\\s+${beyond * 1024} KiB$`, 'm'),
+  );
+});
