@@ -81,8 +81,8 @@ export const ConsoleSignIn = z.discriminatedUnion('kind', [
 ]);
 export type ConsoleSignIn = z.input<typeof ConsoleSignIn>;
 
-/** Everything the wizard asks. */
-export const ClusterSpec = z.object({
+/** Everything the wizard asks, before the checks across fields. */
+const ClusterSpecFields = z.object({
   name: ClusterName,
   nodes: z.number().int().min(1).max(64),
   vcpus: z.number().int().min(1).max(64),
@@ -118,15 +118,16 @@ export const ClusterSpec = z.object({
     .default([]),
   /** Serial console sign-in; clusters recorded before it existed sign root in automatically. */
   console: ConsoleSignIn.default({ kind: 'autologin' }),
-})
-  .refine((s) => s.maxMemoryMiB === undefined || s.maxMemoryMiB >= s.memoryMiB, {
-    path: ['maxMemoryMiB'],
-    message: 'the maximum memory must be at least the memory',
-  })
-  .refine((s) => s.maxVcpus === undefined || s.maxVcpus >= s.vcpus, {
-    path: ['maxVcpus'],
-    message: 'the maximum vCPUs must be at least the vCPUs',
-  });
+});
+
+/** Everything the wizard asks; a ceiling is never below the size it caps. */
+export const ClusterSpec = ClusterSpecFields.refine(
+  (s) => s.maxMemoryMiB === undefined || s.maxMemoryMiB >= s.memoryMiB,
+  { path: ['maxMemoryMiB'], message: 'the maximum memory must be at least the memory' },
+).refine((s) => s.maxVcpus === undefined || s.maxVcpus >= s.vcpus, {
+  path: ['maxVcpus'],
+  message: 'the maximum vCPUs must be at least the vCPUs',
+});
 export type ClusterSpec = z.input<typeof ClusterSpec>;
 
 /** One node of a preview or of a cluster. */

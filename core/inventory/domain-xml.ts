@@ -160,14 +160,17 @@ function omitUndefined<T extends object>(o: T): T {
 
 /**
  * What a running domain's definition (its inactive XML) holds that the running domain does not:
- * the sizes its next boot will have. Undefined when they agree.
+ * the sizes its next boot will have. Undefined when they agree. A running domain's memory
+ * follows its balloon, which takes a while to get where it was sent: memory counts as pending
+ * only when the running domain cannot get there (past its ceiling, or a new ceiling).
  */
 export function pendingSizes(
   live: DomainXmlFacts,
   next: DomainXmlFacts,
 ): { memoryKiB?: number; vcpus?: number; maxMemoryKiB?: number; maxVcpus?: number } | undefined {
+  const memoryWaits = next.maxMemoryKiB !== live.maxMemoryKiB || next.memoryKiB > live.maxMemoryKiB;
   const pending = omitUndefined({
-    memoryKiB: next.memoryKiB !== live.memoryKiB ? next.memoryKiB : undefined,
+    memoryKiB: memoryWaits ? next.memoryKiB : undefined,
     vcpus: next.vcpus !== live.vcpus ? next.vcpus : undefined,
     maxMemoryKiB: next.maxMemoryKiB !== live.maxMemoryKiB ? next.maxMemoryKiB : undefined,
     maxVcpus: next.maxVcpus !== live.maxVcpus ? next.maxVcpus : undefined,

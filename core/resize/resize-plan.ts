@@ -102,7 +102,10 @@ export function planResize(vm: VmSizes, change: ResizeChange, host: HostRoom): R
     if (count !== vm.vcpus || count > vm.maxVcpus) {
       plan.vcpus = {
         count,
-        live: vm.running && count <= vm.maxVcpus,
+        // Fewer vCPUs wait for the next boot: unplugging needs the guest's cooperation, and
+        // QEMU's TCG never frees an unplugged vCPU's translation context, so plugging one back
+        // in later would abort QEMU.
+        live: vm.running && count > vm.vcpus && count <= vm.maxVcpus,
         from: vm.vcpus,
         ...(count > vm.maxVcpus ? { raiseMax: count } : {}),
       };

@@ -9,11 +9,19 @@ import type { TaskStarter } from '../tasks/task-runner';
 import { describePlan, planResize, vmSizes } from './resize-plan';
 import type { ClusterResizeState, ResizeNode, VmResizeState } from './resize-runners';
 
+/** The engine as the resize service uses it: start tasks, and see which are still working. */
+export interface ResizeTasks extends TaskStarter {
+  select(match: (task: Pick<Task, 'kind' | 'status' | 'targets'>) => boolean): Task[];
+}
+
 export interface ResizeServiceOptions {
   users: SessionUsers;
   inventory: Pick<InventoryService, 'snapshot'>;
-  tasks: TaskStarter;
+  tasks: ResizeTasks;
 }
+
+const RESIZES = new Set<Task['kind']>(['vm-resize', 'cluster-resize']);
+const WORKING = new Set<Task['status']>(['queued', 'running', 'cancelling', 'rolling-back']);
 
 /**
  * Resizing a VM or every node of a cluster. Everything that can refuse a request is decided here
@@ -34,6 +42,7 @@ export class ResizeService {
     requireOwnership(user, vm?.membership?.owner, what);
     if (!vm) throw notFound(what);
     const node = this.planNode(vm, snapshot.hosts, change(input));
+    this.checkNotResizing(vm.name, vm.uuid, vm.membership?.cluster);
     const state: VmResizeState = node;
     return this.options.tasks.start({
       kind: 'vm-resize',
@@ -57,6 +66,7 @@ export class ResizeService {
     for (const vm of vms) requireOwnership(user, vm.membership!.owner, what);
     const c = change(input);
     const nodes = vms.map((vm) => this.planNode(vm, snapshot.hosts, c));
+    for (const vm of vms) this.checkNotResizing(vm.name, vm.uuid, input.cluster);
     const state: ClusterResizeState = { cluster: input.cluster, change: c, nodes };
     return this.options.tasks.start({
       kind: 'cluster-resize',
@@ -75,6 +85,29 @@ export class ResizeService {
       ],
       state,
     });
+  }
+
+  /**
+   * One resize at a time per VM: two would race on the same balloon, vCPUs and disk. A cluster's
+   * resize covers its nodes.
+   */
+  private checkNotResizing(name: string, uuid: string, cluster: string | undefined): void {
+    const [busy] = this.options.tasks.select(
+      (t) =>
+        RESIZES.has(t.kind) &&
+        WORKING.has(t.status) &&
+        t.targets.some(
+          (x) =>
+            (x.kind === 'vm' && x.uuid === uuid) ||
+            (x.kind === 'cluster' && cluster !== undefined && x.cluster === cluster),
+        ),
+    );
+    if (busy) {
+      throw new CorralError(
+        'conflict',
+        `${name} is being resized already (${busy.title}); let it finish`,
+      );
+    }
   }
 
   /** One VM's checked plan (throws the reason it cannot be resized). */

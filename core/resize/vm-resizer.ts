@@ -1,6 +1,11 @@
 import type { Client } from 'ssh2';
 import { CorralError } from '../../api/errors';
-import { LibvirtError, type DomainRef, type LibvirtClient } from '../../native/libvirt';
+import {
+  ErrorNumber,
+  LibvirtError,
+  type DomainRef,
+  type LibvirtClient,
+} from '../../native/libvirt';
 import { parseDomainXml } from '../inventory/domain-xml';
 import * as domain from '../libvirt/domain';
 import * as storageVolume from '../libvirt/storage-volume';
@@ -12,6 +17,9 @@ const { LIVE, CONFIG } = domain.DomainModify;
 // The guest sees a hot-plugged vCPU a moment after the call returns: ask its agent a few times.
 const AGENT_TRIES = 10;
 const AGENT_RETRY_MS = 1_000;
+// A node restarted after a failed hot-plug boots under TCG: give it what a creation gives it.
+const RESTART_TIMEOUT_MS = 300_000;
+const STOP_NOTICE_MS = 5_000;
 
 /** What one VM's resize did, part by part. */
 export interface ResizeOutcome {
@@ -99,9 +107,10 @@ export async function resizeVm(target: VmResizeTarget, plan: ResizePlan): Promis
     try {
       if (v.live) {
         step(`hot-plugging to ${v.count} vCPUs`);
-        await domain.setVcpus(client, { dom, nvcpus: v.count, flags: LIVE | CONFIG });
-        out.done.push(`${v.count} vCPUs live`);
-        if (v.count > v.from) await onlineCpus(target, dom, v.from, v.count, out);
+        if (await hotPlug(target, dom, v.count, out)) {
+          out.done.push(`${v.count} vCPUs live`);
+          if (v.count > v.from) await onlineCpus(target, dom, v.from, v.count, out);
+        }
       } else {
         step(`defining ${v.count} vCPUs`);
         if (v.raiseMax !== undefined) {
@@ -148,6 +157,62 @@ export async function resizeVm(target: VmResizeTarget, plan: ResizePlan): Promis
   return out;
 }
 
+/**
+ * Plugs vCPUs into the running VM; true when it did. QEMU 7.2's TCG can abort while it starts a
+ * hot-plugged vCPU's thread (when every translation-cache region is in use at that moment): the
+ * VM is then gone. Corral then does what the person asked the hard way, and says so: the count
+ * into the definition, and the VM started again (false).
+ */
+async function hotPlug(
+  target: VmResizeTarget,
+  dom: DomainRef,
+  count: number,
+  out: ResizeOutcome,
+): Promise<boolean> {
+  const { client } = target;
+  try {
+    await domain.setVcpus(client, { dom, nvcpus: count, flags: LIVE | CONFIG });
+    return true;
+  } catch (err) {
+    if (!(await stoppedWithin(client, dom, STOP_NOTICE_MS))) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    target.progress?.(`the VM stopped during the hot-plug; starting it with ${count} vCPUs`);
+    await domain.setVcpus(client, { dom, nvcpus: count, flags: CONFIG });
+    await domain.create(client, { dom, flags: 0 });
+    if (target.shell) await waitForShell(target.shell, RESTART_TIMEOUT_MS);
+    out.done.push(`${count} vCPUs after a restart`);
+    out.warnings.push(
+      `the VM stopped during the vCPU hot-plug (${why}); Corral started it again with ${count} vCPUs`,
+    );
+    return false;
+  }
+}
+
+/** True once the domain is no longer running, polled for up to `ms` (libvirt notices a dead QEMU a moment after the failed call). */
+async function stoppedWithin(client: LibvirtClient, dom: DomainRef, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const running = await isRunning(client, dom).catch(() => true);
+    if (!running) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Waits until the guest takes an SSH login again (after a restart), or `ms` pass. */
+async function waitForShell(shell: GuestShell, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      (await shell()).end();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
+}
+
 async function isRunning(client: LibvirtClient, dom: DomainRef): Promise<boolean> {
   const { state } = await domain.getState(client, { dom, flags: 0 });
   // running, blocked, paused
@@ -175,12 +240,9 @@ async function onlineCpus(
       return;
     } catch (err) {
       agentError = err;
-      // Only a guest that knows nothing of the CPU yet is worth asking again.
-      if (
-        !(err instanceof LibvirtError) ||
-        !/not (present|found)|invalid|offline/i.test(err.message)
-      )
-        break;
+      // Only a guest that does not list the new CPU yet ("not present in the guest") is worth
+      // asking again; no agent, or one that does not answer, goes to SSH at once.
+      if (!(err instanceof LibvirtError) || err.code !== ErrorNumber.INVALID_ARG) break;
       await new Promise((r) => setTimeout(r, AGENT_RETRY_MS));
     }
   }

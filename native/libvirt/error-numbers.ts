@@ -3,6 +3,7 @@
  * `code` of a {@link LibvirtError}. Named once here so no caller compares bare numbers.
  */
 export const ErrorNumber = {
+  INVALID_ARG: 8,
   NO_DOMAIN: 42,
   NO_STORAGE_POOL: 49,
   NO_STORAGE_VOL: 50,

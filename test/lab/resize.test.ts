@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,13 @@ async function diskBytes(n: Cluster['nodes'][number]): Promise<number> {
     path,
   ]);
   return Number((JSON.parse(stdout) as { 'virtual-size': number })['virtual-size']);
+}
+
+/** Reads what the node's QEMU logs on its host from now on. */
+function qemuLogFrom(n: Cluster['nodes'][number]): () => string {
+  const file = join(hostOf(n.hostId).dir, 'log-libvirt', 'qemu', `${n.name}.log`);
+  const from = existsSync(file) ? statSync(file).size : 0;
+  return () => readFileSync(file).subarray(from).toString('utf8');
 }
 
 async function settled(task: Task): Promise<Task> {
@@ -239,15 +246,38 @@ describe('resize on the lab', () => {
   }, 180_000);
 
   it('hot-plugs a second vCPU and brings it online: nproc says 2', async () => {
-    expect(await inNode(node, ['nproc'])).toBe('1');
-    const task = await settled(
-      await core.api.resize.vm({ hostId: node.hostId, uuid: node.uuid!, vcpus: 2 }, alice),
-    );
-    expect(task.steps[0]!.detail).toMatch(/2 vCPUs live/);
-    expect(task.steps[0]!.detail).toMatch(/online in the guest/);
-    expect(await inNode(node, ['nproc'])).toBe('2');
-    await until('the inventory at 2 vCPUs', 15_000, () => vmOf(node).vcpus === 2);
-  }, 180_000);
+    // QEMU 7.2's multi-threaded TCG can abort while starting a hot-plugged vCPU's thread (when
+    // every translation-cache region is in use at that instant; its log names the assertion).
+    // Corral then starts the VM again with the vCPUs asked for; the live path is then proved on
+    // the other node. Any other outcome fails.
+    for (const n of cluster.nodes) {
+      expect(await inNode(n, ['nproc'])).toBe('1');
+      const log = qemuLogFrom(n);
+      const task = await settled(
+        await core.api.resize.vm({ hostId: n.hostId, uuid: n.uuid!, vcpus: 2 }, alice),
+      );
+      const detail = task.steps[0]!.detail;
+      if (detail === '2 vCPUs live; vCPUs 1 online in the guest (guest agent)') {
+        // The lab image runs the QEMU guest agent on the channel Corral defines.
+        expect(await inNode(n, ['nproc'])).toBe('2');
+        await until('the inventory at 2 vCPUs', 15_000, () => vmOf(n).vcpus === 2);
+        return;
+      }
+      expect(log()).toMatch(/tcg_region_initial_alloc__locked: assertion failed/);
+      expect(detail).toMatch(
+        /^2 vCPUs after a restart; warning: the VM stopped during the vCPU hot-plug/,
+      );
+      const answered = await until(
+        'the restarted node to answer',
+        180_000,
+        async () => (await inNode(n, ['nproc']).catch(() => undefined)) ?? false,
+        2_000,
+      );
+      expect(answered).toBe('2');
+      console.error(`resize: QEMU's TCG aborted the hot-plug on ${n.name}; trying the other node`);
+    }
+    throw new Error("every node's hot-plug hit QEMU's TCG abort");
+  }, 600_000);
 
   it('grows the disk from 2 to 4 GiB live: df in the guest shows it, without a reboot', async () => {
     const boot = await inNode(node, ['cat', '/proc/sys/kernel/random/boot_id']);
@@ -289,7 +319,14 @@ describe('resize on the lab', () => {
       ['hostfile', 'done'],
     ]);
     for (const n of cluster.nodes) {
-      expect(await inNode(n, ['nproc'])).toBe('2');
+      // (A node whose hot-plug QEMU's TCG aborted was restarted and answers once booted.)
+      const nproc = await until(
+        `${n.name} to answer`,
+        180_000,
+        async () => (await inNode(n, ['nproc']).catch(() => undefined)) ?? false,
+        2_000,
+      );
+      expect(nproc).toBe('2');
       // Both nodes' hostfile name every node with two slots.
       expect((await inNode(n, ['cat', '/etc/corral/hostfile'])).split('\n').sort()).toEqual(
         cluster.nodes.map((p) => `${p.name} slots=2`).sort(),
@@ -302,10 +339,34 @@ describe('resize on the lab', () => {
       expect([spec.vcpus, spec.memoryMiB, spec.diskGiB]).toEqual([2, 320, 2]);
       expect(stdout).toMatch(/<currentMemory unit='KiB'>327680<\/currentMemory>/);
     }
-    // Corral still reads the nodes as its cluster, and plans new nodes with the new sizes.
-    const listed = (await core.clusters.list(alice)).find((c) => c.name === CLUSTER);
-    expect(listed?.nodes.map((n) => n.name)).toEqual(cluster.nodes.map((n) => n.name));
-  }, 300_000);
+    // A node added now is made with the new sizes, and every hostfile names it with its slots.
+    await waitForRoom(lab, 1);
+    const op = await core.clusters.addNodes(
+      { cluster: CLUSTER, count: 1, placement: { kind: 'first-fit' } },
+      alice,
+    );
+    const added = await core.clusters.settled(op.id);
+    expect([added.status, added.error]).toEqual(['succeeded', undefined]);
+    const grown = await until('the cluster with its third node', 30_000, async () =>
+      (await core.clusters.list(alice)).find((c) => c.name === CLUSTER && c.nodes.length === 3),
+    );
+    const third = grown.nodes.find((n) => !cluster.nodes.some((o) => o.name === n.name))!;
+    keys[third.name] = await nodeHostKey(hostOf(third.hostId), third.name);
+    await until('the new node in the inventory', 15_000, () =>
+      core.inventory.snapshot(CORE_ITSELF).vms.some((v) => v.uuid === third.uuid),
+    );
+    expect([vmOf(third).vcpus, vmOf(third).memoryKiB, vmOf(third).maxMemoryKiB]).toEqual([
+      2,
+      320 * 1024,
+      640 * 1024,
+    ]);
+    expect(await inNode(third, ['nproc'])).toBe('2');
+    for (const n of grown.nodes) {
+      expect((await inNode(n, ['cat', '/etc/corral/hostfile'])).split('\n').sort()).toEqual(
+        grown.nodes.map((p) => `${p.name} slots=2`).sort(),
+      );
+    }
+  }, 600_000);
 
   it('applies memory beyond the ceiling at the next boot and shows it as pending', async () => {
     const task = await settled(
@@ -319,4 +380,27 @@ describe('resize on the lab', () => {
     );
     expect(vmOf(node).maxMemoryKiB).toBe(512 * 1024);
   }, 120_000);
+  it('starts a VM again with the vCPUs asked for when QEMU aborts during the hot-plug', async () => {
+    // QEMU 7.2's multi-threaded TCG never frees an unplugged vCPU's translation context, so a
+    // vCPU plugged back in after one was unplugged aborts QEMU every time: the fault Corral
+    // must come back from. The unplug is done with virsh, as a person might.
+    const n = cluster.nodes[1]!;
+    // libvirt waits 5 s for the guest to eject the CPU; under TCG it may take longer.
+    await hostVirsh(hostOf(n.hostId), ['setvcpus', n.name, '1', '--live']).catch((err: Error) => {
+      if (!/unplug request timed out/.test(err.message)) throw err;
+    });
+    await until(`${n.name} down to one CPU`, 120_000, async () =>
+      (await inNode(n, ['nproc'])) === '1' ? true : undefined,
+    );
+    await until('the inventory at 1 vCPU', 15_000, () => vmOf(n).vcpus === 1);
+    const log = qemuLogFrom(n);
+    const task = await settled(
+      await core.api.resize.vm({ hostId: n.hostId, uuid: n.uuid!, vcpus: 2 }, alice),
+    );
+    expect(log()).toMatch(/assertion failed/);
+    expect(task.steps[0]!.detail).toMatch(
+      /^2 vCPUs after a restart; warning: the VM stopped during the vCPU hot-plug .*Corral started it again with 2 vCPUs$/,
+    );
+    expect(await inNode(n, ['nproc'])).toBe('2');
+  }, 600_000);
 });

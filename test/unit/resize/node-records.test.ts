@@ -88,4 +88,12 @@ describe('pending sizes', () => {
     });
     expect(pendingSizes(live, live)).toBeUndefined();
   });
+
+  it('leave out memory the balloon is still on its way to (within the ceiling)', () => {
+    const live = domain(512, 384, '<vcpu current="1">2</vcpu>');
+    expect(pendingSizes(live, domain(512, 256, '<vcpu current="1">2</vcpu>'))).toBeUndefined();
+    expect(pendingSizes(live, domain(512, 256, '<vcpu current="2">2</vcpu>'))).toEqual({
+      vcpus: 2,
+    });
+  });
 });

@@ -61,6 +61,11 @@ describe('resize plan', () => {
     expect(describePlan(plan, true)).toBe('memory 1024 MiB at next boot, 3 vCPUs at next boot');
   });
 
+  it('leaves fewer vCPUs for the next boot (no live unplug)', () => {
+    const two = { ...running, vcpus: 2 };
+    expect(planResize(two, { vcpus: 1 }, host).vcpus).toEqual({ count: 1, live: false, from: 2 });
+  });
+
   it('changes only the definition of a VM that is off, and resizes its volume offline', () => {
     const off = { ...running, running: false };
     const plan = planResize(off, { memoryMiB: 384, diskGiB: 3 }, host);
