@@ -1,8 +1,9 @@
 /**
  * bench/checkpoint: one 4-node cluster on 2 lab hosts (round robin), checkpointed and reverted by
  * Corral (its checkpoint tasks, through CorralCore's contract) and by a reference doing what a
- * person with virsh would (suspend, snapshot, resume each node one after another; revert, resume
- * and set the clock each node one after another), same cluster, same run, interleaved rounds.
+ * person with virsh at their desk would (virsh over libvirt's SSH transport, as Corral reaches the
+ * hosts: suspend, snapshot, resume each node one after another; revert, resume and set the clock
+ * each node one after another), same cluster, same run, interleaved rounds.
  * Prints
  *   checkpoint-4x2 create: corral=<s> reference=<s> ratio=<reference/corral, higher is better>
  *   checkpoint-4x2 revert: corral=<s> reference=<s> ratio=<…>
@@ -23,7 +24,7 @@ import { LAB_BASE_VOLUME } from '../../test/lab/base-image-volumes';
 import { cleanLab, until } from '../../test/lab/clusters-support';
 import { benchNic, SHAPE } from '../cluster/bench-shape';
 import { startCorral, type CorralSide } from '../cluster/corral-side';
-import { log, useLab, waitForGuestRoom } from '../topology/lab-access';
+import { log, sshWrapperEnv, useLab, virshSshUri, waitForGuestRoom } from '../topology/lab-access';
 import { median } from '../topology/stats';
 import {
   referenceCreate,
@@ -102,9 +103,10 @@ async function main(): Promise<void> {
     const ids = side.hostIds;
     const nodes: ReferenceNode[] = cluster.nodes.map((n) => ({
       name: n.name,
-      host: state.hosts[ids.indexOf(n.hostId)]!,
+      uri: virshSshUri(state, state.hosts[ids.indexOf(n.hostId)]!),
     }));
-    log(`cluster up: ${nodes.map((n) => `${n.name}@${n.host.name}`).join(', ')}`);
+    const env = sshWrapperEnv(state, work);
+    log(`cluster up: ${cluster.nodes.map((n) => `${n.name}@${n.hostId}`).join(', ')}`);
 
     const t = {
       create: { corral: [] as number[], reference: [] as number[] },
@@ -125,12 +127,12 @@ async function main(): Promise<void> {
       await succeeded(side, core.checkpoints.remove({ cluster: CLUSTER, name }, ctx));
 
       const ref = `reference-${r}`;
-      const made = await referenceCreate(nodes, ref);
+      const made = await referenceCreate(env, nodes, ref);
       t.create.reference.push(made.seconds);
       t.pause.reference.push(Math.max(...made.pausesMs) / 1000);
-      const back = await referenceRevert(nodes, ref);
+      const back = await referenceRevert(env, nodes, ref);
       t.revert.reference.push(back.seconds);
-      await referenceDelete(nodes, ref);
+      await referenceDelete(env, nodes, ref);
       log(
         `round ${r + 1}: create corral ${fmt(t.create.corral[r]!)} s / reference ${fmt(made.seconds)} s; ` +
           `revert corral ${fmt(t.revert.corral[r]!)} s / reference ${fmt(back.seconds)} s; ` +

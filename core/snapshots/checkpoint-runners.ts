@@ -5,12 +5,13 @@ import * as domain from '../libvirt/domain';
 import type { TaskContext, TaskRunner } from '../tasks/task-runner';
 import { errorText, nodeHandle, onEveryNode, type CheckpointNode } from './cluster-nodes';
 import {
+  createSnapshot,
   deleteSnapshot,
-  isActive,
   isPaused,
+  prepareSnapshot,
   revertTo,
+  runState,
   snapshotFacts,
-  takeSnapshot,
   vcpuFigures,
   type DomainHandle,
 } from './domain-snapshots';
@@ -62,11 +63,21 @@ export function checkpointCreateRunner(
     async run(ctx) {
       const s = ctx.state;
       const handles = await resolveAll(ctx, hosts, s.nodes, 'looking up');
-      for (const [i, h] of handles.entries()) {
-        if (!(await isActive(h)) || (await isPaused(h))) {
-          throw new CorralError('conflict', `node ${s.nodes[i]!.name} is not running`);
-        }
-      }
+      // Everything that can be read is read before the pause: the state and each snapshot's XML.
+      const xmls = await Promise.all(
+        s.nodes.map(async (n, i) => {
+          const h = handles[i]!;
+          if ((await runState(h)) !== 'running') {
+            throw new CorralError('conflict', `node ${n.name} is not running`);
+          }
+          return prepareSnapshot(h, {
+            name: s.name,
+            ...(s.description ? { description: s.description } : {}),
+            withMemory: true,
+            checkpointOf: s.cluster,
+          });
+        }),
+      );
       // Journaled before the first pause: after a crash, a rollback knows whom to resume.
       await ctx.checkpoint({ ...s, paused: s.nodes.map((n) => n.name) });
       const pausedAt = new Map<string, number>();
@@ -82,14 +93,9 @@ export function checkpointCreateRunner(
       if (!failure) {
         taken = await onEveryNode(s.nodes, async (n) => {
           ctx.step(n.name, { detail: 'snapshotting' });
-          const h = handles[s.nodes.indexOf(n)]!;
+          const i = s.nodes.indexOf(n);
           const t0 = performance.now();
-          await takeSnapshot(h, {
-            name: s.name,
-            ...(s.description ? { description: s.description } : {}),
-            withMemory: true,
-            checkpointOf: s.cluster,
-          });
+          await createSnapshot(handles[i]!, xmls[i]!);
           ctx.log(`${n.name}: snapshot taken in ${ms(t0)} ms`);
         });
         failure = firstFailure(s.nodes, taken, 'snapshot');

@@ -15,7 +15,7 @@ import {
   type CheckpointRevertState,
 } from './checkpoint-runners';
 import { nodeHandle, type CheckpointNode } from './cluster-nodes';
-import { isActive, isPaused, readSnapshots, type DomainHandle } from './domain-snapshots';
+import { findSnapshot, readSnapshots, runState, type DomainHandle } from './domain-snapshots';
 import type { SnapshotFacts } from './snapshot-xml';
 
 export interface CheckpointServiceOptions {
@@ -46,8 +46,16 @@ export class CheckpointService {
     const req = parse('create', input);
     const { nodes, user } = this.clusterNodes(req.cluster, ctx);
     const handles = await this.handles(nodes);
-    const perNode = await this.snapshotsOf(nodes, handles);
-    const taken = nodes.filter((_, i) => perNode[i]!.some((f) => f.name === req.name));
+    // One lookup and one state per node, all at once: a checkpoint is about not waiting.
+    const facts = await Promise.all(
+      handles.map(async (h) => ({
+        taken: await findSnapshot(h, req.name),
+        state: await runState(h),
+      })),
+    ).catch((err: unknown) => {
+      throw toCorralError(err, 'Could not read the nodes');
+    });
+    const taken = nodes.filter((_, i) => facts[i]!.taken !== undefined);
     if (taken.length > 0) {
       throw new CorralError(
         'conflict',
@@ -55,10 +63,7 @@ export class CheckpointService {
       );
     }
     // Paused nodes too: the checkpoint resumes every node it paused, and must not resume those.
-    const running = await Promise.all(
-      handles.map(async (h) => (await isActive(h)) && !(await isPaused(h))),
-    );
-    const off = nodes.filter((_, i) => !running[i]);
+    const off = nodes.filter((_, i) => facts[i]!.state !== 'running');
     if (off.length > 0) {
       throw new CorralError(
         'conflict',
@@ -155,11 +160,8 @@ export class CheckpointService {
     return Promise.all(nodes.map((n) => nodeHandle(this.options.hosts, n)));
   }
 
-  private async snapshotsOf(
-    nodes: CheckpointNode[],
-    handles?: DomainHandle[],
-  ): Promise<SnapshotFacts[][]> {
-    const hs = handles ?? (await this.handles(nodes));
+  private async snapshotsOf(nodes: CheckpointNode[]): Promise<SnapshotFacts[][]> {
+    const hs = await this.handles(nodes);
     try {
       return await Promise.all(hs.map(async (h) => (await readSnapshots(h)).facts));
     } catch (err) {

@@ -86,6 +86,12 @@ export async function isActive(h: DomainHandle): Promise<boolean> {
   return state === RUNNING || state === PAUSED;
 }
 
+/** The domain's run state in the words a checkpoint needs. */
+export async function runState(h: DomainHandle): Promise<'running' | 'paused' | 'stopped'> {
+  const { state } = await domain.getState(h.client, { dom: h.dom, flags: 0 });
+  return state === RUNNING ? 'running' : state === PAUSED ? 'paused' : 'stopped';
+}
+
 /** Whether the domain is paused now. */
 export async function isPaused(h: DomainHandle): Promise<boolean> {
   return (await domain.getState(h.client, { dom: h.dom, flags: 0 })).state === PAUSED;
@@ -104,17 +110,35 @@ export async function vcpuFigures(
   return { live, config };
 }
 
-/** Takes an internal snapshot: memory too when asked (the domain must then be running). */
-export async function takeSnapshot(
-  h: DomainHandle,
-  spec: { name: string; description?: string; withMemory: boolean; checkpointOf?: string },
-): Promise<void> {
+/** What a snapshot needs to be taken. */
+export interface SnapshotRequest {
+  name: string;
+  description?: string;
+  withMemory: boolean;
+  checkpointOf?: string;
+}
+
+/**
+ * The snapshot's XML for this domain (its disks decide which ones an internal snapshot holds):
+ * read before a checkpoint pauses anything, so a pause lasts only the snapshot itself.
+ */
+export async function prepareSnapshot(h: DomainHandle, spec: SnapshotRequest): Promise<string> {
   const xml = (await domain.getXmlDesc(h.client, { dom: h.dom, flags: 0 })).xml;
+  return snapshotXml({ ...spec, disks: snapshotDisks(xml) });
+}
+
+/** Takes the internal snapshot `xml` describes (from {@link prepareSnapshot}). */
+export async function createSnapshot(h: DomainHandle, xml: string): Promise<void> {
   await snapshot.createXml(
     h.client,
-    { dom: h.dom, xmlDesc: snapshotXml({ ...spec, disks: snapshotDisks(xml) }), flags: 0 },
+    { dom: h.dom, xmlDesc: xml, flags: 0 },
     { timeoutMs: SNAPSHOT_CALL_MS },
   );
+}
+
+/** Takes an internal snapshot: memory too when asked (the domain must then be running). */
+export async function takeSnapshot(h: DomainHandle, spec: SnapshotRequest): Promise<void> {
+  await createSnapshot(h, await prepareSnapshot(h, spec));
 }
 
 /** Reverts to the snapshot and leaves the domain running or paused. */

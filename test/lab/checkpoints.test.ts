@@ -28,7 +28,7 @@ import { labMpirunArgv } from './mpirun-argv';
 import type { LabHost, LabState } from './state';
 
 /**
- * Cluster checkpoints on the lab, through CorralCore's contract and its tasks, on one 3-node
+ * Cluster checkpoints on the lab, through CorralCore's checkpoint service and its tasks, on one 3-node
  * cluster over 2 hosts, with host truth from virsh: marker files, a checkpoint, the markers
  * removed, a revert, and the markers are back on every node, the clocks are right and
  * `mpirun -np 3 hostname` over the hostfile lists all three; a host link cut while the nodes are

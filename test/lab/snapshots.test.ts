@@ -26,9 +26,10 @@ import { currentLab } from './lab-fixture';
 import type { LabHost, LabState } from './state';
 
 /**
- * One VM's snapshots on the lab, through CorralCore's contract and its tasks, with host truth
+ * One VM's snapshots on the lab, through CorralCore's snapshot service and its tasks, with host truth
  * from virsh: a file written after a snapshot is gone after the revert while one from before
- * stays; a revert to a paused VM; the vCPU trap explained and refused before anything changes;
+ * stays; a revert to a paused VM; the vCPU trap (a changed definition, a vCPU added live before
+ * or after the snapshot) explained and refused before anything changes;
  * a delete with descendants; and deleting the cluster takes the snapshots with it.
  */
 const PREFIX = 'h11snap';
@@ -83,7 +84,11 @@ describe('VM snapshots on the lab', () => {
     hostIds = await addLabHosts(core, lab, admin);
     await allowLabClusters(asAdministrator(core, admin), hostIds);
     await waitForRoom(lab, 1);
-    const spec = labClusterSpec(lab, CLUSTER, 1, { first: '10.213.0.232', last: '10.213.0.233' });
+    // Room for one vCPU added live (the vCPU trap).
+    const spec = {
+      ...labClusterSpec(lab, CLUSTER, 1, { first: '10.213.0.232', last: '10.213.0.233' }),
+      maxVcpus: 2,
+    };
     const op = await core.clusters.settled((await core.clusters.create(spec, alice)).id);
     if (op.status !== 'succeeded') throw new Error(`cluster: ${op.status} ${op.error ?? ''}`);
     const cluster = await until('the cluster listed', 30_000, async () =>
@@ -137,25 +142,6 @@ describe('VM snapshots on the lab', () => {
     await virsh('resume', node.name);
   }, 300_000);
 
-  it('explains a revert across a vCPU change and refuses it, touching nothing', async () => {
-    // The definition now has 2 vCPUs; s1 holds 1.
-    await virsh('setvcpus', node.name, '2', '--maximum', '--config');
-    await virsh('setvcpus', node.name, '2', '--config');
-    try {
-      const check = await core.snapshots.checkRevert({ ...ref(), name: 's2' }, alice);
-      expect(check.ok).toBe(false);
-      expect(check.problems.join(' ')).toMatch(/holds 1 vCPU .*defined with 2 vCPUs.*shut off/);
-      const refused = await code(() => core.snapshots.revert({ ...ref(), name: 's2' }, alice));
-      expect(refused).toMatch(/^conflict: .*holds 1 vCPU/);
-      expect(await virsh('domstate', node.name)).toBe('running');
-      expect(await virsh('snapshot-current', node.name, '--name')).toBe('s1');
-    } finally {
-      await virsh('setvcpus', node.name, '1', '--config');
-      await virsh('setvcpus', node.name, '1', '--maximum', '--config');
-    }
-    expect((await core.snapshots.checkRevert({ ...ref(), name: 's2' }, alice)).ok).toBe(true);
-  }, 120_000);
-
   it('refuses bad names, taken names and other users before any task', async () => {
     expect(await code(() => core.snapshots.create({ ...ref(), name: 'a b' }, alice))).toMatch(
       /^bad-request/,
@@ -169,6 +155,39 @@ describe('VM snapshots on the lab', () => {
     );
     expect((await snapshotNames()).sort()).toEqual(['s1', 's2']);
   }, 60_000);
+
+  it('explains a revert across a vCPU change and refuses it, touching nothing', async () => {
+    const current = Number(await virsh('vcpucount', node.name, '--config', '--active'));
+    expect(current).toBe(1);
+    // The definition changes to 2 vCPUs; s2 holds 1.
+    await virsh('setvcpus', node.name, '2', '--config');
+    try {
+      const check = await core.snapshots.checkRevert({ ...ref(), name: 's2' }, alice);
+      expect(check.ok).toBe(false);
+      expect(check.problems.join(' ')).toMatch(/holds 1 vCPU .*defined with 2 vCPUs.*shut off/);
+      const refused = await code(() => core.snapshots.revert({ ...ref(), name: 's2' }, alice));
+      expect(refused).toMatch(/^conflict: .*holds 1 vCPU/);
+      expect(await virsh('domstate', node.name)).toBe('running');
+      expect(await virsh('snapshot-current', node.name, '--name')).toBe('s1');
+    } finally {
+      await virsh('setvcpus', node.name, '1', '--config');
+    }
+    expect((await core.snapshots.checkRevert({ ...ref(), name: 's2' }, alice)).ok).toBe(true);
+
+    // A vCPU added live: the snapshots from before no longer match the running VM...
+    await virsh('setvcpus', node.name, '2', '--live');
+    const before = await core.snapshots.checkRevert({ ...ref(), name: 's2' }, alice);
+    expect(before.problems.join(' ')).toMatch(/holds 1 vCPU .*runs with 2 vCPUs/);
+    // ...and one taken after it holds a hot-plugged vCPU, which libvirt cannot restore either.
+    await settled(core.snapshots.create({ ...ref(), name: 's3' }, alice));
+    const after = await core.snapshots.checkRevert({ ...ref(), name: 's3' }, alice);
+    expect(after.problems.join(' ')).toMatch(/after 1 vCPU had been added live/);
+    expect(await code(() => core.snapshots.revert({ ...ref(), name: 's3' }, alice))).toMatch(
+      /^conflict: .*added live/,
+    );
+    expect(await virsh('domstate', node.name)).toBe('running');
+    expect(await virsh('snapshot-current', node.name, '--name')).toBe('s3');
+  }, 180_000);
 
   it('deletes a snapshot with its descendants', async () => {
     await settled(core.snapshots.remove({ ...ref(), name: 's1', withChildren: true }, alice));
