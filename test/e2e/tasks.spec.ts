@@ -201,30 +201,53 @@ test('the task history is still there after the server restarts on the same data
 test('the desktop-notification switch asks for permission when turned on and says when it is blocked', async ({
   browser,
 }) => {
-  // A browser that has not been asked: headless Chromium refuses the prompt, and the switch says so.
-  await openTasksTab(page);
-  const toggle = page.getByRole('switch', { name: 'Notify me when long tasks end' });
-  await expect(toggle).not.toBeChecked();
-  await toggle.click();
-  await expect(page.getByText('Desktop notifications are blocked')).toBeVisible();
-  await expect(toggle).not.toBeChecked();
+  const origin = new URL(server!.url).origin;
+  const switchOf = (p: Page) => p.getByRole('switch', { name: 'Notify me when long tasks end' });
+  // PatternFly draws the toggle over the input: a person clicks the switch's label.
+  const flip = (p: Page) =>
+    p
+      .locator('label')
+      .filter({ has: switchOf(p) })
+      .click();
 
-  // Where the user has allowed them, turning it on sticks, across a reload.
-  const context = await browser.newContext();
-  await context.grantPermissions(['notifications'], { origin: new URL(server!.url).origin });
-  const allowed = await context.newPage();
+  // Where the user has blocked notifications, the switch stays off and says why.
+  const blocked = await browser.newContext();
   try {
-    await enterAsAdmin(allowed, server!);
-    await openTasksTab(allowed);
-    const on = allowed.getByRole('switch', { name: 'Notify me when long tasks end' });
-    await on.click();
-    await expect(on).toBeChecked();
-    await allowed.reload();
-    await openTasksTab(allowed);
-    await expect(
-      allowed.getByRole('switch', { name: 'Notify me when long tasks end' }),
-    ).toBeChecked();
+    const p = await blocked.newPage();
+    // Playwright grants but cannot deny: Chromium's own protocol can, for this context.
+    const cdp = await blocked.newCDPSession(p);
+    const { targetInfo } = await cdp.send('Target.getTargetInfo');
+    await cdp.send('Browser.setPermission', {
+      permission: { name: 'notifications' },
+      setting: 'denied',
+      origin,
+      browserContextId: targetInfo.browserContextId,
+    });
+    await enterAsAdmin(p, server!);
+    await openTasksTab(p);
+    expect(await p.evaluate(() => Notification.permission)).toBe('denied');
+    await expect(switchOf(p)).not.toBeChecked();
+    await flip(p);
+    await expect(p.getByText('Desktop notifications are blocked')).toBeVisible();
+    await expect(switchOf(p)).not.toBeChecked();
   } finally {
-    await context.close();
+    await blocked.close();
+  }
+
+  // Where the user allows them, turning it on sticks, across a reload.
+  const allowed = await browser.newContext();
+  try {
+    await allowed.grantPermissions(['notifications'], { origin });
+    const p = await allowed.newPage();
+    await enterAsAdmin(p, server!);
+    await openTasksTab(p);
+    await expect(switchOf(p)).not.toBeChecked();
+    await flip(p);
+    await expect(switchOf(p)).toBeChecked();
+    await p.reload();
+    await openTasksTab(p);
+    await expect(switchOf(p)).toBeChecked();
+  } finally {
+    await allowed.close();
   }
 });
