@@ -121,6 +121,7 @@ export class CorralCore implements Disposable {
         dataDir: options.dataDir,
         reportDataProblem,
         notify: (message) => this.notices.add('images', message),
+        tasks: { engine: this.tasks, ownerOf: (ctx) => this.accounts.requireUser(ctx).id },
       }),
     );
     this.networkPolicy = new NetworkPolicyStore(options.dataDir, reportDataProblem);

@@ -78,5 +78,15 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => core.dispose());
+  // Quitting waits once for the tasks journal, so what it has queued reaches the disk.
+  let journalClosed = false;
+  app.on('will-quit', (event) => {
+    if (journalClosed) return;
+    event.preventDefault();
+    void core.tasks.close().finally(() => {
+      journalClosed = true;
+      core.dispose();
+      app.quit();
+    });
+  });
 }

@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   const stop = () => {
     void server.close().then(() => {
       core.dispose();
-      process.exit(0);
+      // What the tasks journal has queued reaches the disk before the process goes.
+      void core.tasks.close().finally(() => process.exit(0));
     });
   };
   process.once('SIGINT', stop);

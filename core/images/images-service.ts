@@ -20,6 +20,12 @@ import {
   UploadJournal,
   type UploadRecord,
 } from './upload-journal';
+import {
+  UploadTaskRunner,
+  untrackedUpload,
+  type UploadTask,
+  type UploadTasks,
+} from './upload-task';
 import { VolumeUpload } from './volume-upload';
 import { type VolumeFacts, parseVolumeXml, uploadVolumeXml } from './volume-xml';
 
@@ -54,6 +60,8 @@ export interface ImagesServiceOptions {
   notify?: (message: string) => void;
   /** The administrator's marks (default: in memory, none). */
   marks?: BaseImageMarks;
+  /** Where uploads show as tasks (default: nowhere). */
+  tasks?: UploadTasks;
 }
 
 interface Running {
@@ -78,6 +86,7 @@ export class ImagesService implements Disposable {
   private readonly store = new DisposableStore();
   /** Which volumes the administrator marked: only those back clusters. */
   readonly marks: BaseImageMarks;
+  private readonly uploadTasks: UploadTaskRunner | undefined;
 
   constructor(
     private readonly hosts: HostConnections,
@@ -86,6 +95,7 @@ export class ImagesService implements Disposable {
     this.journal = new UploadJournal(options.dataDir, options.reportDataProblem);
     for (const record of this.journal.loadInterrupted()) this.remember(record);
     this.marks = options.marks ?? new BaseImageMarks();
+    this.uploadTasks = options.tasks && new UploadTaskRunner(options.tasks);
     const hostGone = (hostId: string, why: string) => {
       for (const r of this.uploads)
         if (r.hostId === hostId) r.upload.abort(new CorralError('unavailable', why));
@@ -223,9 +233,11 @@ export class ImagesService implements Disposable {
         `a volume named ${target.name} already exists in pool ${target.pool}`,
       );
     }
+    const task = this.uploadTasks ? await this.uploadTasks.start(target, ctx) : untrackedUpload();
     // Journaled before the volume exists: a crash from here on leaves a record of it.
     let record = this.journal.begin(target);
     let vol: VolRef;
+    task.step('create', { status: 'running' });
     try {
       ({ vol } = await storageVolume.createXml(client, {
         pool,
@@ -234,17 +246,33 @@ export class ImagesService implements Disposable {
       }));
     } catch (err) {
       this.journal.end(record);
-      throw storageError(err, `cannot create volume ${target.name} in pool ${target.pool}`);
+      throw failed(
+        task,
+        storageError(err, `cannot create volume ${target.name} in pool ${target.pool}`),
+      );
     }
     let upload: VolumeUpload;
     try {
       const made = await volumeFacts(client, vol).catch(() => undefined);
       record = this.journal.created(record, vol.key, made?.modifiedMs);
-      upload = await VolumeUpload.start({ client, vol, sizeBytes: target.sizeBytes, source });
+      upload = await VolumeUpload.start({
+        client,
+        vol,
+        sizeBytes: target.sizeBytes,
+        source,
+        onProgress: (n) => task.bytes(n),
+      });
     } catch (err) {
       await this.discard(client, vol, record);
-      throw err;
+      throw failed(task, err);
     }
+    task.step('create', { status: 'done' });
+    task.step('transfer', { status: 'running' });
+    // Cancelled from the Tasks tab: the upload fails as if the client had stopped sending.
+    const cancel = () =>
+      upload.abort(new CorralError('cancelled', 'the upload was cancelled by its owner'));
+    if (task.signal.aborted) cancel();
+    else task.signal.addEventListener('abort', cancel, { once: true });
     const running: Running = { hostId: target.hostId, upload };
     this.uploads.add(running);
     // While bytes flow, the journal says so now and then: after a crash, the volume's last
@@ -260,6 +288,8 @@ export class ImagesService implements Disposable {
       .then(
         async () => {
           clearInterval(alive);
+          task.step('transfer', { status: 'done' });
+          task.step('check', { status: 'running' });
           try {
             await this.checkFormat(client, pool, vol, target);
           } finally {
@@ -267,6 +297,7 @@ export class ImagesService implements Disposable {
           }
           // The name was free before: any mark under it was a deleted volume's and goes now.
           this.marks.set(target, target.markAsBase === true);
+          task.step('check', { status: 'done' });
         },
         async (err: CorralError) => {
           clearInterval(alive);
@@ -275,10 +306,20 @@ export class ImagesService implements Disposable {
         },
       )
       .then(
-        () => source.end(),
-        (err: unknown) => source.end(storageError(err, 'upload failed').toData()),
+        () => {
+          task.succeeded();
+          return source.end();
+        },
+        (err: unknown) => {
+          const error = storageError(err, 'upload failed');
+          task.failed(error);
+          return source.end(error.toData());
+        },
       )
-      .finally(() => this.uploads.delete(running));
+      .finally(() => {
+        task.signal.removeEventListener('abort', cancel);
+        this.uploads.delete(running);
+      });
   }
 
   /** Deletes a failed upload's volume; one that cannot be deleted now is left for later. */
@@ -476,6 +517,12 @@ export class ImagesService implements Disposable {
       );
     }
   }
+}
+
+/** Ends the upload's task with `err` and returns it to be thrown. */
+function failed(task: UploadTask, err: unknown): unknown {
+  task.failed(err instanceof Error ? err : new Error(String(err)));
+  return err;
 }
 
 async function activePools(client: LibvirtClient): Promise<PoolRef[]> {

@@ -17,6 +17,8 @@ export interface VolumeUploadOptions {
   source: ByteStream;
   /** Whole-call deadline for libvirt's finish handshake (ms). */
   finishTimeoutMs?: number;
+  /** Bytes taken by the host so far, after each chunk (the upload's task shows them). */
+  onProgress?: (uploaded: number) => void;
 }
 
 /**
@@ -99,6 +101,7 @@ export class VolumeUpload {
         return;
       }
       this.received += bytes.byteLength;
+      this.options.onProgress?.(this.received);
       if (this.received - this.reported >= PROGRESS_STEP && this.received < sizeBytes)
         this.progress();
     });

@@ -21,6 +21,9 @@ export interface TaskEngineOptions {
   open?: OpenFile;
 }
 
+/** What a list filter may look at. */
+export type TaskSummary = Readonly<Pick<Task, 'kind' | 'ownerId' | 'status' | 'targets'>>;
+
 /** What a runner is doing for a task: its first run, a resume, or an undo. */
 type Phase = 'run' | 'resume' | 'rollback';
 
@@ -96,14 +99,20 @@ export class TaskEngine implements TaskStarter, Disposable {
     const live: Live = { record, waiters: [] };
     this.tasks.set(record.id, live);
     // On disk before anything happens, so a crash from here on leaves a task to find.
-    await this.touch(live);
+    try {
+      await this.touch(live);
+    } catch (e) {
+      this.tasks.delete(record.id);
+      throw e;
+    }
     const shown = this.view(live);
     this.launch(live, 'run');
     return shown;
   }
 
   settled(id: string): Promise<Task> {
-    const live = this.require(id);
+    const live = this.tasks.get(id);
+    if (!live) return Promise.reject(notFound(id));
     if (!ACTIVE_STATUSES.has(live.record.status)) return Promise.resolve(this.view(live));
     return new Promise((done) => live.waiters.push(done));
   }
@@ -113,11 +122,26 @@ export class TaskEngine implements TaskStarter, Disposable {
     return live && this.view(live);
   }
 
+  /** A task's runner state as last saved (for a service that shows its own view of its tasks). */
+  stateOf(id: string): unknown {
+    return this.tasks.get(id)?.record.state;
+  }
+
   /** Every task kept, newest first. */
   list(): Task[] {
+    return this.select(() => true);
+  }
+
+  /**
+   * The tasks kept that `match` accepts, newest first, at most `limit`. Filtered before the
+   * views are made (each copies its steps and log).
+   */
+  select(match: (task: TaskSummary) => boolean, limit = Infinity): Task[] {
     return [...this.tasks.values()]
+      .filter((live) => match(live.record))
       .reverse()
       .sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt))
+      .slice(0, limit)
       .map((live) => this.view(live));
   }
 
@@ -126,17 +150,18 @@ export class TaskEngine implements TaskStarter, Disposable {
     const live = this.requireAction(id, 'cancel');
     live.record.status = 'cancelling';
     this.pushLog(live.record, by ? `Cancel requested by ${by}` : 'Cancel requested');
-    await this.touch(live);
+    const written = this.touch(live);
+    // At once, journal or not: after a crash a cancelling task is interrupted all the same.
     live.controller?.abort(new CorralError('cancelled', 'cancelled by its owner'));
-    return this.view(live);
+    const shown = this.view(live);
+    await written.catch(() => undefined);
+    return shown;
   }
 
   /** Carries on an interrupted task from its journaled state. */
   async resume(id: string, by?: string): Promise<Task> {
     const live = this.requireAction(id, 'resume');
-    live.record.status = 'running';
-    this.pushLog(live.record, by ? `Resumed by ${by}` : 'Resumed');
-    await this.touch(live);
+    await this.enter(live, 'running', by ? `Resumed by ${by}` : 'Resumed');
     const shown = this.view(live);
     this.launch(live, 'resume');
     return shown;
@@ -146,11 +171,7 @@ export class TaskEngine implements TaskStarter, Disposable {
   async rollback(id: string, by?: string): Promise<Task> {
     const live = this.requireAction(id, 'rollback');
     const was = live.record.error ? ` (it had failed: ${live.record.error})` : '';
-    live.record.status = 'rolling-back';
-    live.record.error = undefined;
-    live.record.endedAt = undefined;
-    this.pushLog(live.record, `Rollback requested${by ? ` by ${by}` : ''}${was}`);
-    await this.touch(live);
+    await this.enter(live, 'rolling-back', `Rollback requested${by ? ` by ${by}` : ''}${was}`);
     const shown = this.view(live);
     this.launch(live, 'rollback');
     return shown;
@@ -182,6 +203,25 @@ export class TaskEngine implements TaskStarter, Disposable {
     await this.closing;
   }
 
+  /**
+   * Moves a task that is not working into a working status, on disk before its runner starts;
+   * if the journal cannot take it, the task stays as it was.
+   */
+  private async enter(live: Live, status: TaskStatus, note: string): Promise<void> {
+    const r = live.record;
+    const before = { status: r.status, error: r.error, endedAt: r.endedAt };
+    r.status = status;
+    r.error = undefined;
+    r.endedAt = undefined;
+    this.pushLog(r, note);
+    try {
+      await this.touch(live);
+    } catch (e) {
+      Object.assign(r, before);
+      throw e;
+    }
+  }
+
   private launch(live: Live, phase: Phase): void {
     const runner = this.runners.get(live.record.kind)!;
     const controller = new AbortController();
@@ -197,7 +237,10 @@ export class TaskEngine implements TaskStarter, Disposable {
       // Done before it reached a point where it could stop: the work is done, so it succeeded.
       () => this.finish(live, phase === 'rollback' ? 'rolled-back' : 'succeeded'),
       (e: unknown) => {
-        if (phase !== 'rollback' && controller.signal.aborted) this.afterCancel(live, runner);
+        // Stopped by its owner here, or by whoever feeds it (an upload's client).
+        const stopped =
+          controller.signal.aborted || (e instanceof CorralError && e.code === 'cancelled');
+        if (phase !== 'rollback' && stopped) this.afterCancel(live, runner, messageOf(e));
         else
           this.finish(
             live,
@@ -208,7 +251,8 @@ export class TaskEngine implements TaskStarter, Disposable {
     );
   }
 
-  private afterCancel(live: Live, runner: TaskRunner<unknown>): void {
+  private afterCancel(live: Live, runner: TaskRunner<unknown>, why: string): void {
+    this.pushLog(live.record, `Stopped: ${why}`, 'warn');
     if (!runner.rollback) {
       this.finish(live, 'cancelled');
       return;
@@ -306,7 +350,7 @@ export class TaskEngine implements TaskStarter, Disposable {
 
   private require(id: string): Live {
     const live = this.tasks.get(id);
-    if (!live) throw new CorralError('not-found', `task ${id} does not exist or is not yours`);
+    if (!live) throw notFound(id);
     return live;
   }
 
@@ -321,6 +365,11 @@ export class TaskEngine implements TaskStarter, Disposable {
     }
     return live;
   }
+}
+
+/** Worded as for another user's task (the tasks service says the same). */
+function notFound(id: string): CorralError {
+  return new CorralError('not-found', `task ${id} does not exist or is not yours`);
 }
 
 const ACTION_WORDS = { cancel: 'cancelled', resume: 'resumed', rollback: 'rolled back' } as const;

@@ -14,7 +14,10 @@ export type OpenFile = (path: string, flags: string, mode: number) => Promise<Fi
 
 export interface TaskJournalOptions<T> {
   report?: ReportDataProblem;
-  /** Rewrite the file with only the latest record of each task once it grows past this. */
+  /**
+   * Rewrite the file with only the latest record of each task once it grows past this (or past
+   * twice what the last rewrite kept, when the kept history alone is bigger).
+   */
   compactBytes?: number;
   /** Whether a record is finished history (kept, but bounded at compaction). */
   isFinal?: (record: T) => boolean;
@@ -58,6 +61,8 @@ export class TaskJournal<T extends { id: string }> {
   private pending = new Map<string, Pending>();
   private handle: FileHandle | undefined;
   private size = 0;
+  /** What the last rewrite kept: growth is measured from there. */
+  private keptSize = 0;
   private writing: Promise<void> | undefined;
   private closed = false;
   private loaded = false;
@@ -181,7 +186,7 @@ export class TaskJournal<T extends { id: string }> {
         await handle.sync();
         this.size += Buffer.byteLength(text);
         for (const [i, r] of records.entries()) this.remember(r.id, lines[i]!, finals[i]!);
-        if (this.size > this.compactBytes) await this.compact();
+        if (this.size > this.compactAt()) await this.compact();
       } catch (e) {
         this.damaged = true;
         await this.handle?.close().catch(() => undefined);
@@ -191,6 +196,11 @@ export class TaskJournal<T extends { id: string }> {
       }
       for (const p of batch.values()) for (const w of p.waiters) w.done();
     }
+  }
+
+  /** Never rewriting at every batch when the history alone is over the limit. */
+  private compactAt(): number {
+    return Math.max(this.compactBytes, 2 * this.keptSize);
   }
 
   private async open(): Promise<FileHandle> {
@@ -242,7 +252,7 @@ export class TaskJournal<T extends { id: string }> {
     }
     await this.handle?.close();
     this.handle = undefined;
-    this.size = Buffer.byteLength(text);
+    this.size = this.keptSize = Buffer.byteLength(text);
   }
 
   /** At load only (before anything is served): the same rewrite, synchronously. */
@@ -253,7 +263,7 @@ export class TaskJournal<T extends { id: string }> {
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, text, { mode: PRIVATE_FILE_MODE, flush: true });
     renameSync(tmp, this.file);
-    this.size = Buffer.byteLength(text);
+    this.size = this.keptSize = Buffer.byteLength(text);
   }
 }
 

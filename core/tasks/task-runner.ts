@@ -33,7 +33,9 @@ export interface StepPatch {
 
 /**
  * One kind of long operation. `run` throws to fail the task (its message is the task's error);
- * resolving means succeeded. After a cancel the engine calls `rollback` when the runner has one.
+ * resolving means succeeded. After a cancel the engine calls `rollback` when the runner has one;
+ * a runner stopped from elsewhere (an upload's client went away) throws a CorralError with code
+ * `cancelled` to end the same way.
  */
 export interface TaskRunner<S> {
   readonly kind: TaskKind;

@@ -13,7 +13,7 @@ export class TasksService {
   constructor(
     private readonly engine: Pick<
       TaskEngine,
-      'get' | 'list' | 'cancel' | 'resume' | 'rollback' | 'onChanged'
+      'get' | 'select' | 'cancel' | 'resume' | 'rollback' | 'onChanged'
     >,
     private readonly users: SessionUsers,
   ) {}
@@ -21,16 +21,14 @@ export class TasksService {
   list(filter: z.output<typeof TaskFilter>, ctx: CallContext): Task[] {
     const user = this.users.requireUser(ctx);
     const needle = filter.target?.toLowerCase();
-    return this.engine
-      .list()
-      .filter(
-        (t) =>
-          canAccess(user, t.ownerId) &&
-          (!filter.kind || t.kind === filter.kind) &&
-          (!filter.status || t.status === filter.status) &&
-          (!needle || t.targets.some((target) => targetName(target).includes(needle))),
-      )
-      .slice(0, filter.limit);
+    return this.engine.select(
+      (t) =>
+        canAccess(user, t.ownerId) &&
+        (!filter.kind || t.kind === filter.kind) &&
+        (!filter.status || t.status === filter.status) &&
+        (!needle || t.targets.some((target) => targetName(target).includes(needle))),
+      filter.limit,
+    );
   }
 
   get(id: string, ctx: CallContext): Task {

@@ -169,6 +169,15 @@ describe('images: a partial upload volume left by a crash is removed at the next
       ),
     ]);
     expect(notices.every((n) => n.source === 'images')).toBe(true);
+    // Both uploads are in the Tasks tab, cut off by the crash, with nothing left to resume.
+    const tasks = await server.api.tasks.list({ kind: 'image-upload' });
+    expect(
+      tasks.map((t) => [t.targets[0]?.kind === 'image' && t.targets[0].volume, t.status]).sort(),
+    ).toEqual([
+      ['partial-a.img', 'interrupted'],
+      ['partial-b.img', 'interrupted'],
+    ]);
+    expect(tasks.every((t) => !t.actions.resume && !t.actions.rollback)).toBe(true);
     // Both entries are settled: a third start has nothing left to do.
     expect(readFileSync(join(dataDir, 'uploads.jsonl'), 'utf8')).toBe('');
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CorralError } from '../../../api/errors';
 import type { Task, TaskStatus } from '../../../api/tasks-api';
 import { TaskEngine } from '../../../core/tasks/task-engine';
 import { actionsOf } from '../../../core/tasks/task-record';
@@ -19,7 +20,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function engineOn(file: string, options: { keepFinished?: number } = {}): TaskEngine {
+function engineOn(
+  file: string,
+  options: Omit<ConstructorParameters<typeof TaskEngine>[0], 'file'> = {},
+): TaskEngine {
   const engine = new TaskEngine({ file, ...options });
   engines.push(engine);
   return engine;
@@ -169,6 +173,18 @@ describe('task engine: running', () => {
     expect(again.list().map((t) => t.id)).toEqual(ids.slice(3).reverse());
   });
 
+  it('a task the journal cannot take is refused, and not kept', async () => {
+    const engine = engineOn(join(tmp(), 'tasks.jsonl'), {
+      open: () =>
+        Promise.reject(Object.assign(new Error('read-only file system'), { code: 'EROFS' })),
+    });
+    let ran = false;
+    engine.register({ kind: 'vm-resize', cancellable: false, run: async () => void (ran = true) });
+    await expect(engine.start({ ...start, kind: 'vm-resize' })).rejects.toThrow(/read-only/);
+    expect(engine.list()).toEqual([]);
+    expect(ran).toBe(false);
+  });
+
   it('takes no new task after dispose', async () => {
     const engine = engineOn(join(tmp(), 'tasks.jsonl'));
     engine.register({ kind: 'vm-resize', cancellable: false, run: () => Promise.resolve() });
@@ -222,6 +238,17 @@ describe('task engine: cancel', () => {
     expect(await engine.settled(id)).toMatchObject({ status: 'cancelled' });
   });
 
+  it('a runner stopped from elsewhere (a cancelled CorralError) ends cancelled, not failed', async () => {
+    const engine = engineOn(join(tmp(), 'tasks.jsonl'));
+    engine.register({
+      kind: 'image-upload',
+      cancellable: true,
+      run: () => Promise.reject(new CorralError('cancelled', 'upload cancelled: tab closed')),
+    });
+    const { id } = await engine.start({ ...start, kind: 'image-upload' });
+    expect(await engine.settled(id)).toMatchObject({ status: 'cancelled' });
+  });
+
   it('a task whose kind cannot be cancelled refuses, and runs on', async () => {
     const engine = engineOn(join(tmp(), 'tasks.jsonl'));
     const finish = gate();
@@ -232,6 +259,7 @@ describe('task engine: cancel', () => {
     expect((await engine.settled(id)).status).toBe('succeeded');
     await expect(engine.cancel(id)).rejects.toMatchObject({ code: 'conflict' });
     await expect(engine.cancel('nope')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(engine.settled('nope')).rejects.toMatchObject({ code: 'not-found' });
   });
 });
 

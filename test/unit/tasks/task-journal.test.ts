@@ -115,6 +115,46 @@ describe('task journal: group commit', () => {
   });
 });
 
+/** The real open, whose first append writes half its text and then fails (a full disk). */
+function failingOnce(): OpenFile {
+  let failed = false;
+  return async (path, flags, mode) => {
+    const handle = await open(path, flags, mode);
+    if (flags !== 'a') return handle;
+    return new Proxy(handle, {
+      get(target, key) {
+        if (key === 'write' && !failed) {
+          failed = true;
+          return async (text: string) => {
+            await target.write(text.slice(0, text.length / 2));
+            throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    }) as FileHandle;
+  };
+}
+
+describe('task journal: a failed write', () => {
+  it('fails the puts of its batch, and the next batch first rewrites the file without the half line', async () => {
+    const file = join(tmp(), 'tasks.jsonl');
+    const journal = new TaskJournal<Rec>(file, { open: failingOnce() });
+    journal.load();
+    await expect(journal.put({ id: 'a', n: 1 })).rejects.toThrow(/no space/);
+    await journal.put({ id: 'b', n: 1 });
+    await journal.put({ id: 'a', n: 2 });
+    await journal.close();
+    const problems: DataProblem[] = [];
+    expect(new TaskJournal<Rec>(file, { report: (p) => problems.push(p) }).load()).toEqual([
+      { id: 'b', n: 1 },
+      { id: 'a', n: 2 },
+    ]);
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('task journal: compaction', () => {
   it('rewrites the file with the latest record of each task and the newest finished ones', async () => {
     const file = join(tmp(), 'tasks.jsonl');
@@ -143,6 +183,31 @@ describe('task journal: compaction', () => {
       expect(byId.get(`done-${i}`)).toEqual({ id: `done-${i}`, n: 99, done: true });
     expect(byId.has('done-0')).toBe(false);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('history bigger than the limit is not rewritten at every batch', async () => {
+    const file = join(tmp(), 'tasks.jsonl');
+    let rewrites = 0;
+    const counted: OpenFile = (path, flags, mode) => {
+      if (flags === 'w') rewrites++;
+      return open(path, flags, mode);
+    };
+    const journal = new TaskJournal<Rec>(file, {
+      compactBytes: 1000,
+      isFinal: (r) => r.done === true,
+      keepFinal: 100,
+      open: counted,
+    });
+    journal.load();
+    // About 3 KB of finished history, all of which is kept.
+    await Promise.all(
+      Array.from({ length: 100 }, (_, n) => journal.put({ id: `done-${n}`, n, done: true })),
+    );
+    for (let n = 0; n < 100; n++) await journal.put({ id: 'running', n });
+    await journal.close();
+    expect(rewrites).toBeGreaterThanOrEqual(1);
+    expect(rewrites).toBeLessThanOrEqual(3);
+    expect(new TaskJournal<Rec>(file).load()).toHaveLength(101);
   });
 
   it('a journal loaded over the size limit is compacted at its next write', async () => {
