@@ -116,6 +116,9 @@ test('an image upload shows in the Tasks tab with its steps and its final state'
 
   // Pictures for a reviewer, in both themes, beside the other views' (csp-and-screenshots).
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // A taller dock (its handle moves 24 px a key press) so the steps and the log show too.
+  await page.getByRole('separator', { name: 'Resize the dock' }).focus();
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowUp');
   const closers = page.getByRole('button', { name: /^Close notification/ });
   while ((await closers.count()) > 0) await closers.first().click();
   for (const theme of ['light', 'dark'] as const) {
@@ -153,7 +156,7 @@ test('the filters narrow the list by kind, state and target', async () => {
   const row = taskRow(page, new RegExp(small.replace(/[.]/g, '\\.')));
   const kind = panel.getByRole('combobox', { name: 'Kind' });
   const state = panel.getByRole('combobox', { name: 'State' });
-  const target = panel.getByRole('searchbox', { name: 'Target' });
+  const target = panel.getByRole('textbox', { name: 'Target' });
   const none = panel.getByRole('heading', { name: 'No task matches the filters.' });
 
   await kind.selectOption({ label: 'Cluster create' });
