@@ -20,6 +20,7 @@ test.describe.configure({ mode: 'serial' });
 const tag = `corral-tasks-e2e-${process.pid}`;
 const small = `${tag}.img`;
 const big = `${tag}-big.img`;
+const slow = `${tag}-slow.img`;
 const MiB = 1024 * 1024;
 const SCREENSHOTS = resolve(
   process.env.CORRAL_SCREENSHOTS_DIR ?? join(import.meta.dirname, '../../docs/screenshots'),
@@ -40,7 +41,8 @@ function stop(s: CorralServerChild | undefined): Promise<void> {
   });
 }
 
-async function upload(file: string, name: string): Promise<void> {
+async function upload(file: string, name: string, on: Page = page): Promise<void> {
+  const page = on;
   await page.getByRole('button', { name: 'Images', exact: true }).click();
   const form = page.getByRole('form', { name: 'Upload a base image' });
   await form.getByLabel('Host').selectOption({ label: h1.name });
@@ -80,7 +82,7 @@ test.afterAll(async () => {
   await page?.close();
   await stop(server);
   if (h1) {
-    for (const v of [small, big])
+    for (const v of [small, big, slow])
       await hostVirsh(h1, ['vol-delete', '--pool', 'default', v]).catch(() => {});
   }
   rmSync(dataDir, { recursive: true, force: true });
@@ -252,5 +254,59 @@ test('the desktop-notification switch asks for permission when turned on and say
     await expect(switchOf(p)).toBeChecked();
   } finally {
     await allowed.close();
+  }
+});
+
+test('a task of yours that ran over 10 s says so when it ends: a toast, and a desktop notification', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    await context.grantPermissions(['notifications'], { origin: new URL(server!.url).origin });
+    // The real Notification, with a record of what the page showed.
+    await context.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: string[] = [];
+      (window as unknown as { notified: string[] }).notified = shown;
+      const Recorded = function (title: string, options?: NotificationOptions) {
+        shown.push(title);
+        return new Real(title, options);
+      } as unknown as typeof Notification;
+      Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+      Recorded.requestPermission = Real.requestPermission.bind(Real);
+      window.Notification = Recorded;
+    });
+    const p = await context.newPage();
+    await enterAsAdmin(p, server!);
+    await openTasksTab(p);
+    await p
+      .locator('label')
+      .filter({ has: p.getByRole('switch', { name: 'Notify me when long tasks end' }) })
+      .click();
+    await expect(p.getByRole('switch', { name: 'Notify me when long tasks end' })).toBeChecked();
+
+    // 8 MiB through a slow uplink: an upload of well over 10 s.
+    const cdp = await context.newCDPSession(p);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 256 * 1024,
+    });
+    const file = join(work, slow);
+    writeFileSync(file, randomBytes(8 * MiB));
+    await upload(file, slow, p);
+    const title = `Upload ${slow} to pool default: succeeded`;
+    await expect(p.getByRole('list', { name: 'Notifications' }).getByText(title)).toBeVisible();
+    await expect
+      .poll(() => p.evaluate(() => (window as unknown as { notified: string[] }).notified))
+      .toEqual([title]);
+    // The task itself says how long it took: over ten seconds.
+    await openTasksTab(p);
+    const row = taskRow(p, new RegExp(slow.replace(/[.]/g, '\\.')));
+    await expect(row.getByRole('cell', { name: /^(\d+ min( \d+ s)?|([1-5]\d) s)$/ })).toBeVisible();
+  } finally {
+    await context.close();
   }
 });
