@@ -20,6 +20,7 @@ test.describe.configure({ mode: 'serial' });
 const tag = `corral-tasks-e2e-${process.pid}`;
 const small = `${tag}.img`;
 const big = `${tag}-big.img`;
+const slow = `${tag}-slow.img`;
 const MiB = 1024 * 1024;
 const SCREENSHOTS = resolve(
   process.env.CORRAL_SCREENSHOTS_DIR ?? join(import.meta.dirname, '../../docs/screenshots'),
@@ -40,7 +41,8 @@ function stop(s: CorralServerChild | undefined): Promise<void> {
   });
 }
 
-async function upload(file: string, name: string): Promise<void> {
+async function upload(file: string, name: string, on: Page = page): Promise<void> {
+  const page = on;
   await page.getByRole('button', { name: 'Images', exact: true }).click();
   const form = page.getByRole('form', { name: 'Upload a base image' });
   await form.getByLabel('Host').selectOption({ label: h1.name });
@@ -80,7 +82,7 @@ test.afterAll(async () => {
   await page?.close();
   await stop(server);
   if (h1) {
-    for (const v of [small, big])
+    for (const v of [small, big, slow])
       await hostVirsh(h1, ['vol-delete', '--pool', 'default', v]).catch(() => {});
   }
   rmSync(dataDir, { recursive: true, force: true });
@@ -116,6 +118,9 @@ test('an image upload shows in the Tasks tab with its steps and its final state'
 
   // Pictures for a reviewer, in both themes, beside the other views' (csp-and-screenshots).
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // A taller dock (its handle moves 24 px a key press) so the steps and the log show too.
+  await page.getByRole('separator', { name: 'Resize the dock' }).focus();
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowUp');
   const closers = page.getByRole('button', { name: /^Close notification/ });
   while ((await closers.count()) > 0) await closers.first().click();
   for (const theme of ['light', 'dark'] as const) {
@@ -153,7 +158,7 @@ test('the filters narrow the list by kind, state and target', async () => {
   const row = taskRow(page, new RegExp(small.replace(/[.]/g, '\\.')));
   const kind = panel.getByRole('combobox', { name: 'Kind' });
   const state = panel.getByRole('combobox', { name: 'State' });
-  const target = panel.getByRole('searchbox', { name: 'Target' });
+  const target = panel.getByRole('textbox', { name: 'Target' });
   const none = panel.getByRole('heading', { name: 'No task matches the filters.' });
 
   await kind.selectOption({ label: 'Cluster create' });
@@ -201,29 +206,106 @@ test('the task history is still there after the server restarts on the same data
 test('the desktop-notification switch asks for permission when turned on and says when it is blocked', async ({
   browser,
 }) => {
-  // A browser that has not been asked: headless Chromium refuses the prompt, and the switch says so.
-  await openTasksTab(page);
-  const toggle = page.getByRole('switch', { name: 'Notify me when long tasks end' });
-  await expect(toggle).not.toBeChecked();
-  await toggle.click();
-  await expect(page.getByText('Desktop notifications are blocked')).toBeVisible();
-  await expect(toggle).not.toBeChecked();
+  const origin = new URL(server!.url).origin;
+  const switchOf = (p: Page) => p.getByRole('switch', { name: 'Notify me when long tasks end' });
+  // PatternFly draws the toggle over the input: a person clicks the switch's label.
+  const flip = (p: Page) =>
+    p
+      .locator('label')
+      .filter({ has: switchOf(p) })
+      .click();
 
-  // Where the user has allowed them, turning it on sticks, across a reload.
-  const context = await browser.newContext();
-  await context.grantPermissions(['notifications'], { origin: new URL(server!.url).origin });
-  const allowed = await context.newPage();
+  // Where the user has blocked notifications, the switch stays off and says why.
+  const blocked = await browser.newContext();
   try {
-    await enterAsAdmin(allowed, server!);
-    await openTasksTab(allowed);
-    const on = allowed.getByRole('switch', { name: 'Notify me when long tasks end' });
-    await on.click();
-    await expect(on).toBeChecked();
-    await allowed.reload();
-    await openTasksTab(allowed);
-    await expect(
-      allowed.getByRole('switch', { name: 'Notify me when long tasks end' }),
-    ).toBeChecked();
+    const p = await blocked.newPage();
+    // Playwright grants but cannot deny: Chromium's own protocol can, for this context.
+    const cdp = await blocked.newCDPSession(p);
+    const { targetInfo } = await cdp.send('Target.getTargetInfo');
+    await cdp.send('Browser.setPermission', {
+      permission: { name: 'notifications' },
+      setting: 'denied',
+      origin,
+      browserContextId: targetInfo.browserContextId,
+    });
+    await enterAsAdmin(p, server!);
+    await openTasksTab(p);
+    expect(await p.evaluate(() => Notification.permission)).toBe('denied');
+    await expect(switchOf(p)).not.toBeChecked();
+    await flip(p);
+    await expect(p.getByText('Desktop notifications are blocked')).toBeVisible();
+    await expect(switchOf(p)).not.toBeChecked();
+  } finally {
+    await blocked.close();
+  }
+
+  // Where the user allows them, turning it on sticks, across a reload.
+  const allowed = await browser.newContext();
+  try {
+    await allowed.grantPermissions(['notifications'], { origin });
+    const p = await allowed.newPage();
+    await enterAsAdmin(p, server!);
+    await openTasksTab(p);
+    await expect(switchOf(p)).not.toBeChecked();
+    await flip(p);
+    await expect(switchOf(p)).toBeChecked();
+    await p.reload();
+    await openTasksTab(p);
+    await expect(switchOf(p)).toBeChecked();
+  } finally {
+    await allowed.close();
+  }
+});
+
+test('a task of yours that ran over 10 s says so when it ends: a toast, and a desktop notification', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    await context.grantPermissions(['notifications'], { origin: new URL(server!.url).origin });
+    // The real Notification, with a record of what the page showed.
+    await context.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: string[] = [];
+      (window as unknown as { notified: string[] }).notified = shown;
+      const Recorded = function (title: string, options?: NotificationOptions) {
+        shown.push(title);
+        return new Real(title, options);
+      } as unknown as typeof Notification;
+      Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+      Recorded.requestPermission = Real.requestPermission.bind(Real);
+      window.Notification = Recorded;
+    });
+    const p = await context.newPage();
+    await enterAsAdmin(p, server!);
+    await openTasksTab(p);
+    await p
+      .locator('label')
+      .filter({ has: p.getByRole('switch', { name: 'Notify me when long tasks end' }) })
+      .click();
+    await expect(p.getByRole('switch', { name: 'Notify me when long tasks end' })).toBeChecked();
+
+    // 8 MiB through a slow uplink: an upload of well over 10 s.
+    const cdp = await context.newCDPSession(p);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 256 * 1024,
+    });
+    const file = join(work, slow);
+    writeFileSync(file, randomBytes(8 * MiB));
+    await upload(file, slow, p);
+    const title = `Upload ${slow} to pool default: succeeded`;
+    await expect(p.getByRole('list', { name: 'Notifications' }).getByText(title)).toBeVisible();
+    await expect
+      .poll(() => p.evaluate(() => (window as unknown as { notified: string[] }).notified))
+      .toEqual([title]);
+    // The task itself says how long it took: over ten seconds.
+    await openTasksTab(p);
+    const row = taskRow(p, new RegExp(slow.replace(/[.]/g, '\\.')));
+    await expect(row.getByRole('cell', { name: /^(\d+ min( \d+ s)?|([1-5]\d) s)$/ })).toBeVisible();
   } finally {
     await context.close();
   }

@@ -25,14 +25,18 @@ export function TasksTable(props: { tasks: Task[]; client: TasksClient; now: num
       <Thead>
         <Tr>
           <Th screenReaderText="Details" />
-          <Th>Task</Th>
-          <Th>Kind</Th>
-          <Th>Status</Th>
-          <Th>Targets</Th>
-          <Th>Owner</Th>
-          <Th>Started</Th>
-          <Th>Duration</Th>
-          <Th>Progress</Th>
+          <Th modifier="wrap" width={25}>
+            Task
+          </Th>
+          <Th modifier="wrap">Kind</Th>
+          <Th modifier="wrap">Status</Th>
+          <Th modifier="wrap">Targets</Th>
+          <Th modifier="wrap">Owner</Th>
+          <Th modifier="wrap">Started</Th>
+          <Th modifier="wrap">Duration</Th>
+          <Th modifier="wrap" className="tasks-progress">
+            Progress
+          </Th>
           <Th screenReaderText="Actions" />
         </Tr>
       </Thead>
@@ -62,10 +66,12 @@ export function TasksTable(props: { tasks: Task[]; client: TasksClient; now: num
                 {task.targets.map(targetText).join(', ') || '—'}
               </Td>
               <Td dataLabel="Owner">{names[task.ownerId] ?? task.ownerId}</Td>
-              <Td dataLabel="Started">
+              <Td dataLabel="Started" modifier="nowrap">
                 <time dateTime={task.startedAt}>{exactTime(task.startedAt)}</time>
               </Td>
-              <Td dataLabel="Duration">{durationText(durationMs(task, props.now))}</Td>
+              <Td dataLabel="Duration" modifier="nowrap">
+                {durationText(durationMs(task, props.now))}
+              </Td>
               <Td dataLabel="Progress" className="tasks-progress">
                 {task.progress === undefined ? (
                   '—'
