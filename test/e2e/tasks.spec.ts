@@ -41,16 +41,23 @@ function stop(s: CorralServerChild | undefined): Promise<void> {
   });
 }
 
-async function upload(file: string, name: string, on: Page = page): Promise<void> {
-  const page = on;
-  await page.getByRole('button', { name: 'Images', exact: true }).click();
-  const form = page.getByRole('form', { name: 'Upload a base image' });
+/** Starts an upload from the Images view; `uploaded` waits for the form to say it is done. */
+async function startUpload(file: string, name: string, on: Page = page) {
+  await on.getByRole('button', { name: 'Images', exact: true }).click();
+  const form = on.getByRole('form', { name: 'Upload a base image' });
   await form.getByLabel('Host').selectOption({ label: h1.name });
   await form.getByLabel('Pool').fill('default');
   await form.getByLabel('Image file').setInputFiles(file);
   await form.getByLabel('Volume name').fill(name);
-  await page.getByRole('button', { name: 'Upload', exact: true }).click();
-  await expect(form.getByRole('status')).toHaveText(`Uploaded ${name}.`, { timeout: 60_000 });
+  await on.getByRole('button', { name: 'Upload', exact: true }).click();
+  return {
+    uploaded: () =>
+      expect(form.getByRole('status')).toHaveText(`Uploaded ${name}.`, { timeout: 60_000 }),
+  };
+}
+
+async function upload(file: string, name: string, on: Page = page): Promise<void> {
+  await (await startUpload(file, name, on)).uploaded();
 }
 
 /** Records every text the Tasks tab's running badge shows (a render can be quicker than polling). */
@@ -257,7 +264,7 @@ test('the desktop-notification switch asks for permission when turned on and say
   }
 });
 
-test('a task of yours that ran over 10 s says so when it ends: a toast, and a desktop notification', async ({
+test("a task of yours that runs over 10 s shows on the collapsed dock's bar, and says so when it ends: a toast and a desktop notification", async ({
   browser,
 }) => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -296,7 +303,17 @@ test('a task of yours that ran over 10 s says so when it ends: a toast, and a de
     });
     const file = join(work, slow);
     writeFileSync(file, randomBytes(8 * MiB));
-    await upload(file, slow, p);
+    // With the dock collapsed, its bar says a task runs and opens the Tasks tab on it.
+    await p.getByRole('button', { name: 'Collapse the dock' }).click();
+    const started = await startUpload(file, slow, p);
+    await p.getByRole('button', { name: '1 task running', exact: true }).click();
+    const running = taskRow(p, new RegExp(slow.replace(/[.]/g, '\\.')));
+    await expect(running.getByTestId('task-status')).toHaveText('running');
+    await expect(p.getByRole('tab', { name: 'Tasks 1 running', exact: true })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await started.uploaded();
     const title = `Upload ${slow} to pool default: succeeded`;
     await expect(p.getByRole('list', { name: 'Notifications' }).getByText(title)).toBeVisible();
     await expect
