@@ -21,6 +21,7 @@ const tag = `corral-tasks-e2e-${process.pid}`;
 const small = `${tag}.img`;
 const big = `${tag}-big.img`;
 const slow = `${tag}-slow.img`;
+const stopped = `${tag}-stopped.img`;
 const MiB = 1024 * 1024;
 const SCREENSHOTS = resolve(
   process.env.CORRAL_SCREENSHOTS_DIR ?? join(import.meta.dirname, '../../docs/screenshots'),
@@ -89,7 +90,7 @@ test.afterAll(async () => {
   await page?.close();
   await stop(server);
   if (h1) {
-    for (const v of [small, big, slow])
+    for (const v of [small, big, slow, stopped])
       await hostVirsh(h1, ['vol-delete', '--pool', 'default', v]).catch(() => {});
   }
   rmSync(dataDir, { recursive: true, force: true });
@@ -323,6 +324,54 @@ test("a task of yours that runs over 10 s shows on the collapsed dock's bar, and
     await openTasksTab(p);
     const row = taskRow(p, new RegExp(slow.replace(/[.]/g, '\\.')));
     await expect(row.getByRole('cell', { name: /^(\d+ min( \d+ s)?|([1-5]\d) s)$/ })).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
+test('Cancel in the Tasks tab asks first, stops a running upload, and leaves no volume on the host', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const p = await context.newPage();
+    await enterAsAdmin(p, server!);
+    // A slow uplink keeps the upload running while the Tasks tab is used.
+    const cdp = await context.newCDPSession(p);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 256 * 1024,
+    });
+    const file = join(work, stopped);
+    writeFileSync(file, randomBytes(8 * MiB));
+    await startUpload(file, stopped, p);
+    await openTasksTab(p);
+    const row = taskRow(p, new RegExp(stopped.replace(/[.]/g, '\\.')));
+    await expect(row.getByTestId('task-status')).toHaveText('running');
+    const title = (await row.getByRole('rowheader').textContent())!;
+
+    // Asked first; keeping it changes nothing.
+    await row.getByRole('button', { name: `Cancel ${title}` }).click();
+    const dialog = p.getByRole('dialog', { name: `Cancel ${title}?` });
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(row.getByTestId('task-status')).toHaveText('running');
+
+    await row.getByRole('button', { name: `Cancel ${title}` }).click();
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect(row.getByTestId('task-status')).toHaveText('cancelled', { timeout: 30_000 });
+    await expect(row.getByRole('button', { name: `Cancel ${title}` })).toHaveCount(0);
+    // Host truth: the partial volume is gone.
+    await expect
+      .poll(
+        async () =>
+          (await hostVirsh(h1, ['vol-list', '--pool', 'default'])).stdout.includes(stopped),
+        { timeout: 15_000 },
+      )
+      .toBe(false);
   } finally {
     await context.close();
   }
