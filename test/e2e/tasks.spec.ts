@@ -21,6 +21,7 @@ const tag = `corral-tasks-e2e-${process.pid}`;
 const small = `${tag}.img`;
 const big = `${tag}-big.img`;
 const slow = `${tag}-slow.img`;
+const stopped = `${tag}-stopped.img`;
 const MiB = 1024 * 1024;
 const SCREENSHOTS = resolve(
   process.env.CORRAL_SCREENSHOTS_DIR ?? join(import.meta.dirname, '../../docs/screenshots'),
@@ -41,16 +42,23 @@ function stop(s: CorralServerChild | undefined): Promise<void> {
   });
 }
 
-async function upload(file: string, name: string, on: Page = page): Promise<void> {
-  const page = on;
-  await page.getByRole('button', { name: 'Images', exact: true }).click();
-  const form = page.getByRole('form', { name: 'Upload a base image' });
+/** Starts an upload from the Images view; `uploaded` waits for the form to say it is done. */
+async function startUpload(file: string, name: string, on: Page = page) {
+  await on.getByRole('button', { name: 'Images', exact: true }).click();
+  const form = on.getByRole('form', { name: 'Upload a base image' });
   await form.getByLabel('Host').selectOption({ label: h1.name });
   await form.getByLabel('Pool').fill('default');
   await form.getByLabel('Image file').setInputFiles(file);
   await form.getByLabel('Volume name').fill(name);
-  await page.getByRole('button', { name: 'Upload', exact: true }).click();
-  await expect(form.getByRole('status')).toHaveText(`Uploaded ${name}.`, { timeout: 60_000 });
+  await on.getByRole('button', { name: 'Upload', exact: true }).click();
+  return {
+    uploaded: () =>
+      expect(form.getByRole('status')).toHaveText(`Uploaded ${name}.`, { timeout: 60_000 }),
+  };
+}
+
+async function upload(file: string, name: string, on: Page = page): Promise<void> {
+  await (await startUpload(file, name, on)).uploaded();
 }
 
 /** Records every text the Tasks tab's running badge shows (a render can be quicker than polling). */
@@ -82,7 +90,7 @@ test.afterAll(async () => {
   await page?.close();
   await stop(server);
   if (h1) {
-    for (const v of [small, big, slow])
+    for (const v of [small, big, slow, stopped])
       await hostVirsh(h1, ['vol-delete', '--pool', 'default', v]).catch(() => {});
   }
   rmSync(dataDir, { recursive: true, force: true });
@@ -257,7 +265,7 @@ test('the desktop-notification switch asks for permission when turned on and say
   }
 });
 
-test('a task of yours that ran over 10 s says so when it ends: a toast, and a desktop notification', async ({
+test("a task of yours that runs over 10 s shows on the collapsed dock's bar, and says so when it ends: a toast and a desktop notification", async ({
   browser,
 }) => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -296,7 +304,17 @@ test('a task of yours that ran over 10 s says so when it ends: a toast, and a de
     });
     const file = join(work, slow);
     writeFileSync(file, randomBytes(8 * MiB));
-    await upload(file, slow, p);
+    // With the dock collapsed, its bar says a task runs and opens the Tasks tab on it.
+    await p.getByRole('button', { name: 'Collapse the dock' }).click();
+    const started = await startUpload(file, slow, p);
+    await p.getByRole('button', { name: '1 task running', exact: true }).click();
+    const running = taskRow(p, new RegExp(slow.replace(/[.]/g, '\\.')));
+    await expect(running.getByTestId('task-status')).toHaveText('running');
+    await expect(p.getByRole('tab', { name: 'Tasks 1 running', exact: true })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await started.uploaded();
     const title = `Upload ${slow} to pool default: succeeded`;
     await expect(p.getByRole('list', { name: 'Notifications' }).getByText(title)).toBeVisible();
     await expect
@@ -306,6 +324,54 @@ test('a task of yours that ran over 10 s says so when it ends: a toast, and a de
     await openTasksTab(p);
     const row = taskRow(p, new RegExp(slow.replace(/[.]/g, '\\.')));
     await expect(row.getByRole('cell', { name: /^(\d+ min( \d+ s)?|([1-5]\d) s)$/ })).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
+test('Cancel in the Tasks tab asks first, stops a running upload, and leaves no volume on the host', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const p = await context.newPage();
+    await enterAsAdmin(p, server!);
+    // A slow uplink keeps the upload running while the Tasks tab is used.
+    const cdp = await context.newCDPSession(p);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 256 * 1024,
+    });
+    const file = join(work, stopped);
+    writeFileSync(file, randomBytes(8 * MiB));
+    await startUpload(file, stopped, p);
+    await openTasksTab(p);
+    const row = taskRow(p, new RegExp(stopped.replace(/[.]/g, '\\.')));
+    await expect(row.getByTestId('task-status')).toHaveText('running');
+    const title = (await row.getByRole('rowheader').textContent())!;
+
+    // Asked first; keeping it changes nothing.
+    await row.getByRole('button', { name: `Cancel ${title}` }).click();
+    const dialog = p.getByRole('dialog', { name: `Cancel ${title}?` });
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(row.getByTestId('task-status')).toHaveText('running');
+
+    await row.getByRole('button', { name: `Cancel ${title}` }).click();
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect(row.getByTestId('task-status')).toHaveText('cancelled', { timeout: 30_000 });
+    await expect(row.getByRole('button', { name: `Cancel ${title}` })).toHaveCount(0);
+    // Host truth: the partial volume is gone.
+    await expect
+      .poll(
+        async () =>
+          (await hostVirsh(h1, ['vol-list', '--pool', 'default'])).stdout.includes(stopped),
+        { timeout: 15_000 },
+      )
+      .toBe(false);
   } finally {
     await context.close();
   }

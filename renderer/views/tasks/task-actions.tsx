@@ -29,13 +29,14 @@ const WARNING: Partial<Record<Action, string>> = {
 export function TaskActions({ task, client }: { task: Task; client: TasksClient }) {
   const [asking, setAsking] = useState<Action>();
   const [busy, setBusy] = useState(false);
-  const put = useTasksStore((s) => s.put);
+  const answer = useTasksStore((s) => s.answer);
   const allowed = (['cancel', 'resume', 'rollback'] as const).filter((a) => task.actions[a]);
   if (allowed.length === 0) return null;
 
   const run = async (action: Action) => {
     setBusy(true);
     try {
+      const put = answer(task.id);
       put(await client.tasks[action]({ id: task.id }));
       setAsking(undefined);
     } catch (err) {

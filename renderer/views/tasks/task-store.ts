@@ -17,14 +17,23 @@ interface TasksState {
   expanded: ReadonlySet<string>;
   setFilter(patch: Partial<TaskFilterValue>): void;
   toggle(id: string): void;
-  /** Puts in a task a call just returned (its event may come later, or first). */
+  /** Puts in a task as it is now. */
   put(task: Task): void;
+  /**
+   * For a call about task `id` about to be sent: puts its answer in, unless an event about the
+   * task came meanwhile (the answer can be older than that event: a cancel answers "cancelling"
+   * and the "cancelled" event may arrive first).
+   */
+  answer(id: string): (task: Task) => void;
   /**
    * Follows the caller's tasks: subscribe first, then the list; every change is merged by id and
    * a long task of `userId` that ends is announced. Returns the unsubscribe.
    */
   connect(client: TasksClient, userId: string): () => void;
 }
+
+/** How many events each task has had (see `answer`). */
+const events = new Map<string, number>();
 
 /** The Tasks tab's data: lives with the dock, so the tab's badge and the notices work unseen. */
 export const useTasksStore = create<TasksState>((set, get) => ({
@@ -41,6 +50,12 @@ export const useTasksStore = create<TasksState>((set, get) => ({
       return { expanded };
     }),
   put: (task) => set((s) => ({ tasks: mergeTask(s.tasks, task) })),
+  answer: (id) => {
+    const before = events.get(id) ?? 0;
+    return (task) => {
+      if ((events.get(id) ?? 0) === before) get().put(task);
+    };
+  },
   connect: (client, userId) => {
     let closed = false;
     const pushed = new Map<string, Task>();
@@ -57,6 +72,7 @@ export const useTasksStore = create<TasksState>((set, get) => ({
       if (closed) return;
       const prev = get().tasks.find((t) => t.id === task.id);
       pushed.set(task.id, task);
+      events.set(task.id, (events.get(task.id) ?? 0) + 1);
       get().put(task);
       // An account made after the names were read: read them again, once per owner.
       if (!get().ownerNames[task.ownerId] && !asked.has(task.ownerId)) {

@@ -25,12 +25,14 @@ export function TasksTable(props: { tasks: Task[]; client: TasksClient; now: num
       <Thead>
         <Tr>
           <Th screenReaderText="Details" />
-          <Th modifier="wrap" width={25}>
+          <Th modifier="wrap" className="tasks-title">
             Task
           </Th>
           <Th modifier="wrap">Kind</Th>
           <Th modifier="wrap">Status</Th>
-          <Th modifier="wrap">Targets</Th>
+          <Th modifier="wrap" className="tasks-targets">
+            Targets
+          </Th>
           <Th modifier="wrap">Owner</Th>
           <Th modifier="wrap">Started</Th>
           <Th modifier="wrap">Duration</Th>
@@ -66,13 +68,13 @@ export function TasksTable(props: { tasks: Task[]; client: TasksClient; now: num
                 {task.targets.map(targetText).join(', ') || '—'}
               </Td>
               <Td dataLabel="Owner">{names[task.ownerId] ?? task.ownerId}</Td>
-              <Td dataLabel="Started" modifier="nowrap">
+              <Td dataLabel="Started">
                 <time dateTime={task.startedAt}>{exactTime(task.startedAt)}</time>
               </Td>
               <Td dataLabel="Duration" modifier="nowrap">
                 {durationText(durationMs(task, props.now))}
               </Td>
-              <Td dataLabel="Progress" className="tasks-progress">
+              <Td dataLabel="Progress">
                 {task.progress === undefined ? (
                   '—'
                 ) : (

@@ -216,6 +216,27 @@ describe('the Tasks tab', () => {
     await until(() => expect(calls).toEqual(['cancel a', 'resume b']));
   });
 
+  it('keeps the end an event reported over an older answer to the cancel that caused it', async () => {
+    const running = task('a', {
+      status: 'running',
+      endedAt: undefined,
+      actions: { ...none, cancel: true },
+    });
+    await mount([running], {
+      // The engine ends the task and says so before the cancel call's answer leaves.
+      cancel: () => {
+        emit({ ...running, status: 'cancelled', endedAt: at(5) });
+        return { ...running, status: 'cancelling' };
+      },
+    });
+    await until(() => expect(rowOf('Checkpoint a')).toBeDefined());
+    await click(button('Cancel Checkpoint a'));
+    const dialog = document.querySelector('[role="dialog"]')!;
+    await click([...dialog.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!);
+    await until(() => expect(document.querySelector('[role="dialog"]')).toBeNull());
+    expect(cells('Checkpoint a')).toContain('cancelled');
+  });
+
   it('reports a refused action as an error notice and keeps the task as it was', async () => {
     await mount(
       [task('a', { status: 'running', endedAt: undefined, actions: { ...none, cancel: true } })],
