@@ -27,8 +27,8 @@ test.describe.configure({ mode: 'serial' });
 const cluster = `rsnap-${process.pid % 100_000}`;
 const node = (i: number) => `${cluster}-${i}`;
 // A slice of the lab segment no other spec, lab test or bench hands out.
-const POOL = { first: `${LAB.subnetPrefix}.236`, last: `${LAB.subnetPrefix}.237` };
-const addressOf = (i: number) => `${LAB.subnetPrefix}.${236 + i}`;
+const POOL = { first: `${LAB.subnetPrefix}.224`, last: `${LAB.subnetPrefix}.225` };
+const addressOf = (i: number) => `${LAB.subnetPrefix}.${224 + i}`;
 const SNAPSHOT = 'e2e-before';
 const CHECKPOINT = 'e2e-cp';
 
