@@ -81,8 +81,8 @@ export const ConsoleSignIn = z.discriminatedUnion('kind', [
 ]);
 export type ConsoleSignIn = z.input<typeof ConsoleSignIn>;
 
-/** Everything the wizard asks. */
-export const ClusterSpec = z.object({
+/** Everything the wizard asks, before the checks across fields. */
+const ClusterSpecFields = z.object({
   name: ClusterName,
   nodes: z.number().int().min(1).max(64),
   vcpus: z.number().int().min(1).max(64),
@@ -92,6 +92,21 @@ export const ClusterSpec = z.object({
     .min(128)
     .max(1024 * 1024),
   diskGiB: z.number().int().min(1).max(4096),
+  /**
+   * The most memory a node may grow to while it runs (the balloon's ceiling). Absent: twice
+   * `memoryMiB`, capped by the memory of the node's host.
+   */
+  maxMemoryMiB: z
+    .number()
+    .int()
+    .min(128)
+    .max(1024 * 1024)
+    .optional(),
+  /**
+   * The most vCPUs a node may hot-plug while it runs. Absent: twice `vcpus`, capped by the CPUs
+   * of the node's host (more vCPUs than host CPUs only time-share them).
+   */
+  maxVcpus: z.number().int().min(1).max(64).optional(),
   nics: z.array(NicSpec).min(1).max(4),
   /** The base image's volume name; it must exist (same name) on every host a node lands on. */
   image: VolumeName,
@@ -103,6 +118,15 @@ export const ClusterSpec = z.object({
     .default([]),
   /** Serial console sign-in; clusters recorded before it existed sign root in automatically. */
   console: ConsoleSignIn.default({ kind: 'autologin' }),
+});
+
+/** Everything the wizard asks; a ceiling is never below the size it caps. */
+export const ClusterSpec = ClusterSpecFields.refine(
+  (s) => s.maxMemoryMiB === undefined || s.maxMemoryMiB >= s.memoryMiB,
+  { path: ['maxMemoryMiB'], message: 'the maximum memory must be at least the memory' },
+).refine((s) => s.maxVcpus === undefined || s.maxVcpus >= s.vcpus, {
+  path: ['maxVcpus'],
+  message: 'the maximum vCPUs must be at least the vCPUs',
 });
 export type ClusterSpec = z.input<typeof ClusterSpec>;
 

@@ -69,6 +69,8 @@ export const corralAccess: AccessRules<CorralApi> = {
     onChanged: 'signed-in',
   },
   // Filtered per user by core: a plain user sees their own tasks, the administrator all.
+  // Resizing needs the VM's or the cluster's owner (or the administrator).
+  resize: { vm: 'owner:vm', cluster: 'owner:cluster' },
   tasks: {
     list: 'signed-in',
     get: 'owner:task',
@@ -76,5 +78,20 @@ export const corralAccess: AccessRules<CorralApi> = {
     resume: 'owner:task',
     rollback: 'owner:task',
     onChanged: 'signed-in',
+  },
+  // A VM's snapshots for its owner; a cluster's checkpoints for the cluster's owner.
+  snapshots: {
+    list: 'owner:vm',
+    create: 'owner:vm',
+    checkRevert: 'owner:vm',
+    revert: 'owner:vm',
+    remove: 'owner:vm',
+  },
+  checkpoints: {
+    list: 'owner:cluster',
+    create: 'owner:cluster',
+    checkRevert: 'owner:cluster',
+    revert: 'owner:cluster',
+    remove: 'owner:cluster',
   },
 };

@@ -8,6 +8,8 @@ import { imagesApi } from './images-api';
 import { inventoryApi, vmApi } from './inventory-api';
 import { networksApi } from './networks-api';
 import { tasksApi } from './tasks-api';
+import { resizeApi } from './resize-api';
+import { checkpointsApi, snapshotsApi } from './snapshots-api';
 
 /** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
 export const SystemInfo = z.object({
@@ -86,6 +88,11 @@ export const corralApi = {
   operations: operationsApi,
   /** Every long operation: progress, steps, log, cancel / resume / roll back; the audit log. */
   tasks: tasksApi,
+  resize: resizeApi,
+  /** One VM's snapshots: a tree, take, check a revert, revert, delete (changes run as tasks). */
+  snapshots: snapshotsApi,
+  /** Cluster checkpoints: every node paused, snapshotted and resumed together (as tasks). */
+  checkpoints: checkpointsApi,
 } as const;
 
 export type CorralApi = typeof corralApi;

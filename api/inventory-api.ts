@@ -67,6 +67,20 @@ export const Vm = VmRef.extend({
   vcpus: z.number().int().nonnegative(),
   memoryKiB: z.number().nonnegative(),
   maxMemoryKiB: z.number().nonnegative(),
+  /** The most vCPUs the VM may run with without a restart (hot-plug ceiling). */
+  maxVcpus: z.number().int().nonnegative().optional(),
+  /**
+   * Sizes its definition holds that the running VM does not have yet (they apply at the next
+   * boot): what a resize beyond the VM's maximums leaves. Absent when nothing waits.
+   */
+  pending: z
+    .object({
+      memoryKiB: z.number().nonnegative().optional(),
+      vcpus: z.number().int().nonnegative().optional(),
+      maxMemoryKiB: z.number().nonnegative().optional(),
+      maxVcpus: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
   /** CPU use over the last stats interval, percent of one vCPU times vcpus. */
   cpuPercent: z.number().nonnegative().optional(),
   disks: z.array(VmDisk),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CorralApi, SystemInfo } from '../api/corral-api';
+import type { VmRef } from '../api/inventory-api';
 import { DisposableStore, type Disposable } from '../api/disposable';
 import { CorralError } from '../api/errors';
 import type { ServiceImpl } from '../api/types';
@@ -26,6 +27,12 @@ import { AdminNotices } from './system/admin-notices';
 import { SystemService } from './system/system-service';
 import { TaskEngine } from './tasks/task-engine';
 import { TasksService } from './tasks/tasks-service';
+import { ClusterKeyStore } from './clusters/cluster-key-store';
+import { clusterResizeRunner, vmResizeRunner } from './resize/resize-runners';
+import { ResizeService } from './resize/resize-service';
+import type { CheckpointService } from './snapshots/checkpoint-service';
+import type { SnapshotService } from './snapshots/snapshot-service';
+import { snapshotServices } from './snapshots/snapshot-wiring';
 import { VmService } from './vm/vm-service';
 
 export interface CorralCoreOptions {
@@ -74,6 +81,11 @@ export class CorralCore implements Disposable {
   /** Every long operation; services start tasks here and runners register here. */
   readonly tasks: TaskEngine;
   private readonly tasksService: TasksService;
+  /** Resizing VMs and clusters (the work runs as tasks). */
+  readonly resize: ResizeService;
+  /** VM snapshots and cluster checkpoints (the work runs as tasks). */
+  readonly snapshots: SnapshotService;
+  readonly checkpoints: CheckpointService;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
@@ -141,6 +153,29 @@ export class CorralCore implements Disposable {
         ...options.clusters,
       }),
     );
+    // Resize: refused from what Corral knows before any libvirt call; the work runs as tasks,
+    // reaching inside cluster nodes with the cluster's key.
+    const clusterKeys = new ClusterKeyStore(options.dataDir, cipher, reportDataProblem);
+    const resizeDeps = {
+      hosts: hostConnections,
+      clusterKey: (cluster: string) => clusterKeys.get(cluster)?.privateKey,
+      reread: (ref: VmRef) => this.inventory.reread(ref),
+      forgetNode: (hostId: string, uuid: string) => this.clusters.forgetNode(hostId, uuid),
+    };
+    this.tasks.register(vmResizeRunner(resizeDeps));
+    this.tasks.register(clusterResizeRunner(resizeDeps));
+    this.resize = new ResizeService({
+      users: this.accounts,
+      inventory: this.inventory,
+      tasks: this.tasks,
+    });
+    ({ snapshots: this.snapshots, checkpoints: this.checkpoints } = snapshotServices({
+      hosts: hostConnections,
+      tasks: this.tasks,
+      users: this.accounts,
+      inventory: this.inventory,
+      caller: (ctx) => this.accounts.requireUser(ctx),
+    }));
     this.owners = {
       vm: (ref) => this.inventory.ownerOf(ref),
       cluster: (name) => {
@@ -274,6 +309,11 @@ export class CorralCore implements Disposable {
         rollback: ({ id }, ctx) => this.clusters.rollback(id, ctx),
         onChanged: (emit, ctx) => this.clusters.onChanged(emit, ctx),
       },
+      resize: {
+        // Ownership (also checked at the gate) and capacity: ResizeService, before any call.
+        vm: (input, ctx) => this.resize.vm(input, ctx),
+        cluster: (input, ctx) => this.resize.cluster(input, ctx),
+      },
       tasks: {
         // A plain user lists their own tasks (TasksService asks who the caller is).
         list: (filter, ctx) => this.tasksService.list(filter, ctx),
@@ -282,6 +322,22 @@ export class CorralCore implements Disposable {
         resume: ({ id }, ctx) => this.tasksService.resume(id, ctx),
         rollback: ({ id }, ctx) => this.tasksService.rollback(id, ctx),
         onChanged: (emit, ctx) => this.tasksService.onChanged(emit, ctx),
+      },
+      snapshots: {
+        // Ownership (also checked at the gate) and every refusal: SnapshotService, before any task.
+        list: (ref, ctx) => this.snapshots.list(ref, ctx),
+        create: (input, ctx) => this.snapshots.create(input, ctx),
+        checkRevert: (input, ctx) => this.snapshots.checkRevert(input, ctx),
+        revert: (input, ctx) => this.snapshots.revert(input, ctx),
+        remove: (input, ctx) => this.snapshots.remove(input, ctx),
+      },
+      checkpoints: {
+        // Ownership (also checked at the gate) and every refusal: CheckpointService.
+        list: (input, ctx) => this.checkpoints.list(input, ctx),
+        create: (input, ctx) => this.checkpoints.create(input, ctx),
+        checkRevert: (input, ctx) => this.checkpoints.checkRevert(input, ctx),
+        revert: (input, ctx) => this.checkpoints.revert(input, ctx),
+        remove: (input, ctx) => this.checkpoints.remove(input, ctx),
       },
     };
   }

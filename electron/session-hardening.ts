@@ -2,9 +2,18 @@ import type { Session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../core/security/content-security-policy';
 
 /**
+ * The one permission Corral's pages may have: notifications, so a long task that ends can say so
+ * on the desktop (asked for only when the user turns it on). No camera, microphone, geolocation,
+ * MIDI, clipboard reading or anything else.
+ */
+export function allowsPermission(permission: string): boolean {
+  return permission === 'notifications';
+}
+
+/**
  * Hardens a session: the CSP as a response header as well as the meta tag (a header also covers
- * what a meta tag cannot, such as frame-ancestors), and every permission request refused. Corral
- * needs no camera, notifications, geolocation, MIDI, USB or HID.
+ * what a meta tag cannot, such as frame-ancestors), and every permission but notifications
+ * refused. Devices (USB, HID, serial) are refused without exception.
  */
 export function hardenSession(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
@@ -16,7 +25,9 @@ export function hardenSession(session: Session): void {
     headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
     callback({ responseHeaders: headers });
   });
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(allowsPermission(permission)),
+  );
+  session.setPermissionCheckHandler((_contents, permission) => allowsPermission(permission));
   session.setDevicePermissionHandler(() => false);
 }

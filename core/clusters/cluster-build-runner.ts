@@ -7,6 +7,7 @@ import type { ClusterReadModel } from './cluster-read-model';
 import { errorText } from './cluster-spec';
 import type { KnownOperations } from './known-operations';
 import { buildNode, endpointOf, rollbackNode, type BuildContext } from './node-builder';
+import type { HostSize } from './node-maximums';
 import { clusterFiles, type PeerNode } from './node-seed';
 import { connectNode, writeNodeFiles } from './node-ssh';
 import type { NodeRecord, OperationRecord } from './operation-record';
@@ -22,6 +23,8 @@ export interface ClusterRunnerDeps {
   model: ClusterReadModel;
   limiter: SlotLimiter;
   sshTimeoutMs: number;
+  /** A host's CPUs and memory (they cap a new node's default ceilings). */
+  hostSize?(hostId: string): HostSize | undefined;
   log: (line: string) => void;
   /** True once Corral is stopping: runs stop where they are and are found interrupted. */
   disposed(): boolean;
@@ -122,6 +125,7 @@ export class ClusterBuildRunner implements TaskRunner<OperationRecord> {
       checkpoint: () => progress.checkpoint(),
       stopped,
       sshTimeoutMs: this.deps.sshTimeoutMs,
+      hostSize: (hostId) => this.deps.hostSize?.(hostId),
     };
     let firstError: string | undefined;
     await Promise.all(

@@ -16,7 +16,7 @@ import type { NetworkPolicy } from '../../api/networks-api';
 import { canAccess, notFound, type SessionUsers } from '../accounts/authorization';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
-import type { InventoryService } from '../inventory/inventory-service';
+import { CORE_ITSELF, type InventoryService } from '../inventory/inventory-service';
 import type { ReportDataProblem } from '../persistence/data-problems';
 import { generateEd25519KeyPair } from '../keys/openssh-ed25519';
 import type { SecretCipher } from '../secrets/secret-cipher';
@@ -140,6 +140,8 @@ export class ClusterService implements Disposable {
       model: this.model,
       limiter: new SlotLimiter(options.bootsPerHost ?? 2),
       sshTimeoutMs: options.sshTimeoutMs ?? 300_000,
+      hostSize: (hostId) =>
+        options.inventory.snapshot(CORE_ITSELF).hosts.find((h) => h.hostId === hostId),
       log: this.log,
       disposed: () => this.disposed,
     };
@@ -153,6 +155,14 @@ export class ClusterService implements Disposable {
   }
 
   // ---- clusters ----------------------------------------------------------------------------
+
+  /**
+   * Drops what was read of a node (its metadata changed: a resize recorded the cluster's new
+   * sizes), so the next add-nodes reads the spec from the host again.
+   */
+  forgetNode(hostId: string, uuid: string): void {
+    this.model.forget(hostId, uuid);
+  }
 
   /** The caller's clusters (all for the administrator), from node metadata on the hosts. */
   async list(ctx: CallContext): Promise<Cluster[]> {

@@ -17,6 +17,10 @@ export interface NodeBlueprint {
   uuid?: string;
   vcpus: number;
   memoryMiB: number;
+  /** The most memory the node may balloon up to while it runs (absent: `memoryMiB`). */
+  maxMemoryMiB?: number;
+  /** The most vCPUs the node may hot-plug while it runs (absent: `vcpus`). */
+  maxVcpus?: number;
   /** The node's qcow2 overlay (linked clone). */
   overlayPath: string;
   /** The NoCloud seed, attached read-only. */
@@ -37,38 +41,60 @@ export interface NodeBlueprint {
 
 const P = CORRAL_METADATA_PREFIX;
 
+/** What the node's metadata element is made of. */
+export type NodeMetadataParts = Pick<
+  NodeBlueprint,
+  'metadata' | 'hostKey' | 'clusterKey' | 'spec'
+> & {
+  nics: ReadonlyArray<{ mac: string; address: string }>;
+};
+
 /**
  * The node's `<metadata>` element: Corral's membership attributes, plus the node's addresses and
  * public keys as children, so add-nodes and address allocation read them back from the hosts.
+ * `bare`: without prefix and namespace, as virDomainSetMetadata takes it (a resize records the
+ * cluster's new sizes in `spec`).
  */
-export function nodeMetadataElement(bp: NodeBlueprint): XmlElement {
-  const base = corralMetadataElement(bp.metadata);
+export function nodeMetadataElement(bp: NodeMetadataParts, bare = false): XmlElement {
+  const base = corralMetadataElement(bp.metadata, bare);
+  const n = (local: string) => (bare ? local : `${P}:${local}`);
   return {
     ...base,
     children: [
-      ...bp.nics.map((nic, i) => el(`${P}:nic`, { index: i, mac: nic.mac, address: nic.address })),
-      el(`${P}:host-key`, {}, bp.hostKey),
-      el(`${P}:cluster-key`, {}, bp.clusterKey),
-      el(`${P}:spec`, {}, bp.spec),
+      ...bp.nics.map((nic, i) => el(n('nic'), { index: i, mac: nic.mac, address: nic.address })),
+      el(n('host-key'), {}, bp.hostKey),
+      el(n('cluster-key'), {}, bp.clusterKey),
+      el(n('spec'), {}, bp.spec),
     ],
   };
 }
 
+/** The virtio-serial port name the QEMU guest agent listens on inside the guest. */
+export const GUEST_AGENT_CHANNEL = 'org.qemu.guest_agent.0';
+
 /**
  * The node's domain XML: TCG (KVM hangs guests on the machines we target), capped translation
  * cache, virtio overlay + read-only seed, one virtio NIC per spec, a pty serial console, direct
- * kernel boot when the image needs it, and Corral's metadata.
+ * kernel boot when the image needs it, and Corral's metadata. Memory and vCPUs are defined with
+ * their ceilings (`<memory>` and the `<vcpu>` count) above the sizes the node starts with
+ * (`<currentMemory>`, `current`), with a virtio balloon, so a resize can grow the node live; the
+ * guest agent's channel lets Corral bring hot-plugged vCPUs online inside the guest.
  */
 export function nodeDomainXml(bp: NodeBlueprint): string {
   const boot = bp.boot;
+  const memory = Math.trunc(bp.memoryMiB);
+  const vcpus = Math.trunc(bp.vcpus);
+  const maxMemory = Math.max(memory, Math.trunc(bp.maxMemoryMiB ?? memory));
+  const maxVcpus = Math.max(vcpus, Math.trunc(bp.maxVcpus ?? vcpus));
   const domain = el(
     'domain',
     { type: 'qemu' },
     el('name', {}, bp.name),
     bp.uuid !== undefined && el('uuid', {}, bp.uuid),
     el('metadata', {}, nodeMetadataElement(bp)),
-    el('memory', { unit: 'MiB' }, Math.trunc(bp.memoryMiB)),
-    el('vcpu', {}, Math.trunc(bp.vcpus)),
+    el('memory', { unit: 'MiB' }, maxMemory),
+    el('currentMemory', { unit: 'MiB' }, memory),
+    el('vcpu', { placement: 'static', current: vcpus }, maxVcpus),
     el(
       'os',
       {},
@@ -119,7 +145,8 @@ export function nodeDomainXml(bp: NodeBlueprint): string {
       ),
       el('serial', { type: 'pty' }, el('target', { port: 0 })),
       el('console', { type: 'pty' }, el('target', { type: 'serial', port: 0 })),
-      el('memballoon', { model: 'none' }),
+      el('channel', { type: 'unix' }, el('target', { type: 'virtio', name: GUEST_AGENT_CHANNEL })),
+      el('memballoon', { model: 'virtio' }),
     ),
   );
   return `${renderXml(domain)}\n`;

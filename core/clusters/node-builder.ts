@@ -27,6 +27,7 @@ import { nodeSeedIso, type PeerNode } from './node-seed';
 import { sealedConsole } from './console-sign-in';
 import { connectNode, waitForSshBanner, type NodeEndpoint } from './node-ssh';
 import type { NodeRecord, OperationRecord } from './operation-record';
+import { nodeMaximums, type HostSize } from './node-maximums';
 
 const GiB = 1024 ** 3;
 
@@ -46,6 +47,8 @@ export interface BuildContext {
   /** True once the operation should stop (cancel, or another node failed). */
   stopped(): boolean;
   sshTimeoutMs: number;
+  /** The CPUs and memory of a host (they cap a node's default ceilings); undefined if unknown. */
+  hostSize?(hostId: string): HostSize | undefined;
 }
 
 /** How to reach a node over SSH (through its host when the host is reached over SSH). */
@@ -224,6 +227,7 @@ function blueprint(
     uuid: node.uuid,
     vcpus: spec.vcpus,
     memoryMiB: spec.memoryMiB,
+    ...nodeMaximums(spec, ctx.hostSize?.(node.hostId)),
     overlayPath,
     seedPath,
     boot: node.image.boot,

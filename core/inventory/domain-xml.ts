@@ -16,6 +16,8 @@ export interface DomainXmlFacts {
   uuid: string;
   /** vCPUs the domain runs with (`<vcpu current=…>` when set, else the maximum). */
   vcpus: number;
+  /** The `<vcpu>` count: the most vCPUs the domain may run with. */
+  maxVcpus: number;
   /** `<memory>`: the most the domain may have. */
   maxMemoryKiB: number;
   /** `<currentMemory>` (the balloon target), or `<memory>` when absent. */
@@ -30,6 +32,8 @@ export interface DomainXmlFacts {
    * shown while neither a guest agent nor DHCP leases report the guest's own.
    */
   seededAddresses?: Record<string, string[]>;
+  /** What the definition holds for the next boot, when it differs (read separately). */
+  pending?: { memoryKiB?: number; vcpus?: number; maxMemoryKiB?: number; maxVcpus?: number };
 }
 
 // Elements that may repeat are always arrays, so one shape handles one or many.
@@ -62,6 +66,7 @@ export function parseDomainXml(xml: string): DomainXmlFacts {
     name,
     uuid,
     vcpus,
+    maxVcpus,
     maxMemoryKiB,
     memoryKiB: memory,
     disks: list(devices.disk).map(parseDisk),
@@ -151,4 +156,24 @@ function int(s: string | undefined): number | undefined {
 
 function omitUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * What a running domain's definition (its inactive XML) holds that the running domain does not:
+ * the sizes its next boot will have. Undefined when they agree. A running domain's memory
+ * follows its balloon, which takes a while to get where it was sent: memory counts as pending
+ * only when the running domain cannot get there (past its ceiling, or a new ceiling).
+ */
+export function pendingSizes(
+  live: DomainXmlFacts,
+  next: DomainXmlFacts,
+): { memoryKiB?: number; vcpus?: number; maxMemoryKiB?: number; maxVcpus?: number } | undefined {
+  const memoryWaits = next.maxMemoryKiB !== live.maxMemoryKiB || next.memoryKiB > live.maxMemoryKiB;
+  const pending = omitUndefined({
+    memoryKiB: memoryWaits ? next.memoryKiB : undefined,
+    vcpus: next.vcpus !== live.vcpus ? next.vcpus : undefined,
+    maxMemoryKiB: next.maxMemoryKiB !== live.maxMemoryKiB ? next.maxMemoryKiB : undefined,
+    maxVcpus: next.maxVcpus !== live.maxVcpus ? next.maxVcpus : undefined,
+  });
+  return Object.keys(pending).length > 0 ? pending : undefined;
 }

@@ -21,7 +21,10 @@ import {
   readDomainSample,
   type NodeCpuTimes,
 } from './domain-stats';
-import { parseDomainXml, type DomainXmlFacts } from './domain-xml';
+import { parseDomainXml, pendingSizes, type DomainXmlFacts } from './domain-xml';
+
+// virDomainXMLFlags: the definition the next boot uses.
+const XML_INACTIVE = 2;
 
 /** Where a host's inventory sends its changes (the service's batcher). */
 export interface InventorySink {
@@ -82,6 +85,8 @@ export class HostInventory implements Disposable {
   private disposed = false;
   /** Events that arrived while the first list was read: re-read those domains afterwards. */
   private readonly missed = new Map<string, DomainRef>();
+  /** Domains Corral resized that are not cluster nodes: read with their sizes too. */
+  private readonly sized = new Set<string>();
 
   constructor(
     readonly hostId: string,
@@ -116,6 +121,17 @@ export class HostInventory implements Disposable {
   /** The name of a domain, when known. */
   nameOf(uuid: string): string | undefined {
     return this.known.get(uuid)?.vm.name;
+  }
+
+  /**
+   * Reads a domain again with its disk sizes and pending sizes (a resize changed what no event
+   * reports); resolves once the new figures are shown.
+   */
+  async reread(uuid: string): Promise<void> {
+    const k = this.known.get(uuid);
+    if (!k || this.loading) return;
+    this.sized.add(uuid);
+    await this.refreshDomain({ name: k.vm.name, uuid, id: -1 });
   }
 
   /**
@@ -219,12 +235,32 @@ export class HostInventory implements Disposable {
           : this.limited(domain.getState, { dom, flags: 0 }).then((r) => r.state),
       ]);
       const facts = parseDomainXml(xml);
+      if (facts.membership || this.sized.has(facts.uuid)) await this.readSizes(dom, facts);
       const name = state === undefined ? 'no-state' : domainStateName(state);
       return { xml: facts, vm: this.vmFrom(facts, name) };
     } catch (err) {
       if (err instanceof LibvirtError && err.code === ErrorNumber.NO_DOMAIN) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * The first disk's capacity and the sizes waiting for the next boot, for Corral's nodes (and
+   * VMs Corral resized) only: two more calls per domain, which a host of a thousand foreign
+   * domains should not pay at every read. Resizes check a disk against this size before any call.
+   */
+  private async readSizes(dom: DomainRef, facts: DomainXmlFacts): Promise<void> {
+    const disk = facts.disks.find((d) => (d.device ?? 'disk') === 'disk' && d.target !== '?');
+    const [info, inactive] = await Promise.all([
+      disk
+        ? this.limited(domain.blockInfo, { dom, path: disk.target, flags: 0 }).catch(
+            () => undefined,
+          )
+        : undefined,
+      this.limited(domain.getXmlDesc, { dom, flags: XML_INACTIVE }).catch(() => undefined),
+    ]);
+    if (disk && info) disk.capacityBytes = Number(info.capacity);
+    if (inactive) facts.pending = pendingSizes(facts, parseDomainXml(inactive.xml));
   }
 
   private vmFrom(xml: DomainXmlFacts, state: Vm['state'], prev?: Vm): Vm {
@@ -237,6 +273,8 @@ export class HostInventory implements Disposable {
       vcpus: xml.vcpus,
       memoryKiB: xml.memoryKiB,
       maxMemoryKiB: xml.maxMemoryKiB,
+      maxVcpus: xml.maxVcpus,
+      ...(xml.pending ? { pending: xml.pending } : {}),
       disks: xml.disks,
       nics: xml.nics.map((n) => ({
         ...n,

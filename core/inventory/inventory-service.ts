@@ -189,6 +189,11 @@ export class InventoryService implements Disposable {
     return this.owners.get(vmKey(ref));
   }
 
+  /** Reads a VM again with its disk and pending sizes (after a resize); no-op when unknown. */
+  async reread(ref: VmRef): Promise<void> {
+    await this.entries.get(ref.hostId)?.live?.reread(ref.uuid);
+  }
+
   /** The name of a VM, when known (for messages). */
   nameOf(ref: VmRef): string | undefined {
     const e = this.entries.get(ref.hostId);

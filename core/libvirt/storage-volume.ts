@@ -7,6 +7,9 @@ export const createXml = procedure('storageVolCreateXml');
 export const remove = procedure('storageVolDelete');
 export const getPath = procedure('storageVolGetPath');
 export const getXmlDesc = procedure('storageVolGetXmlDesc');
+export const lookupByPath = procedure('storageVolLookupByPath');
+/** Sets a volume's capacity (bytes); without the SHRINK flag libvirt refuses to shrink. */
+export const resize = procedure('storageVolResize');
 
 /** A stream that writes bytes into the volume. */
 export function upload(

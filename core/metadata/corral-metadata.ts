@@ -24,10 +24,14 @@ export interface CorralNodeMetadata {
   clusterId?: string;
 }
 
-/** `<corral:node xmlns:corral=… cluster=… owner=… index=… operation=… cluster-id=…/>`. */
-export function corralMetadataElement(meta: CorralNodeMetadata): XmlElement {
-  return el(`${CORRAL_METADATA_PREFIX}:node`, {
-    [`xmlns:${CORRAL_METADATA_PREFIX}`]: CORRAL_METADATA_NS,
+/**
+ * `<corral:node xmlns:corral=… cluster=… owner=… index=… operation=… cluster-id=…/>`. `bare`
+ * leaves out prefix and namespace: what virDomainSetMetadata takes (it puts the element and its
+ * children into the namespace itself, and refuses an element that declares it already).
+ */
+export function corralMetadataElement(meta: CorralNodeMetadata, bare = false): XmlElement {
+  return el(bare ? 'node' : `${CORRAL_METADATA_PREFIX}:node`, {
+    [`xmlns:${CORRAL_METADATA_PREFIX}`]: bare ? undefined : CORRAL_METADATA_NS,
     cluster: meta.cluster,
     owner: meta.owner,
     index: meta.index,

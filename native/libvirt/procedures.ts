@@ -3,6 +3,7 @@ import {
   type Infer,
   xarray,
   xfixedArray,
+  xhyper,
   xint,
   xmap,
   xopaque,
@@ -133,6 +134,13 @@ export const procedures = {
   domainShutdownFlags: p(258, domFlags, xvoid),
   domainDestroyFlags: p(234, domFlags, xvoid),
   domainReboot: p(27, domFlags, xvoid),
+  domainSuspend: p(34, domOnly, xvoid),
+  domainResume: p(28, domOnly, xvoid),
+  domainSetTime: p(
+    338,
+    xstruct({ dom: domainRef, seconds: xhyper, nseconds: xuint, flags: xuint }),
+    xvoid,
+  ),
   domainGetInfo: p(
     16,
     domOnly,
@@ -147,6 +155,28 @@ export const procedures = {
   domainBlockResize: p(
     251,
     xstruct({ dom: domainRef, disk: nstring, size: xuhyper, flags: xuint }),
+    xvoid,
+  ),
+  domainGetBlockInfo: p(
+    194,
+    xstruct({ dom: domainRef, path: nstring, flags: xuint }),
+    xstruct({ allocation: xuhyper, capacity: xuhyper, physical: xuhyper }),
+  ),
+  domainSetMetadata: p(
+    264,
+    xstruct({
+      dom: domainRef,
+      type: xint,
+      metadata: ostring,
+      key: ostring,
+      uri: ostring,
+      flags: xuint,
+    }),
+    xvoid,
+  ),
+  domainSetGuestVcpus: p(
+    372,
+    xstruct({ dom: domainRef, cpumap: nstring, state: xint, flags: xuint }),
     xvoid,
   ),
   domainInterfaceAddresses: p(
@@ -167,6 +197,13 @@ export const procedures = {
     xstruct({ snapshots: xarray(snapshotRef, Limits.DOMAIN_SNAPSHOT_LIST), ret: xint }),
   ),
   domainSnapshotCurrent: p(191, domFlags, snapRet),
+  domainSnapshotGetXmlDesc: p(186, snapFlags, xstruct({ xml: nstring })),
+  domainSnapshotLookupByName: p(
+    189,
+    xstruct({ dom: domainRef, name: nstring, flags: xuint }),
+    snapRet,
+  ),
+  domainHasCurrentSnapshot: p(190, domFlags, xstruct({ result: intBool })),
   domainRevertToSnapshot: p(192, snapFlags, xvoid),
   domainSnapshotDelete: p(193, snapFlags, xvoid),
 
@@ -225,6 +262,7 @@ export const procedures = {
     volRet,
   ),
   storageVolLookupByName: p(95, xstruct({ pool: poolRef, name: nstring }), volRet),
+  storageVolLookupByPath: p(97, xstruct({ path: nstring }), volRet),
   storageVolGetPath: p(100, xstruct({ vol: volRef }), xstruct({ name: nstring })),
   storageVolGetXmlDesc: p(99, xstruct({ vol: volRef, flags: xuint }), xstruct({ xml: nstring })),
   storageVolDelete: p(94, xstruct({ vol: volRef, flags: xuint }), xvoid),

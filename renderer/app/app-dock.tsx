@@ -1,4 +1,5 @@
 import {
+  Badge,
   Button,
   Drawer,
   DrawerActions,
@@ -8,27 +9,39 @@ import {
   DrawerHead,
   DrawerPanelBody,
   DrawerPanelContent,
+  Spinner,
+  Tab,
+  Tabs,
+  TabTitleText,
   Title,
 } from '@patternfly/react-core';
 import { AngleUpIcon } from '@patternfly/react-icons';
-import { useState, type ReactNode } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 import { ConsoleTabs, useConsoleClient } from '../console/console-tabs';
-import { useAppStore } from '../state/app-store';
+import { useAppStore, type DockTab } from '../state/app-store';
+import { runningCount } from '../views/tasks/task-text';
+import { useTasksFeed } from '../views/tasks/use-tasks-feed';
+import { useTasksStore } from '../views/tasks/task-store';
+import { TasksPanel } from './lazy-views';
 
 /** The height the user last dragged the dock to, kept across reloads. */
 const HEIGHT_KEY = 'corral.dock.height';
 const DEFAULT_HEIGHT = '320px';
 
 /**
- * The main view with a bottom dock for consoles (and, later, tasks and jobs) under it: an inline
+ * The main view with a bottom dock for consoles and tasks (and, later, jobs) under it: an inline
  * PatternFly drawer, so the dock takes its height from the page instead of covering it, with a
  * drag handle to resize and a bar that stays when it is collapsed.
  */
 export function AppDock({ children }: { children: ReactNode }) {
   const open = useAppStore((s) => s.panelOpen);
   const toggle = useAppStore((s) => s.togglePanel);
+  const tab = useAppStore((s) => s.dockTab);
+  const showTab = useAppStore((s) => s.showDockTab);
+  const running = useTasksStore((s) => runningCount(s.tasks));
   const [height, setHeight] = useState(() => localStorage.getItem(HEIGHT_KEY) ?? DEFAULT_HEIGHT);
   useConsoleClient();
+  useTasksFeed();
 
   const panel = (
     <DrawerPanelContent
@@ -57,7 +70,24 @@ export function AppDock({ children }: { children: ReactNode }) {
       </DrawerHead>
       <DrawerPanelBody className="corral-dock-body">
         <div className="corral-dock-section">
-          <ConsoleTabs />
+          <Tabs
+            aria-label="Dock"
+            activeKey={tab}
+            onSelect={(_e, key) => showTab(key as DockTab)}
+            mountOnEnter
+            unmountOnExit
+          >
+            <Tab eventKey="consoles" title={<TabTitleText>Consoles</TabTitleText>}>
+              <div className="corral-dock-section">
+                <ConsoleTabs />
+              </div>
+            </Tab>
+            <Tab eventKey="tasks" title={<TasksTitle running={running} />}>
+              <Suspense fallback={<Spinner size="lg" aria-label="Loading tasks" />}>
+                <TasksPanel />
+              </Suspense>
+            </Tab>
+          </Tabs>
         </div>
       </DrawerPanelBody>
     </DrawerPanelContent>
@@ -77,8 +107,27 @@ export function AppDock({ children }: { children: ReactNode }) {
           <Button variant="plain" aria-expanded={false} icon={<AngleUpIcon />} onClick={toggle}>
             Consoles and jobs
           </Button>
+          {running > 0 && (
+            <Button variant="link" onClick={() => showTab('tasks')}>
+              {running} {running === 1 ? 'task' : 'tasks'} running
+            </Button>
+          )}
         </div>
       )}
     </div>
+  );
+}
+
+/** "Tasks", with how many are still running as a badge (text, read with the tab's name). */
+function TasksTitle({ running }: { running: number }) {
+  return (
+    <TabTitleText>
+      Tasks{' '}
+      {running > 0 && (
+        <Badge isRead={false} data-testid="tasks-running-badge">
+          {running} running
+        </Badge>
+      )}
+    </TabTitleText>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, AlertActionCloseButton, AlertGroup } from '@patternfly/react-core';
+import { Alert, AlertActionCloseButton, AlertActionLink, AlertGroup } from '@patternfly/react-core';
 import { AUTO_DISMISS_MS, useNotifications } from './notifications';
 
 /**
@@ -22,6 +22,18 @@ export function AppToasts() {
               aria-label={`Close notification: ${n.title}`}
               onClose={() => dismiss(n.id)}
             />
+          }
+          actionLinks={
+            n.action && (
+              <AlertActionLink
+                onClick={() => {
+                  n.action?.run();
+                  dismiss(n.id);
+                }}
+              >
+                {n.action.label}
+              </AlertActionLink>
+            )
           }
           data-testid="toast"
         >

@@ -20,3 +20,6 @@ export const ImagesView = lazy(() =>
 export const ConsoleWindow = lazy(() =>
   import('../console/console-window').then((m) => ({ default: m.ConsoleWindow })),
 );
+export const TasksPanel = lazy(() =>
+  import('../views/tasks/tasks-panel').then((m) => ({ default: m.TasksPanel })),
+);

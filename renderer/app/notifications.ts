@@ -8,6 +8,8 @@ export interface NoticeInput {
   variant: NoticeVariant;
   title: string;
   detail?: string;
+  /** One next step offered as a link in the notice ("Show in Tasks"). */
+  action?: { label: string; run: () => void };
 }
 
 export interface Notice extends NoticeInput {

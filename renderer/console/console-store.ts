@@ -71,7 +71,7 @@ export function consoleTerminal(key: string): ConsoleTerminal | undefined {
  */
 export function openConsole(target: ConsoleTarget): void {
   const key = consoleKey(target);
-  useAppStore.setState({ panelOpen: true });
+  useAppStore.getState().showDockTab('consoles');
   if (!terminals.has(key)) {
     const terminal = new ConsoleTerminal(target, (status) => setStatus(key, status));
     terminals.set(key, terminal);

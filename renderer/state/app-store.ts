@@ -11,12 +11,18 @@ export const VIEWS: ReadonlyArray<{ id: ViewId; label: string }> = [
   { id: 'about', label: 'About' },
 ];
 
+/** The dock's tabs (job output joins them later). */
+export type DockTab = 'consoles' | 'tasks';
+
 interface AppState {
   view: ViewId;
   /** The bottom panel where consoles and job output live. */
   panelOpen: boolean;
+  dockTab: DockTab;
   show(view: ViewId): void;
   togglePanel(): void;
+  /** Opens the dock at `tab`. */
+  showDockTab(tab: DockTab): void;
 }
 
 /** UI navigation state; data from core lives in per-feature stores. */
@@ -25,4 +31,6 @@ export const useAppStore = create<AppState>((set) => ({
   panelOpen: false,
   show: (view) => set({ view }),
   togglePanel: () => set((s) => ({ panelOpen: !s.panelOpen })),
+  dockTab: 'consoles',
+  showDockTab: (dockTab) => set({ dockTab, panelOpen: true }),
 }));

@@ -64,7 +64,7 @@ test('a console pops out into its own tab with its screen, and comes back when t
   await expect(popped.getByRole('button', { name: 'Pop out' })).toHaveCount(0);
 
   // The dock says where the console is, and shows no second terminal.
-  const panel = page.getByRole('tabpanel');
+  const panel = page.getByRole('tabpanel', { name: 'Consoles', exact: true });
   await expect(panel.getByText('Open in another window')).toBeVisible();
   await expect(panel.getByRole('button', { name: 'Bring back' })).toBeVisible();
   await expect(page.getByRole('tab', { name: `${name} (in another window)` })).toBeVisible();

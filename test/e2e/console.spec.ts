@@ -42,7 +42,9 @@ test('a console tab types into the guest, reads the answer, and gets its screen 
   // xterm's runtime styles apply under the strict CSP (csp-style-bridge.ts): the theme's
   // foreground, which only xterm's generated rules set.
   await expect(page.locator('.xterm-rows')).toHaveCSS('color', 'rgb(230, 233, 236)');
-  await page.getByRole('tabpanel').screenshot({ path: 'test-results/console-pane.png' });
+  await page
+    .getByRole('tabpanel', { name, exact: true })
+    .screenshot({ path: 'test-results/console-pane.png' });
 
   await page.reload();
   const screen = page.getByRole('region', { name: `Console of ${name}` });

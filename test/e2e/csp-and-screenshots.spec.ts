@@ -122,6 +122,10 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.getByRole('region', { name: 'Consoles and jobs' })).toBeVisible();
       await expect(page.getByText('No consoles open.')).toBeVisible();
       await shot('dock');
+      // Its Tasks tab (a chunk and a style sheet of its own); test/e2e/tasks.spec.ts pictures it
+      // with tasks in it.
+      await page.getByRole('tab', { name: /^Tasks/ }).click();
+      await expect(page.getByRole('heading', { name: 'No tasks yet.' })).toBeVisible();
 
       expect(await page.evaluate(() => window.__cspViolations)).toEqual([]);
       expect(consoleReports).toEqual([]);

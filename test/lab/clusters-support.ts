@@ -216,7 +216,8 @@ export async function cleanLab(lab: LabState, prefix: string): Promise<void> {
     const left = await hostLeftovers(h, prefix).catch(() => ({ domains: [], volumes: [] }));
     for (const d of left.domains) {
       await hostVirsh(h, ['destroy', d]).catch(() => undefined);
-      await hostVirsh(h, ['undefine', d]).catch(() => undefined);
+      // A node may hold internal snapshots: their metadata goes with it.
+      await hostVirsh(h, ['undefine', '--snapshots-metadata', d]).catch(() => undefined);
     }
     for (const v of left.volumes) {
       await hostVirsh(h, ['vol-delete', '--pool', 'default', v]).catch(() => undefined);

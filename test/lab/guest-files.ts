@@ -138,6 +138,11 @@ fi
 [ -f /etc/ssh/ssh_host_ed25519_key ] || ssh-keygen -A
 mkdir -p /run/sshd
 /usr/sbin/sshd
+# The QEMU guest agent on its virtio-serial port (no udev here to make the by-name link).
+for port in /sys/class/virtio-ports/*; do
+  [ "$(cat "$port/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] &&
+    /usr/sbin/qemu-ga -d -m virtio-serial -p "/dev/$(basename "$port")"
+done
 echo "${READY_MARKER} $(hostname)" > /dev/ttyS0
 `;
 

@@ -37,6 +37,8 @@ const PACKAGES = [
   'procps',
   'util-linux',
   'qemu-guest-agent',
+  // resize2fs: a node's root file system grows online when its disk is resized.
+  'e2fsprogs',
 ];
 
 /** A built guest image: everything a domain definition needs. */

@@ -7,6 +7,9 @@ import { cpioNewc, type CpioEntry } from './cpio-newc';
  * Modules the initramfs loads before switching root. Debian builds all of them as modules (not
  * built in): virtio PCI + block to see vda, ext4 to mount it, virtio_net for eth0, isofs to read
  * an ISO9660 `cidata` seed, vfat for a FAT one. crc32c_generic is ext4's soft dependency.
+ * virtio_balloon lets the host change the guest's memory while it runs (the root file system
+ * holds no modules, so the initramfs is the only place to load it); virtio_console carries the
+ * guest agent's channel.
  */
 export const INITRAMFS_MODULES = [
   'crc32c_generic',
@@ -14,6 +17,7 @@ export const INITRAMFS_MODULES = [
   'virtio_blk',
   'virtio_net',
   'virtio_console',
+  'virtio_balloon',
   'ext4',
   'isofs',
   'vfat',

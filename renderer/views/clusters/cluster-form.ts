@@ -24,6 +24,9 @@ export interface ClusterFields {
   vcpus: string;
   memoryMiB: string;
   diskGiB: string;
+  /** Ceilings a running node can grow to; empty takes the server's default. */
+  maxMemoryMiB: string;
+  maxVcpus: string;
   image: string;
   nics: NicFields[];
   placement: PlacementFields;
@@ -55,6 +58,8 @@ export const initialClusterFields: ClusterFields = {
   vcpus: '1',
   memoryMiB: '512',
   diskGiB: '4',
+  maxMemoryMiB: '',
+  maxVcpus: '',
   image: '',
   nics: [emptyNic],
   placement: initialPlacement,
@@ -70,7 +75,16 @@ export type FieldErrors = Record<string, string>;
 
 export type SpecResult = { ok: true; spec: ClusterSpec } | { ok: false; errors: FieldErrors };
 
-const TOP_FIELDS = new Set(['name', 'nodes', 'vcpus', 'memoryMiB', 'diskGiB', 'image']);
+const TOP_FIELDS = new Set([
+  'name',
+  'nodes',
+  'vcpus',
+  'memoryMiB',
+  'diskGiB',
+  'maxMemoryMiB',
+  'maxVcpus',
+  'image',
+]);
 const NIC_FIELDS = new Set(['cidr', 'first', 'last', 'gateway']);
 
 /** The key of the input a schema issue belongs to. */
@@ -114,6 +128,11 @@ function wholeNumber(text: string): number {
   return Number.isInteger(n) ? n : Number.NaN;
 }
 
+/** An optional whole number: empty leaves it out (the server's default applies). */
+function optionalWhole(text: string): number | undefined {
+  return text.trim() === '' ? undefined : wholeNumber(text);
+}
+
 /** The SSH keys box: one key per non-empty line. */
 export function sshKeyLines(text: string): string[] {
   return text
@@ -133,6 +152,8 @@ export function toClusterSpec(f: ClusterFields): SpecResult {
     vcpus: wholeNumber(f.vcpus),
     memoryMiB: wholeNumber(f.memoryMiB),
     diskGiB: wholeNumber(f.diskGiB),
+    maxMemoryMiB: optionalWhole(f.maxMemoryMiB),
+    maxVcpus: optionalWhole(f.maxVcpus),
     nics: f.nics.map(nicSpec),
     image: f.image,
     placement: placementChoice(f.placement),
@@ -190,4 +211,11 @@ function issueText(key: string, message: string, f: ClusterFields): string {
     return 'required';
   }
   return message;
+}
+
+/** The hint under a ceiling input: what it does, and what an empty one means for the size typed. */
+export function ceilingHint(size: string, unit: string, what: string): string {
+  const t = size.trim();
+  const twice = /^\d+$/.test(t) ? ` (${2 * Number(t)}${unit ? ` ${unit}` : ''})` : '';
+  return `A running node grows live up to this. Empty: twice the ${what}${twice}, capped by the host.`;
 }

@@ -12,6 +12,8 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { Cluster } from '../../../api/clusters-api';
 import { openConsole } from '../../console/console-store';
+import { CheckpointsPanel } from '../vm-ops/checkpoints-panel';
+import { ClusterResizeButton } from '../vm-ops/resize-buttons';
 
 /**
  * Every cluster the caller may see with its nodes (name, host, address, state as text, and a way
@@ -104,12 +106,14 @@ export function ClustersList({
                       ))}
                   </Tbody>
                 </Table>
+                <CheckpointsPanel cluster={c.name} busy={busy} />
               </CardBody>
               <CardFooter>
                 <Flex>
                   <Button variant="secondary" isDisabled={busy} onClick={() => onAddNodes(c)}>
                     Add nodes to {c.name}
                   </Button>
+                  <ClusterResizeButton cluster={c.name} busy={busy} />
                   <Button variant="danger" isDisabled={busy} onClick={() => onDelete(c)}>
                     Delete {c.name}
                   </Button>

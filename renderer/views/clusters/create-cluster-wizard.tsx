@@ -17,6 +17,7 @@ import { MinusCircleIcon, PlusCircleIcon } from '@patternfly/react-icons';
 import { useId, useState, type FormEvent } from 'react';
 import type { ClusterPreview, ClusterSpec, Operation } from '../../../api/clusters-api';
 import {
+  ceilingHint,
   emptyNic,
   initialClusterFields,
   toClusterSpec,
@@ -161,6 +162,22 @@ export function CreateClusterWizard({
                 value={f.diskGiB}
                 error={errors.diskGiB}
                 onChange={(diskGiB) => change({ diskGiB })}
+              />
+              <TextField
+                numeric
+                label="Maximum memory (MiB, optional)"
+                value={f.maxMemoryMiB}
+                error={errors.maxMemoryMiB}
+                hint={ceilingHint(f.memoryMiB, 'MiB', 'memory')}
+                onChange={(maxMemoryMiB) => change({ maxMemoryMiB })}
+              />
+              <TextField
+                numeric
+                label="Maximum vCPUs (optional)"
+                value={f.maxVcpus}
+                error={errors.maxVcpus}
+                hint={ceilingHint(f.vcpus, '', 'vCPUs')}
+                onChange={(maxVcpus) => change({ maxVcpus })}
               />
               <ImageSelect
                 value={f.image}

@@ -16,6 +16,9 @@ import { StateLabel } from './state-label';
 import { hostLabel } from './topology-rows';
 import { useTopologyStore } from './topology-store';
 import { VmActionError, VmActions } from './vm-actions';
+import { VmResizeButton } from '../vm-ops/resize-buttons';
+import { pendingText } from '../vm-ops/pending-text';
+import { SnapshotsPanel } from '../vm-ops/snapshots-panel';
 
 /** A details panel's frame: a complementary region named by its title, with a close button. */
 export function DetailsFrame(props: {
@@ -71,6 +74,7 @@ export function VmDetails({ vm }: { vm: Vm }) {
   const select = useTopologyStore((s) => s.select);
   const subject = { kind: 'vm', hostId: vm.hostId, uuid: vm.uuid } as const;
   const m = vm.membership;
+  const pending = pendingText(vm.pending);
   return (
     <DetailsFrame
       id={`vm-details-${vm.uuid}`}
@@ -83,10 +87,17 @@ export function VmDetails({ vm }: { vm: Vm }) {
           <StateLabel vm={vm} testId="vm-details-state" />
         </Fact>
         <Fact term="Host">{hostLabel(vm.hostId, host, names)}</Fact>
-        <Fact term="vCPUs">{vm.vcpus}</Fact>
-        <Fact term="Memory">
+        <Fact term="vCPUs" testId="vm-details-vcpus">
+          {vm.maxVcpus === undefined ? vm.vcpus : `${vm.vcpus} of ${vm.maxVcpus}`}
+        </Fact>
+        <Fact term="Memory" testId="vm-details-memory">
           {formatKiB(vm.memoryKiB)} of {formatKiB(vm.maxMemoryKiB)}
         </Fact>
+        {pending && (
+          <Fact term="At next boot" testId="vm-details-pending">
+            {pending}
+          </Fact>
+        )}
         <Fact term="CPU">
           {vm.cpuPercent === undefined ? '—' : `${Math.round(vm.cpuPercent)}%`}
         </Fact>
@@ -99,6 +110,8 @@ export function VmDetails({ vm }: { vm: Vm }) {
       </DescriptionList>
       <VmActionError vm={vm} inline />
       <VmActions vm={vm} />
+      <VmResizeButton vm={vm} host={host} />
+      <SnapshotsPanel key={vm.uuid} vm={vm} />
       <Title headingLevel="h3" size="md">
         Load
       </Title>

@@ -90,6 +90,32 @@ describe('node domain XML', () => {
     expect(xml).not.toContain('<boot ');
   });
 
+  it('is defined with memory and vCPU ceilings above its size, a balloon and the guest agent channel', () => {
+    const grown = nodeDomainXml({ ...bp, maxMemoryMiB: 512, maxVcpus: 4 });
+    expect(grown).toContain('<memory unit="MiB">512</memory>');
+    expect(grown).toContain('<currentMemory unit="MiB">256</currentMemory>');
+    expect(grown).toContain('<vcpu placement="static" current="2">4</vcpu>');
+    expect(grown).toContain('<memballoon model="virtio"/>');
+    expect(grown).toMatch(
+      /<channel type="unix">\s*<target type="virtio" name="org.qemu.guest_agent.0"\/>\s*<\/channel>/,
+    );
+    const facts = parseDomainXml(grown);
+    expect([facts.memoryKiB, facts.maxMemoryKiB]).toEqual([256 * 1024, 512 * 1024]);
+    expect([facts.vcpus, facts.maxVcpus]).toEqual([2, 4]);
+  });
+
+  it('has ceilings equal to its size when none is given, never below it', () => {
+    const facts = parseDomainXml(xml);
+    expect([facts.memoryKiB, facts.maxMemoryKiB, facts.vcpus, facts.maxVcpus]).toEqual([
+      256 * 1024,
+      256 * 1024,
+      2,
+      2,
+    ]);
+    const below = parseDomainXml(nodeDomainXml({ ...bp, maxMemoryMiB: 128, maxVcpus: 1 }));
+    expect([below.maxMemoryKiB, below.maxVcpus]).toEqual([256 * 1024, 2]);
+  });
+
   it('boots from disk when the image has a boot loader', () => {
     const disk = nodeDomainXml({ ...bp, boot: { kind: 'disk' } });
     expect(disk).toContain('<boot dev="hd"/>');

@@ -12,6 +12,7 @@ describe('parseDomainXml', () => {
       name: 'web-1',
       uuid: '4b1c9a5e-2f6d-4e8a-9c3b-7d2e1f0a5b6c',
       vcpus: 2,
+      maxVcpus: 4,
       maxMemoryKiB: 524288,
       memoryKiB: 393216,
       disks: [
