@@ -310,7 +310,7 @@ export class CorralCore implements Disposable {
         onChanged: (emit, ctx) => this.clusters.onChanged(emit, ctx),
       },
       resize: {
-        // Ownership (also checked at the gate) and capacity: ResizeService, before any call.
+        // Whose it is: the gate (owner:vm / owner:cluster). Capacity: ResizeService, before any call.
         vm: (input, ctx) => this.resize.vm(input, ctx),
         cluster: (input, ctx) => this.resize.cluster(input, ctx),
       },
@@ -324,7 +324,7 @@ export class CorralCore implements Disposable {
         onChanged: (emit, ctx) => this.tasksService.onChanged(emit, ctx),
       },
       snapshots: {
-        // Ownership (also checked at the gate) and every refusal: SnapshotService, before any task.
+        // Whose it is: the gate (owner:vm). Every other refusal: SnapshotService, before any task.
         list: (ref, ctx) => this.snapshots.list(ref, ctx),
         create: (input, ctx) => this.snapshots.create(input, ctx),
         checkRevert: (input, ctx) => this.snapshots.checkRevert(input, ctx),
@@ -332,7 +332,7 @@ export class CorralCore implements Disposable {
         remove: (input, ctx) => this.snapshots.remove(input, ctx),
       },
       checkpoints: {
-        // Ownership (also checked at the gate) and every refusal: CheckpointService.
+        // Whose it is: the gate (owner:cluster). Every other refusal: CheckpointService.
         list: (input, ctx) => this.checkpoints.list(input, ctx),
         create: (input, ctx) => this.checkpoints.create(input, ctx),
         checkRevert: (input, ctx) => this.checkpoints.checkRevert(input, ctx),
