@@ -2,11 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ClientConnection } from '../../../api/client';
+import type { CorralApi } from '../../../api/corral-api';
 import { CorralCore } from '../../../core/corral-core';
+import { coreSession } from '../../integration/support/core-session';
 
 const dirs: string[] = [];
 const cores: CorralCore[] = [];
+const clients: ClientConnection<CorralApi>[] = [];
 afterEach(() => {
+  for (const c of clients.splice(0)) c.dispose();
   for (const c of cores.splice(0)) c.dispose();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -26,9 +31,10 @@ describe('data files set aside at start-up are shown to the administrator', () =
     cores.push(core);
     const api = core.api;
     const admin = { sessionId: 'admin' };
-    const user = { sessionId: 'user' };
+    // The administrator-only rule is the gate's, so the plain user works through a served session.
+    const plain = coreSession(core, 'user', clients);
     await api.accounts.signUp({ username: 'root-admin', password: 'admin-password-1' }, admin);
-    await api.accounts.signUp({ username: 'plain-user', password: 'user-password-1' }, user);
+    await plain.accounts.signUp({ username: 'plain-user', password: 'user-password-1' });
 
     const notices = await api.system.notices({}, admin);
     expect(notices.map((n) => [n.source, n.message])).toEqual(
@@ -47,8 +53,6 @@ describe('data files set aside at start-up are shown to the administrator', () =
         ],
       ]),
     );
-    await expect(Promise.resolve().then(() => api.system.notices({}, user))).rejects.toMatchObject({
-      code: 'forbidden',
-    });
+    await expect(plain.system.notices({})).rejects.toMatchObject({ code: 'forbidden' });
   });
 });
