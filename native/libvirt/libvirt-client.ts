@@ -76,6 +76,12 @@ export class LibvirtClient extends EventEmitter {
   private conn!: RpcConnection;
   private readonly byCallback = new Map<number, Registration>();
   private readonly registrations = new Map<string, Registration>();
+  /**
+   * Deregistrations on their way, by key. libvirtd allows one registration per event and filter
+   * on a connection and may run calls on different worker threads, so a new registration for a
+   * key waits until the old one is gone there (else: "event callback already tracked").
+   */
+  private readonly leaving = new Map<string, Promise<unknown>>();
 
   private constructor(
     private readonly open: TransportFactory,
@@ -182,10 +188,13 @@ export class LibvirtClient extends EventEmitter {
         subs: new Set(),
         ready: Promise.resolve(),
       };
-      fresh.ready = this.register(fresh).catch((err: unknown) => {
-        if (this.registrations.get(key) === fresh) this.registrations.delete(key);
-        throw err;
-      });
+      const gone = this.leaving.get(key) ?? Promise.resolve();
+      fresh.ready = gone
+        .then(() => this.register(fresh))
+        .catch((err: unknown) => {
+          if (this.registrations.get(key) === fresh) this.registrations.delete(key);
+          throw err;
+        });
       this.registrations.set(key, fresh);
       reg = fresh;
     }
@@ -205,9 +214,15 @@ export class LibvirtClient extends EventEmitter {
         this.registrations.delete(owner.key);
         this.byCallback.delete(owner.callbackID);
         if (this.conn.isOpen) {
-          await this.call('connectDomainEventCallbackDeregisterAny', {
+          const leaving = this.call('connectDomainEventCallbackDeregisterAny', {
             callbackID: owner.callbackID,
           });
+          const settled = leaving.catch(() => undefined);
+          this.leaving.set(owner.key, settled);
+          void settled.then(() => {
+            if (this.leaving.get(owner.key) === settled) this.leaving.delete(owner.key);
+          });
+          await leaving;
         }
       },
     };

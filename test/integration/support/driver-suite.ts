@@ -127,8 +127,46 @@ export function defineTestDriverSuite(t: TransportUnderTest, coverage: Procedure
       expect((await c.call('domainSnapshotCurrent', { dom, flags: 0 })).snap.name).toBe(
         'corral-it-snap',
       );
+      const found = await c.call('domainSnapshotLookupByName', {
+        dom,
+        name: 'corral-it-snap',
+        flags: 0,
+      });
+      expect(found.snap.name).toBe('corral-it-snap');
+      const desc = await c.call('domainSnapshotGetXmlDesc', { snap: found.snap, flags: 0 });
+      expect(desc.xml).toContain('<name>corral-it-snap</name>');
+      expect((await c.call('domainHasCurrentSnapshot', { dom, flags: 0 })).result).toBe(true);
       await c.call('domainRevertToSnapshot', { snap, flags: 0 });
       await c.call('domainSnapshotDelete', { snap, flags: 0 });
+      expect((await c.call('domainHasCurrentSnapshot', { dom, flags: 0 })).result).toBe(false);
+    });
+
+    it('subscribes again at once after the last unsubscribe (one registration per event)', async () => {
+      // libvirtd refuses a second registration of an event on one connection; a new one must
+      // wait until the previous deregistration has been handled there.
+      for (let i = 0; i < 8; i++) {
+        const sub = await c.onDomainEvent('lifecycle', () => {});
+        void sub.unregister();
+      }
+      const last = await c.onDomainEvent('lifecycle', () => {});
+      expect(last.callbackID).toBeGreaterThanOrEqual(0);
+      await last.unregister();
+    });
+
+    it('writes an element into the metadata of a domain and reads it back in its XML', async () => {
+      const { dom } = await c.call('domainLookupByName', { name: 'test' });
+      const uri = 'https://corral.invalid/it-metadata';
+      await c.call('domainSetMetadata', {
+        dom,
+        type: 2, // VIR_DOMAIN_METADATA_ELEMENT
+        metadata: toXml(el('probe', { value: 'corral-it' })),
+        key: 'it',
+        uri,
+        flags: AFFECT_LIVE,
+      });
+      const { xml } = await c.call('domainGetXmlDesc', { dom, flags: 0 });
+      expect(xml).toContain(uri);
+      expect(xml).toContain('corral-it');
     });
 
     it('reads bulk stats and interface addresses', async () => {

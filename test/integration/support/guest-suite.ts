@@ -163,6 +163,27 @@ export function defineGuestSuite(t: TransportUnderTest, coverage: ProcedureCover
         size: BigInt(DISK_BYTES * 2),
         flags: 1,
       });
+      const block = await c.call('domainGetBlockInfo', { dom, path: 'vda', flags: 0 });
+      expect(block.capacity).toBe(BigInt(DISK_BYTES * 2));
+      // The same volume found again by the path the domain's disk names.
+      const byPath = await c.call('storageVolLookupByPath', { path: volPath });
+      expect(byPath.vol.key).toBe(volPath);
+      // Pause and resume: the state libvirt reports follows (3 = paused, 1 = running).
+      await c.call('domainSuspend', { dom });
+      expect((await c.call('domainGetState', { dom, flags: 0 })).state).toBe(3);
+      await c.call('domainResume', { dom });
+      expect((await c.call('domainGetState', { dom, flags: 0 })).state).toBe(1);
+      // This guest has no guest agent channel: both agent calls end in a typed libvirt error.
+      const setTime = await rejectionOf(
+        c.call('domainSetTime', { dom, seconds: 1_800_000_000n, nseconds: 0, flags: 0 }),
+      );
+      expect(setTime).toBeInstanceOf(LibvirtError);
+      expect((setTime as Error).message).toMatch(/agent/i);
+      const vcpus = await rejectionOf(
+        c.call('domainSetGuestVcpus', { dom, cpumap: '0', state: 1, flags: 0 }),
+      );
+      expect(vcpus).toBeInstanceOf(LibvirtError);
+      expect((vcpus as Error).message).toMatch(/agent/i);
       const job = await c.call('domainGetJobStats', { dom, flags: 0 });
       expect(job.type).toBe(0); // VIR_DOMAIN_JOB_NONE
       const ifaces: { ifaces: unknown[] } | Error = await c
