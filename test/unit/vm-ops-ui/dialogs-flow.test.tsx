@@ -12,7 +12,8 @@ import { useNotifications } from '../../../renderer/app/notifications';
 import { ResizeDialog } from '../../../renderer/views/vm-ops/resize-dialog';
 import { SnapshotsPanel } from '../../../renderer/views/vm-ops/snapshots-panel';
 import { useVmOpsClient, vmOpsApi } from '../../../renderer/views/vm-ops/vm-ops-client';
-import { renderServedView, settle, until, unmountServedView } from '../support/served-view';
+import { button, click, field, pickMenuItem, text, type } from '../support/dom-actions';
+import { renderServedView, until, unmountServedView } from '../support/served-view';
 
 type Api = typeof vmOpsApi;
 
@@ -183,36 +184,6 @@ beforeEach(() => {
 });
 afterEach(unmountServedView);
 
-function button(name: string, scope: ParentNode = document.body): HTMLButtonElement {
-  const found = [...scope.querySelectorAll('button')].filter(
-    (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
-  );
-  if (found.length !== 1) throw new Error(`${found.length} buttons named ${name}`);
-  return found[0]!;
-}
-function field(label: string): HTMLInputElement {
-  const l = [...document.body.querySelectorAll('label')].find(
-    (x) => x.textContent?.trim() === label,
-  );
-  if (!l) throw new Error(`no field labelled ${label}`);
-  return (
-    l.htmlFor ? document.getElementById(l.htmlFor) : l.querySelector('input')
-  ) as HTMLInputElement;
-}
-async function type(el: HTMLInputElement, value: string) {
-  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, value);
-  await act(async () => {
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    await settle();
-  });
-}
-async function click(el: HTMLElement) {
-  await act(async () => {
-    el.click();
-    await settle();
-  });
-}
-const text = () => document.body.textContent ?? '';
 const notices = () => useNotifications.getState().notices.map((n) => n.title);
 const errorOf = (label: string) =>
   document
@@ -220,14 +191,8 @@ const errorOf = (label: string) =>
     ?.textContent?.replace(/: error status;$/, '');
 
 /** Opens a snapshot's kebab menu and picks an item. */
-async function menu(snapshot: string, item: string) {
-  await click(button(`Actions for snapshot ${snapshot}`));
-  const found = [...document.body.querySelectorAll('[role="menuitem"]')].find(
-    (m) => m.textContent?.trim() === item,
-  ) as HTMLElement | undefined;
-  if (!found) throw new Error(`no menu item ${item}`);
-  await click(found);
-}
+const menu = (snapshot: string, item: string) =>
+  pickMenuItem(`Actions for snapshot ${snapshot}`, item);
 
 describe('ResizeDialog', () => {
   it('refuses a smaller disk next to the field and sends nothing', async () => {
