@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessRules } from '../../../api/access';
+import { corralAccess } from '../../../api/corral-access';
 import { Emitter } from '../../../api/emitter';
 import { CorralError } from '../../../api/errors';
 import type { Vm } from '../../../api/inventory-api';
@@ -63,26 +64,14 @@ const task = (kind: Task['kind'], title: string, status: Task['status'] = 'runni
   actions: { cancel: false, resume: false, rollback: false },
 });
 
-const NO_RULES = 'signed-in' as const;
+/** The app's own rules for these entries, so the dialogs are tried behind the real gate. */
 const access: AccessRules<Api> = {
-  resize: { vm: 'owner:vm', cluster: 'owner:cluster' },
-  snapshots: {
-    list: 'owner:vm',
-    create: 'owner:vm',
-    checkRevert: 'owner:vm',
-    revert: 'owner:vm',
-    remove: 'owner:vm',
-  },
-  checkpoints: {
-    list: 'owner:cluster',
-    create: 'owner:cluster',
-    checkRevert: 'owner:cluster',
-    revert: 'owner:cluster',
-    remove: 'owner:cluster',
-  },
-  tasks: { get: 'owner:task', onChanged: NO_RULES },
-  inventory: { snapshot: NO_RULES },
-  hosts: { list: NO_RULES },
+  resize: corralAccess.resize,
+  snapshots: corralAccess.snapshots,
+  checkpoints: corralAccess.checkpoints,
+  tasks: { get: corralAccess.tasks.get, onChanged: corralAccess.tasks.onChanged },
+  inventory: { snapshot: corralAccess.inventory.snapshot },
+  hosts: { list: corralAccess.hosts.list },
 };
 
 /** A service that records what it was sent and answers from a small state. */
