@@ -15,6 +15,7 @@ import {
   type ReportDataProblem,
   setAside,
 } from '../persistence/data-problems';
+import { parseRecord } from './journal-record';
 
 /**
  * An append-only journal of multi-step operations (crash safety): one JSON line per
@@ -86,17 +87,5 @@ export class OperationJournal<T extends { id: string }> {
       closeSync(fd);
     }
     renameSync(tmp, this.file);
-  }
-}
-
-/** One journal line as a record: JSON with a string `id`, else undefined. */
-function parseRecord<T extends { id: string }>(line: string): T | undefined {
-  try {
-    const record = JSON.parse(line) as T | null;
-    return record && typeof record === 'object' && typeof record.id === 'string'
-      ? record
-      : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { parseRecord } from '../journal/journal-record';
 import {
   listOf,
   logDataProblem,
@@ -264,17 +265,5 @@ export class TaskJournal<T extends { id: string }> {
     writeFileSync(tmp, text, { mode: PRIVATE_FILE_MODE, flush: true });
     renameSync(tmp, this.file);
     this.size = this.keptSize = Buffer.byteLength(text);
-  }
-}
-
-/** One journal line as a record: JSON with a string `id`, else undefined. */
-function parseRecord<T extends { id: string }>(line: string): T | undefined {
-  try {
-    const record = JSON.parse(line) as T | null;
-    return record && typeof record === 'object' && typeof record.id === 'string'
-      ? record
-      : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,28 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../api/clusters-api';
 import type { Task } from '../../api/tasks-api';
 import type { CallContext } from '../../core/call-context';
 import { HOSTFILE_PATH } from '../../core/clusters/cluster-naming';
 import type { CorralCore } from '../../core/corral-core';
-import { registerBaseImage } from './base-image-volumes';
-import {
-  addLabHosts,
-  allowLabClusters,
-  asAdministrator,
-  cleanLab,
-  labClusterCore,
-  labClusterSpec,
-  nodeHostKey,
-  nodeSsh,
-  until,
-  waitForRoom,
-} from './clusters-support';
+import { labClusterSpec, nodeHostKey, nodeSsh, until, waitForRoom } from './clusters-support';
 import { sleep } from './exec';
 import { hostVirsh } from './guest';
 import { currentLab } from './lab-fixture';
+import { createLabCluster, startLabClusters, stopLabClusters } from './lab-cluster-setup';
 import { setHostLink } from './link-control';
 import { labMpirunArgv } from './mpirun-argv';
 import type { LabHost, LabState } from './state';
@@ -70,18 +56,15 @@ async function succeeded(started: Task | Promise<Task>): Promise<Task> {
 describe('cluster checkpoints on the lab', () => {
   beforeAll(async () => {
     lab = currentLab();
-    await cleanLab(lab, PREFIX);
-    for (const h of lab.hosts) await registerBaseImage(h, lab.image);
-    dataDir = mkdtempSync(join(tmpdir(), 'corral-h11-checkpoints-'));
-    core = labClusterCore(dataDir);
-    await core.api.accounts.signUp({ username: 'h11cadmin', password: 'admin-password' }, admin);
-    await core.api.accounts.signUp({ username: 'h11calice', password: 'alice-password' }, alice);
-    hostIds = await addLabHosts(core, lab, admin);
-    await allowLabClusters(asAdministrator(core, admin), hostIds);
+    ({ core, dataDir, hostIds } = await startLabClusters(lab, {
+      prefix: PREFIX,
+      dataDirPrefix: 'corral-h11-checkpoints-',
+      admin: { ctx: admin, username: 'h11cadmin', password: 'admin-password' },
+      users: [{ ctx: alice, username: 'h11calice', password: 'alice-password' }],
+    }));
     await waitForRoom(lab, 3);
     const spec = labClusterSpec(lab, CLUSTER, 3, { first: '10.213.0.234', last: '10.213.0.237' });
-    const op = await core.clusters.settled((await core.clusters.create(spec, alice)).id);
-    if (op.status !== 'succeeded') throw new Error(`cluster: ${op.status} ${op.error ?? ''}`);
+    await createLabCluster(core, spec, alice);
     const cluster = await until('the cluster listed with 3 nodes', 30_000, async () =>
       (await core.clusters.list(alice)).find((c) => c.name === CLUSTER && c.nodes.length === 3),
     );
@@ -92,9 +75,7 @@ describe('cluster checkpoints on the lab', () => {
 
   afterAll(async () => {
     if (lab) for (const h of lab.hosts) await setHostLink(h, true).catch(() => undefined);
-    core?.dispose();
-    if (lab) await cleanLab(lab, PREFIX);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stopLabClusters({ lab, core, dataDir }, PREFIX);
   }, 120_000);
 
   it('checkpoint, markers removed, revert: markers back on every node, clocks right, mpirun lists three', async () => {

@@ -1,23 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSpec, Operation } from '../../api/clusters-api';
 import type { CallContext } from '../../core/call-context';
 import type { CorralCore } from '../../core/corral-core';
-import { registerBaseImage } from './base-image-volumes';
-import {
-  addLabHosts,
-  labClusterCore,
-  allowLabClusters,
-  asAdministrator,
-  cleanLab,
-  hostLeftovers,
-  labClusterSpec,
-  until,
-  waitForRoom,
-} from './clusters-support';
+import { hostLeftovers, labClusterSpec, until, waitForRoom } from './clusters-support';
 import { currentLab } from './lab-fixture';
+import { startLabClusters, stopLabClusters } from './lab-cluster-setup';
 import { setHostLink } from './link-control';
 import type { LabState } from './state';
 
@@ -53,21 +40,17 @@ async function noLeftovers(): Promise<void> {
 describe('cluster creation interrupted on the lab', () => {
   beforeAll(async () => {
     lab = currentLab();
-    await cleanLab(lab, PREFIX);
-    for (const h of lab.hosts) await registerBaseImage(h, lab.image);
-    dataDir = mkdtempSync(join(tmpdir(), 'corral-h12-interrupt-'));
-    core = labClusterCore(dataDir);
-    await core.api.accounts.signUp({ username: 'h12admin', password: 'admin-password' }, admin);
-    await core.api.accounts.signUp({ username: 'h12carol', password: 'carol-password' }, carol);
-    hostIds = await addLabHosts(core, lab, admin);
-    await allowLabClusters(asAdministrator(core, admin), hostIds);
+    ({ core, dataDir, hostIds } = await startLabClusters(lab, {
+      prefix: PREFIX,
+      dataDirPrefix: 'corral-h12-interrupt-',
+      admin: { ctx: admin, username: 'h12admin', password: 'admin-password' },
+      users: [{ ctx: carol, username: 'h12carol', password: 'carol-password' }],
+    }));
   }, 120_000);
 
   afterAll(async () => {
     if (lab) for (const h of lab.hosts) await setHostLink(h, true).catch(() => undefined);
-    core?.dispose();
-    if (lab) await cleanLab(lab, PREFIX);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stopLabClusters({ lab, core, dataDir }, PREFIX);
   }, 120_000);
 
   it('cancels while the nodes boot: the operation ends cancelled and nothing is left', async () => {

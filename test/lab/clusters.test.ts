@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSpec } from '../../api/clusters-api';
 import { CorralError } from '../../api/errors';
@@ -9,13 +6,7 @@ import type { CorralCore } from '../../core/corral-core';
 import type { ClientConnection } from '../../api/client';
 import type { CorralApi } from '../../api/corral-api';
 import { coreSession } from '../integration/support/core-session';
-import { registerBaseImage } from './base-image-volumes';
 import {
-  addLabHosts,
-  labClusterCore,
-  allowLabClusters,
-  asAdministrator,
-  cleanLab,
   hostLeftovers,
   labClusterSpec,
   nodeHostKey,
@@ -25,6 +16,7 @@ import {
 } from './clusters-support';
 import { run } from './exec';
 import { currentLab } from './lab-fixture';
+import { startLabClusters, stopLabClusters } from './lab-cluster-setup';
 import { labMpirunArgv } from './mpirun-argv';
 import type { LabState } from './state';
 import { CORE_ITSELF } from '../../core/inventory/inventory-service';
@@ -67,22 +59,20 @@ async function code(call: () => unknown): Promise<string> {
 describe('clusters on the lab', () => {
   beforeAll(async () => {
     lab = currentLab();
-    await cleanLab(lab, PREFIX);
-    for (const h of lab.hosts) await registerBaseImage(h, lab.image);
-    dataDir = mkdtempSync(join(tmpdir(), 'corral-h10-clusters-'));
-    core = labClusterCore(dataDir);
-    await core.api.accounts.signUp({ username: 'h10admin', password: 'admin-password' }, admin);
-    await core.api.accounts.signUp({ username: 'h10alice', password: 'alice-password' }, alice);
-    await core.api.accounts.signUp({ username: 'h10bob', password: 'bob-password-1' }, bob);
-    hostIds = await addLabHosts(core, lab, admin);
-    await allowLabClusters(asAdministrator(core, admin), hostIds);
+    ({ core, dataDir, hostIds } = await startLabClusters(lab, {
+      prefix: PREFIX,
+      dataDirPrefix: 'corral-h10-clusters-',
+      admin: { ctx: admin, username: 'h10admin', password: 'admin-password' },
+      users: [
+        { ctx: alice, username: 'h10alice', password: 'alice-password' },
+        { ctx: bob, username: 'h10bob', password: 'bob-password-1' },
+      ],
+    }));
   }, 120_000);
 
   afterAll(async () => {
     for (const c of connections) c.dispose();
-    core?.dispose();
-    if (lab) await cleanLab(lab, PREFIX);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stopLabClusters({ lab, core, dataDir }, PREFIX);
   }, 120_000);
 
   it('refuses bad input with a clear error and creates nothing', async () => {

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../api/clusters-api';
@@ -14,13 +13,7 @@ import type { CorralApi } from '../../api/corral-api';
 import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 import { useLibvirtLogger } from '../../core/libvirt/libvirt-call';
 import { Logger } from '../../core/logging/logger';
-import { registerBaseImage } from './base-image-volumes';
 import {
-  addLabHosts,
-  allowLabClusters,
-  asAdministrator,
-  cleanLab,
-  labClusterCore,
   labClusterSpec,
   nodeHostKey,
   nodeSsh as labNodeSsh,
@@ -30,6 +23,7 @@ import {
 import { hostVirsh } from './guest';
 import { inHost } from './host-daemons';
 import { currentLab } from './lab-fixture';
+import { createLabCluster, startLabClusters, stopLabClusters } from './lab-cluster-setup';
 import type { LabHost, LabState } from './state';
 
 /**
@@ -153,22 +147,21 @@ async function resizeCallsDuring(run: () => Promise<unknown>): Promise<string[]>
 describe('resize on the lab', () => {
   beforeAll(async () => {
     lab = currentLab();
-    await cleanLab(lab, PREFIX);
-    for (const h of lab.hosts) await registerBaseImage(h, lab.image);
-    dataDir = mkdtempSync(join(tmpdir(), 'corral-resize-'));
-    core = labClusterCore(dataDir);
-    await core.api.accounts.signUp({ username: 'rzadmin', password: 'admin-password' }, admin);
-    await core.api.accounts.signUp({ username: 'rzalice', password: 'alice-password' }, alice);
-    await core.api.accounts.signUp({ username: 'rzbob', password: 'bob-password-1' }, bob);
-    hostIds = await addLabHosts(core, lab, admin);
-    await allowLabClusters(asAdministrator(core, admin), hostIds);
+    ({ core, dataDir, hostIds } = await startLabClusters(lab, {
+      prefix: PREFIX,
+      dataDirPrefix: 'corral-resize-',
+      admin: { ctx: admin, username: 'rzadmin', password: 'admin-password' },
+      users: [
+        { ctx: alice, username: 'rzalice', password: 'alice-password' },
+        { ctx: bob, username: 'rzbob', password: 'bob-password-1' },
+      ],
+    }));
     await waitForRoom(lab, 2);
-    const op = await core.clusters.create(
+    await createLabCluster(
+      core,
       labClusterSpec(lab, CLUSTER, 2, { first: '10.213.0.244', last: '10.213.0.247' }),
       alice,
     );
-    const done = await core.clusters.settled(op.id);
-    if (done.status !== 'succeeded') throw new Error(`cluster: ${done.status} ${done.error}`);
     cluster = await until('the cluster with its nodes', 30_000, async () =>
       (await core.clusters.list(alice)).find((c) => c.name === CLUSTER && c.nodes.length === 2),
     );
@@ -182,9 +175,7 @@ describe('resize on the lab', () => {
 
   afterAll(async () => {
     for (const c of connections) c.dispose();
-    core?.dispose();
-    if (lab) await cleanLab(lab, PREFIX);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stopLabClusters({ lab, core, dataDir }, PREFIX);
     keys = {};
   }, 120_000);
 

@@ -1,6 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../api/clusters-api';
 import { CorralError } from '../../api/errors';
@@ -10,14 +8,8 @@ import type { CorralCore } from '../../core/corral-core';
 import { coreSession } from '../integration/support/core-session';
 import type { ClientConnection } from '../../api/client';
 import type { CorralApi } from '../../api/corral-api';
-import { registerBaseImage } from './base-image-volumes';
 import {
-  addLabHosts,
-  allowLabClusters,
-  asAdministrator,
-  cleanLab,
   hostLeftovers,
-  labClusterCore,
   labClusterSpec,
   nodeHostKey,
   nodeSsh,
@@ -26,6 +18,7 @@ import {
 } from './clusters-support';
 import { hostPath, hostVirsh } from './guest';
 import { currentLab } from './lab-fixture';
+import { createLabCluster, startLabClusters, stopLabClusters } from './lab-cluster-setup';
 import type { LabHost, LabState } from './state';
 
 /**
@@ -80,23 +73,22 @@ async function code(call: () => unknown): Promise<string> {
 describe('VM snapshots on the lab', () => {
   beforeAll(async () => {
     lab = currentLab();
-    await cleanLab(lab, PREFIX);
-    for (const h of lab.hosts) await registerBaseImage(h, lab.image);
-    dataDir = mkdtempSync(join(tmpdir(), 'corral-h11-snapshots-'));
-    core = labClusterCore(dataDir);
-    await core.api.accounts.signUp({ username: 'h11sadmin', password: 'admin-password' }, admin);
-    await core.api.accounts.signUp({ username: 'h11salice', password: 'alice-password' }, alice);
-    await core.api.accounts.signUp({ username: 'h11sbob', password: 'bob-password-1' }, bob);
-    hostIds = await addLabHosts(core, lab, admin);
-    await allowLabClusters(asAdministrator(core, admin), hostIds);
+    ({ core, dataDir, hostIds } = await startLabClusters(lab, {
+      prefix: PREFIX,
+      dataDirPrefix: 'corral-h11-snapshots-',
+      admin: { ctx: admin, username: 'h11sadmin', password: 'admin-password' },
+      users: [
+        { ctx: alice, username: 'h11salice', password: 'alice-password' },
+        { ctx: bob, username: 'h11sbob', password: 'bob-password-1' },
+      ],
+    }));
     await waitForRoom(lab, 1);
     // Room for one vCPU added live (the vCPU trap).
     const spec = {
       ...labClusterSpec(lab, CLUSTER, 1, { first: '10.213.0.232', last: '10.213.0.233' }),
       maxVcpus: 2,
     };
-    const op = await core.clusters.settled((await core.clusters.create(spec, alice)).id);
-    if (op.status !== 'succeeded') throw new Error(`cluster: ${op.status} ${op.error ?? ''}`);
+    await createLabCluster(core, spec, alice);
     const cluster = await until('the cluster listed', 30_000, async () =>
       (await core.clusters.list(alice)).find((c) => c.name === CLUSTER),
     );
@@ -107,9 +99,7 @@ describe('VM snapshots on the lab', () => {
 
   afterAll(async () => {
     for (const c of connections) c.dispose();
-    core?.dispose();
-    if (lab) await cleanLab(lab, PREFIX);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stopLabClusters({ lab, core, dataDir }, PREFIX);
   }, 120_000);
 
   it('a file created after a snapshot is gone after revert; a file from before is still there', async () => {

@@ -1,18 +1,6 @@
-import {
-  Alert,
-  Button,
-  Content,
-  Form,
-  FormGroup,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  Radio,
-} from '@patternfly/react-core';
+import { Content, Form, FormGroup, Radio } from '@patternfly/react-core';
 import { useId, useState, type ReactNode } from 'react';
-import { dialogLayer } from '../../app/dialog-layer';
-import { errorMessage } from '../../app/notifications';
+import { OpDialog, Refusal, useSend } from './op-dialog';
 
 /**
  * Confirms deleting a snapshot or a checkpoint. A snapshot with descendants offers both ways: it
@@ -32,63 +20,34 @@ export function DeleteDialog({
   remove: (withChildren: boolean) => Promise<unknown>;
   onClose: () => void;
 }) {
-  const titleId = useId();
+  const baseId = useId();
   const [withChildren, setWithChildren] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
-  const go = () => {
-    setBusy(true);
-    setFailure(undefined);
-    remove(withChildren).then(onClose, (err: unknown) => {
-      setFailure(errorMessage(err));
-      setBusy(false);
-    });
-  };
+  const { busy, failure, send } = useSend();
+  const go = () => send(() => remove(withChildren), onClose);
   return (
-    <Modal
-      isOpen
-      variant="small"
-      aria-labelledby={titleId}
-      onClose={onClose}
-      appendTo={dialogLayer}
-    >
-      <ModalHeader title={title} labelId={titleId} />
-      <ModalBody>
-        <Form noValidate aria-label={title} onSubmit={(e) => e.preventDefault()}>
-          <Content component="p">{intro}</Content>
-          {descendants.length > 0 && (
-            <FormGroup role="radiogroup" fieldId={`${titleId}-scope`} label="What to delete">
-              <Radio
-                id={`${titleId}-one`}
-                name={`${titleId}-scope`}
-                label="Only this snapshot (the ones under it stay)"
-                isChecked={!withChildren}
-                onChange={() => setWithChildren(false)}
-              />
-              <Radio
-                id={`${titleId}-all`}
-                name={`${titleId}-scope`}
-                label={`This snapshot and its ${descendants.length} ${descendants.length === 1 ? 'descendant' : 'descendants'}: ${descendants.join(', ')}`}
-                isChecked={withChildren}
-                onChange={() => setWithChildren(true)}
-              />
-            </FormGroup>
-          )}
-          {failure && (
-            <Alert isInline variant="danger" role="alert" title="The delete was refused">
-              {failure}
-            </Alert>
-          )}
-        </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button variant="danger" isLoading={busy} isDisabled={busy} onClick={go}>
-          Delete
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+    <OpDialog title={title} action="Delete" danger busy={busy} onAction={go} onClose={onClose}>
+      <Form noValidate aria-label={title} onSubmit={(e) => e.preventDefault()}>
+        <Content component="p">{intro}</Content>
+        {descendants.length > 0 && (
+          <FormGroup role="radiogroup" fieldId={`${baseId}-scope`} label="What to delete">
+            <Radio
+              id={`${baseId}-one`}
+              name={`${baseId}-scope`}
+              label="Only this snapshot (the ones under it stay)"
+              isChecked={!withChildren}
+              onChange={() => setWithChildren(false)}
+            />
+            <Radio
+              id={`${baseId}-all`}
+              name={`${baseId}-scope`}
+              label={`This snapshot and its ${descendants.length} ${descendants.length === 1 ? 'descendant' : 'descendants'}: ${descendants.join(', ')}`}
+              isChecked={withChildren}
+              onChange={() => setWithChildren(true)}
+            />
+          </FormGroup>
+        )}
+        <Refusal title="The delete was refused" failure={failure} />
+      </Form>
+    </OpDialog>
   );
 }

@@ -1,17 +1,7 @@
-import {
-  Alert,
-  Button,
-  Form,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  Switch,
-} from '@patternfly/react-core';
+import { Alert, Form, Switch } from '@patternfly/react-core';
 import { useId, useState } from 'react';
-import { dialogLayer } from '../../app/dialog-layer';
-import { errorMessage } from '../../app/notifications';
 import { TextField } from '../clusters/text-field';
+import { OpDialog, Refusal, useSend } from './op-dialog';
 import { descriptionProblem, nameProblem } from './snapshot-names';
 
 /** What the form gives its caller to start the task with. */
@@ -45,13 +35,12 @@ export function NameDialog({
   start: (request: NamedRequest) => Promise<unknown>;
   onClose: () => void;
 }) {
-  const titleId = useId();
+  const baseId = useId();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [withMemory, setWithMemory] = useState(true);
   const [errors, setErrors] = useState<{ name?: string; description?: string }>({});
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const { busy, failure, send } = useSend();
   const running = memory?.running ?? false;
 
   const submit = () => {
@@ -59,88 +48,63 @@ export function NameDialog({
     const found = { name: nameProblem(name, taken), description: descriptionProblem(description) };
     setErrors(found);
     if (found.name || found.description) return;
-    setBusy(true);
-    setFailure(undefined);
-    start({
+    const request = {
       name: name.trim(),
       description: description.trim() || undefined,
       withMemory: running && withMemory,
-    }).then(onClose, (err: unknown) => {
-      setFailure(errorMessage(err));
-      setBusy(false);
-    });
+    };
+    send(() => start(request), onClose);
   };
 
   return (
-    <Modal
-      isOpen
-      variant="small"
-      aria-labelledby={titleId}
-      onClose={onClose}
-      appendTo={dialogLayer}
-    >
-      <ModalHeader title={title} labelId={titleId} />
-      <ModalBody>
-        <Form
-          noValidate
-          aria-label={title}
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
+    <OpDialog title={title} action={submitLabel} busy={busy} onAction={submit} onClose={onClose}>
+      <Form
+        noValidate
+        aria-label={title}
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <TextField
+          label="Name"
+          value={name}
+          error={errors.name}
+          hint="Letters, digits, dot, dash and underscore; at most 64 characters."
+          onChange={(v) => {
+            setName(v);
+            setErrors({});
           }}
-        >
-          <TextField
-            label="Name"
-            value={name}
-            error={errors.name}
-            hint="Letters, digits, dot, dash and underscore; at most 64 characters."
-            onChange={(v) => {
-              setName(v);
-              setErrors({});
-            }}
+        />
+        <TextField
+          label="Description (optional)"
+          value={description}
+          error={errors.description}
+          onChange={(v) => {
+            setDescription(v);
+            setErrors({});
+          }}
+        />
+        {memory && (
+          <Switch
+            id={`${baseId}-memory`}
+            label="Include the memory (revert returns to the VM running)"
+            isChecked={running && withMemory}
+            isDisabled={!running}
+            onChange={(_e, on) => setWithMemory(on)}
           />
-          <TextField
-            label="Description (optional)"
-            value={description}
-            error={errors.description}
-            onChange={(v) => {
-              setDescription(v);
-              setErrors({});
-            }}
+        )}
+        {memory && !running && (
+          <Alert
+            isInline
+            isPlain
+            variant="info"
+            title={`The VM is off: the ${what} holds its disks only.`}
           />
-          {memory && (
-            <Switch
-              id={`${titleId}-memory`}
-              label="Include the memory (revert returns to the VM running)"
-              isChecked={running && withMemory}
-              isDisabled={!running}
-              onChange={(_e, on) => setWithMemory(on)}
-            />
-          )}
-          {memory && !running && (
-            <Alert
-              isInline
-              isPlain
-              variant="info"
-              title={`The VM is off: the ${what} holds its disks only.`}
-            />
-          )}
-          {failure && (
-            <Alert isInline variant="danger" role="alert" title={`The ${what} was refused`}>
-              {failure}
-            </Alert>
-          )}
-          <button type="submit" hidden />
-        </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button variant="primary" isLoading={busy} isDisabled={busy} onClick={submit}>
-          {submitLabel}
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+        )}
+        <Refusal title={`The ${what} was refused`} failure={failure} />
+        <button type="submit" hidden />
+      </Form>
+    </OpDialog>
   );
 }

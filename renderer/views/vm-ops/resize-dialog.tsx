@@ -1,17 +1,6 @@
-import {
-  Alert,
-  Button,
-  Content,
-  Form,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  Spinner,
-} from '@patternfly/react-core';
-import { useEffect, useId, useState } from 'react';
+import { Alert, Content, Form, Spinner } from '@patternfly/react-core';
+import { useEffect, useState } from 'react';
 import type { Task } from '../../../api/tasks-api';
-import { dialogLayer } from '../../app/dialog-layer';
 import { errorMessage } from '../../app/notifications';
 import { TextField } from '../clusters/text-field';
 import {
@@ -23,6 +12,7 @@ import {
   type ResizeErrors,
   type ResizeFields,
 } from './resize-form';
+import { OpDialog, Refusal, useSend } from './op-dialog';
 import { followTask } from './task-follow';
 import type { VmOpsClient } from './vm-ops-client';
 
@@ -58,11 +48,9 @@ export function ResizeDialog({
   onStarted?: (task: Task) => void;
   onClose: () => void;
 }) {
-  const titleId = useId();
   const [fields, setFields] = useState<ResizeFields>();
   const [errors, setErrors] = useState<ResizeErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const { busy, failure, send } = useSend();
   // The form fills in once the current sizes are known (a cluster's are read when it opens).
   const shown = fields ?? (current ? initialFields(current) : undefined);
   const title =
@@ -73,102 +61,77 @@ export function ResizeDialog({
     const { change, errors: found } = resizeRequest(shown, current);
     setErrors(found);
     if (!change) return;
-    setBusy(true);
-    setFailure(undefined);
-    const started =
-      target.kind === 'vm'
-        ? client.resize.vm({ hostId: target.hostId, uuid: target.uuid, ...change })
-        : client.resize.cluster({ cluster: target.cluster, ...change });
-    started.then(
+    send(
+      () =>
+        target.kind === 'vm'
+          ? client.resize.vm({ hostId: target.hostId, uuid: target.uuid, ...change })
+          : client.resize.cluster({ cluster: target.cluster, ...change }),
       (task) => {
         followTask(client, task);
         onStarted?.(task);
         onClose();
       },
-      (err: unknown) => {
-        setFailure(errorMessage(err));
-        setBusy(false);
-      },
     );
   };
 
   return (
-    <Modal
-      isOpen
-      variant="small"
-      aria-labelledby={titleId}
+    <OpDialog
+      title={title}
+      action="Resize"
+      busy={busy}
+      disabled={!shown}
+      onAction={submit}
       onClose={onClose}
-      appendTo={dialogLayer}
-      data-testid="resize-dialog"
+      testId="resize-dialog"
     >
-      <ModalHeader title={title} labelId={titleId} />
-      <ModalBody>
-        {loadError && (
-          <Alert isInline variant="danger" title="Could not read the current sizes">
-            {loadError}
-          </Alert>
-        )}
-        {!shown && !loadError && <Spinner size="md" aria-label="Reading the current sizes" />}
-        {shown && current && (
-          <Form
-            noValidate
-            aria-label={title}
-            onSubmit={(e) => {
-              e.preventDefault();
-              submit();
-            }}
-          >
-            <Content component="p">
-              {target.kind === 'cluster'
-                ? 'Every node is resized in parallel; nodes added later get the new sizes.'
-                : current.running
-                  ? 'The VM keeps running: changes within its maximums apply live.'
-                  : 'The VM is off: the new sizes apply when it starts.'}
-            </Content>
-            {(['memoryMiB', 'vcpus', 'diskGiB'] as const).map((key) => (
-              <TextField
-                key={key}
-                numeric
-                label={LABELS[key]}
-                value={shown[key]}
-                placeholder={
-                  key === 'diskGiB' && current.diskGiB === undefined ? 'unchanged' : undefined
-                }
-                error={errors[key]}
-                hint={fieldHint(key, shown, current)}
-                onChange={(v) => {
-                  setFields({ ...shown, [key]: v });
-                  setErrors({});
-                }}
-              />
-            ))}
-            {errors.form && (
-              <Alert
-                isInline
-                variant="warning"
-                title={errors.form}
-                data-testid="resize-form-error"
-              />
-            )}
-            {failure && (
-              <Alert isInline variant="danger" title="The resize was refused" role="alert">
-                {failure}
-              </Alert>
-            )}
-            {/* Enter in a field submits. */}
-            <button type="submit" hidden />
-          </Form>
-        )}
-      </ModalBody>
-      <ModalFooter>
-        <Button variant="primary" isDisabled={!shown || busy} isLoading={busy} onClick={submit}>
-          Resize
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+      {loadError && (
+        <Alert isInline variant="danger" title="Could not read the current sizes">
+          {loadError}
+        </Alert>
+      )}
+      {!shown && !loadError && <Spinner size="md" aria-label="Reading the current sizes" />}
+      {shown && current && (
+        <Form
+          noValidate
+          aria-label={title}
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <Content component="p">
+            {target.kind === 'cluster'
+              ? 'Every node is resized in parallel; nodes added later get the new sizes.'
+              : current.running
+                ? 'The VM keeps running: changes within its maximums apply live.'
+                : 'The VM is off: the new sizes apply when it starts.'}
+          </Content>
+          {(['memoryMiB', 'vcpus', 'diskGiB'] as const).map((key) => (
+            <TextField
+              key={key}
+              numeric
+              label={LABELS[key]}
+              value={shown[key]}
+              placeholder={
+                key === 'diskGiB' && current.diskGiB === undefined ? 'unchanged' : undefined
+              }
+              error={errors[key]}
+              hint={fieldHint(key, shown, current)}
+              onChange={(v) => {
+                setFields({ ...shown, [key]: v });
+                setErrors({});
+              }}
+            />
+          ))}
+          {errors.form && (
+            <Alert isInline variant="warning" title={errors.form} data-testid="resize-form-error" />
+          )}
+          <Refusal title="The resize was refused" failure={failure} />
+          {/* Enter in a field submits. */}
+          <button type="submit" hidden />
+        </Form>
+      )}
+    </OpDialog>
   );
 }
 

@@ -1,21 +1,8 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Content,
-  Form,
-  FormGroup,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  Radio,
-  Spinner,
-} from '@patternfly/react-core';
+import { Alert, Checkbox, Content, Form, FormGroup, Radio, Spinner } from '@patternfly/react-core';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { RevertCheck } from '../../../api/snapshots-api';
-import { dialogLayer } from '../../app/dialog-layer';
 import { errorMessage } from '../../app/notifications';
+import { OpDialog, Refusal, useSend } from './op-dialog';
 
 export type StartAs = 'running' | 'paused';
 
@@ -41,13 +28,12 @@ export function RevertDialog({
   revert: (startAs: StartAs) => Promise<unknown>;
   onClose: () => void;
 }) {
-  const titleId = useId();
+  const baseId = useId();
   const [result, setResult] = useState<RevertCheck>();
   const [checkError, setCheckError] = useState<string>();
   const [understood, setUnderstood] = useState(false);
   const [startAs, setStartAs] = useState<StartAs>('running');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const { busy, failure, send } = useSend();
 
   useEffect(() => {
     let live = true;
@@ -68,108 +54,90 @@ export function RevertDialog({
 
   const go = () => {
     if (!allowed) return;
-    setBusy(true);
-    setFailure(undefined);
-    revert(startAs).then(onClose, (err: unknown) => {
-      setFailure(errorMessage(err));
-      setBusy(false);
-    });
+    send(() => revert(startAs), onClose);
   };
 
   return (
-    <Modal
-      isOpen
-      variant="small"
-      aria-labelledby={titleId}
+    <OpDialog
+      title={title}
+      action="Revert"
+      danger
+      busy={busy}
+      disabled={!allowed}
+      onAction={go}
       onClose={onClose}
-      appendTo={dialogLayer}
     >
-      <ModalHeader title={title} labelId={titleId} />
-      <ModalBody>
-        <Form noValidate aria-label={title} onSubmit={(e) => e.preventDefault()}>
-          <Content component="p">{intro}</Content>
-          {!result && !checkError && (
-            <Content component="p" data-testid="revert-checking">
-              <Spinner size="sm" aria-hidden /> Checking whether the revert can go ahead…
-            </Content>
-          )}
-          {checkError && (
-            <Alert isInline variant="danger" role="alert" title="Could not check the revert">
-              {checkError}
-            </Alert>
-          )}
-          {result && !result.ok && (
+      <Form noValidate aria-label={title} onSubmit={(e) => e.preventDefault()}>
+        <Content component="p">{intro}</Content>
+        {!result && !checkError && (
+          <Content component="p" data-testid="revert-checking">
+            <Spinner size="sm" aria-hidden /> Checking whether the revert can go ahead…
+          </Content>
+        )}
+        {checkError && (
+          <Alert isInline variant="danger" role="alert" title="Could not check the revert">
+            {checkError}
+          </Alert>
+        )}
+        {result && !result.ok && (
+          <Alert
+            isInline
+            variant="danger"
+            title="The revert cannot go ahead"
+            data-testid="revert-problems"
+          >
+            <ul>
+              {result.problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </Alert>
+        )}
+        {warnings.length > 0 && (
+          <>
             <Alert
               isInline
-              variant="danger"
-              title="The revert cannot go ahead"
+              variant="warning"
+              title="Before you revert"
               data-testid="revert-problems"
             >
               <ul>
-                {result.problems.map((p) => (
+                {warnings.map((p) => (
                   <li key={p}>{p}</li>
                 ))}
               </ul>
             </Alert>
-          )}
-          {warnings.length > 0 && (
-            <>
-              <Alert
-                isInline
-                variant="warning"
-                title="Before you revert"
-                data-testid="revert-problems"
-              >
-                <ul>
-                  {warnings.map((p) => (
-                    <li key={p}>{p}</li>
-                  ))}
-                </ul>
-              </Alert>
-              <Checkbox
-                id={`${titleId}-understood`}
-                label="I understand, revert anyway"
-                isChecked={understood}
-                onChange={(_e, on) => setUnderstood(on)}
-              />
-            </>
-          )}
-          {result?.ok && warnings.length === 0 && (
-            <Alert isInline isPlain variant="success" title="The revert can go ahead." />
-          )}
-          {chooseStart && result?.ok && (
-            <FormGroup role="radiogroup" isInline fieldId={`${titleId}-start`} label="Afterwards">
-              <Radio
-                id={`${titleId}-running`}
-                name={`${titleId}-start`}
-                label="Running"
-                isChecked={startAs === 'running'}
-                onChange={() => setStartAs('running')}
-              />
-              <Radio
-                id={`${titleId}-paused`}
-                name={`${titleId}-start`}
-                label="Paused"
-                isChecked={startAs === 'paused'}
-                onChange={() => setStartAs('paused')}
-              />
-            </FormGroup>
-          )}
-          {failure && (
-            <Alert isInline variant="danger" role="alert" title="The revert was refused">
-              {failure}
-            </Alert>
-          )}
-        </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button variant="danger" isDisabled={!allowed} isLoading={busy} onClick={go}>
-          Revert
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+            <Checkbox
+              id={`${baseId}-understood`}
+              label="I understand, revert anyway"
+              isChecked={understood}
+              onChange={(_e, on) => setUnderstood(on)}
+            />
+          </>
+        )}
+        {result?.ok && warnings.length === 0 && (
+          <Alert isInline isPlain variant="success" title="The revert can go ahead." />
+        )}
+        {chooseStart && result?.ok && (
+          <FormGroup role="radiogroup" isInline fieldId={`${baseId}-start`} label="Afterwards">
+            <Radio
+              id={`${baseId}-running`}
+              name={`${baseId}-start`}
+              label="Running"
+              isChecked={startAs === 'running'}
+              onChange={() => setStartAs('running')}
+            />
+            <Radio
+              id={`${baseId}-paused`}
+              name={`${baseId}-start`}
+              label="Paused"
+              isChecked={startAs === 'paused'}
+              onChange={() => setStartAs('paused')}
+            />
+          </FormGroup>
+        )}
+        <Refusal title="The revert was refused" failure={failure} />
+      </Form>
+    </OpDialog>
   );
 }

@@ -1,5 +1,4 @@
 // @vitest-environment happy-dom
-import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessRules } from '../../../api/access';
 import { CorralError } from '../../../api/errors';
@@ -10,7 +9,8 @@ import type { ServiceImpl } from '../../../api/types';
 import { CheckpointsPanel } from '../../../renderer/views/vm-ops/checkpoints-panel';
 import { ClusterResizeButton } from '../../../renderer/views/vm-ops/resize-buttons';
 import { vmOpsApi } from '../../../renderer/views/vm-ops/vm-ops-client';
-import { renderServedView, settle, until, unmountServedView } from '../support/served-view';
+import { button, click, field, pickMenuItem, text, type } from '../support/dom-actions';
+import { renderServedView, until, unmountServedView } from '../support/served-view';
 
 type Api = typeof vmOpsApi;
 
@@ -154,43 +154,7 @@ const render = (view: 'resize' | 'checkpoints') =>
       ),
   });
 
-function button(name: string): HTMLButtonElement {
-  const found = [...document.body.querySelectorAll('button')].filter(
-    (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
-  );
-  if (found.length !== 1) throw new Error(`${found.length} buttons named ${name}`);
-  return found[0]!;
-}
-function field(label: string): HTMLInputElement {
-  const l = [...document.body.querySelectorAll('label')].find(
-    (x) => x.textContent?.trim() === label,
-  );
-  if (!l) throw new Error(`no field labelled ${label}`);
-  return (
-    l.htmlFor ? document.getElementById(l.htmlFor) : l.querySelector('input')
-  ) as HTMLInputElement;
-}
-async function type(el: HTMLInputElement, value: string) {
-  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, value);
-  await act(async () => {
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    await settle();
-  });
-}
-async function click(el: HTMLElement) {
-  await act(async () => {
-    el.click();
-    await settle();
-  });
-}
-const text = () => document.body.textContent ?? '';
-async function menu(item: string) {
-  await click(button('Actions for checkpoint cp1'));
-  const found = [...document.body.querySelectorAll('[role="menuitem"]')].find(
-    (m) => m.textContent?.trim() === item,
-  ) as HTMLElement;
-  await click(found);
-}
+const menu = (item: string) => pickMenuItem('Actions for checkpoint cp1', item);
 
 describe('Resize nodes of a cluster', () => {
   it('prefills from the nodes (host truth), holds every node to the smallest ceiling, resizes them all', async () => {

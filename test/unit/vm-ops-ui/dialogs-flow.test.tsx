@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessRules } from '../../../api/access';
+import { corralAccess } from '../../../api/corral-access';
 import { Emitter } from '../../../api/emitter';
 import { CorralError } from '../../../api/errors';
 import type { Vm } from '../../../api/inventory-api';
@@ -12,7 +13,8 @@ import { useNotifications } from '../../../renderer/app/notifications';
 import { ResizeDialog } from '../../../renderer/views/vm-ops/resize-dialog';
 import { SnapshotsPanel } from '../../../renderer/views/vm-ops/snapshots-panel';
 import { useVmOpsClient, vmOpsApi } from '../../../renderer/views/vm-ops/vm-ops-client';
-import { renderServedView, settle, until, unmountServedView } from '../support/served-view';
+import { button, click, field, pickMenuItem, text, type } from '../support/dom-actions';
+import { renderServedView, until, unmountServedView } from '../support/served-view';
 
 type Api = typeof vmOpsApi;
 
@@ -62,26 +64,14 @@ const task = (kind: Task['kind'], title: string, status: Task['status'] = 'runni
   actions: { cancel: false, resume: false, rollback: false },
 });
 
-const NO_RULES = 'signed-in' as const;
+/** The app's own rules for these entries, so the dialogs are tried behind the real gate. */
 const access: AccessRules<Api> = {
-  resize: { vm: 'owner:vm', cluster: 'owner:cluster' },
-  snapshots: {
-    list: 'owner:vm',
-    create: 'owner:vm',
-    checkRevert: 'owner:vm',
-    revert: 'owner:vm',
-    remove: 'owner:vm',
-  },
-  checkpoints: {
-    list: 'owner:cluster',
-    create: 'owner:cluster',
-    checkRevert: 'owner:cluster',
-    revert: 'owner:cluster',
-    remove: 'owner:cluster',
-  },
-  tasks: { get: 'owner:task', onChanged: NO_RULES },
-  inventory: { snapshot: NO_RULES },
-  hosts: { list: NO_RULES },
+  resize: corralAccess.resize,
+  snapshots: corralAccess.snapshots,
+  checkpoints: corralAccess.checkpoints,
+  tasks: { get: corralAccess.tasks.get, onChanged: corralAccess.tasks.onChanged },
+  inventory: { snapshot: corralAccess.inventory.snapshot },
+  hosts: { list: corralAccess.hosts.list },
 };
 
 /** A service that records what it was sent and answers from a small state. */
@@ -183,36 +173,6 @@ beforeEach(() => {
 });
 afterEach(unmountServedView);
 
-function button(name: string, scope: ParentNode = document.body): HTMLButtonElement {
-  const found = [...scope.querySelectorAll('button')].filter(
-    (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
-  );
-  if (found.length !== 1) throw new Error(`${found.length} buttons named ${name}`);
-  return found[0]!;
-}
-function field(label: string): HTMLInputElement {
-  const l = [...document.body.querySelectorAll('label')].find(
-    (x) => x.textContent?.trim() === label,
-  );
-  if (!l) throw new Error(`no field labelled ${label}`);
-  return (
-    l.htmlFor ? document.getElementById(l.htmlFor) : l.querySelector('input')
-  ) as HTMLInputElement;
-}
-async function type(el: HTMLInputElement, value: string) {
-  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, value);
-  await act(async () => {
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    await settle();
-  });
-}
-async function click(el: HTMLElement) {
-  await act(async () => {
-    el.click();
-    await settle();
-  });
-}
-const text = () => document.body.textContent ?? '';
 const notices = () => useNotifications.getState().notices.map((n) => n.title);
 const errorOf = (label: string) =>
   document
@@ -220,14 +180,8 @@ const errorOf = (label: string) =>
     ?.textContent?.replace(/: error status;$/, '');
 
 /** Opens a snapshot's kebab menu and picks an item. */
-async function menu(snapshot: string, item: string) {
-  await click(button(`Actions for snapshot ${snapshot}`));
-  const found = [...document.body.querySelectorAll('[role="menuitem"]')].find(
-    (m) => m.textContent?.trim() === item,
-  ) as HTMLElement | undefined;
-  if (!found) throw new Error(`no menu item ${item}`);
-  await click(found);
-}
+const menu = (snapshot: string, item: string) =>
+  pickMenuItem(`Actions for snapshot ${snapshot}`, item);
 
 describe('ResizeDialog', () => {
   it('refuses a smaller disk next to the field and sends nothing', async () => {
