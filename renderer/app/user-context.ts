@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { User } from '../../api/accounts-api';
 
-/** The signed-in user and how to log out (issue 6); the frame only renders with one. */
+/** The signed-in user and how to log out; the frame only renders with one. */
 export interface Session {
   user: User;
   logOut(): Promise<void>;

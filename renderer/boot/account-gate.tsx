@@ -11,7 +11,7 @@ type GateState =
   | { phase: 'signed-in'; user: User };
 
 /**
- * Asks core who this session is, and shows the sign-in screen until someone is (issue 6).
+ * Asks core who this session is, and shows the sign-in screen until someone is.
  * Logging out reloads the page: every view, subscription and console starts over signed out.
  */
 export function AccountGate(props: { client: CorralClient; onLoggingOut: () => void }) {

@@ -7,7 +7,7 @@ import type { ConsoleTarget } from './console-ref';
 import { CspStyleBridge } from './csp-style-bridge';
 import { consoleLinkHandler, openLink } from './link-policy';
 
-/** Lines of history a pane keeps, like the Node side's replay (issue 5). */
+/** Lines of history a pane keeps, like the Node side's replay. */
 export const PANE_SCROLLBACK = 10_000;
 
 /** Where a console's connection stands; shown as text next to the terminal. */

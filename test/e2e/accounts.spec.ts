@@ -3,7 +3,7 @@ import { startServerProcess, type ServerProcess } from './corral-server-process'
 import { openContractSocket, renewedCookie, sessionCookie } from './support/contract-socket';
 import { ADMIN, logOut, signIn, signUp, signUpAdmin } from './support/sign-in';
 
-/** Issue 6: accounts in server mode, through the browser and through the contract itself. */
+/** Accounts in server mode, through the browser and through the contract itself. */
 
 const ALICE = { username: 'alice', password: 'alice-password-e2e' };
 const WRONG = 'Unknown user name or wrong password.';

@@ -17,7 +17,7 @@ import { readLabState, type LabState } from '../lab/state';
 import { openContractSocket, sessionCookie, type ContractSocket } from './support/contract-socket';
 
 /**
- * Issue 6, crash safety: the real server process starts a 2-node creation on the lab, is killed
+ * Crash safety: the real server process starts a 2-node creation on the lab, is killed
  * (SIGKILL) mid-creation, and starts again on the same data folder. The operation shows as
  * `interrupted`; resuming it ends with every node up, rolling it back ends with nothing left —
  * both checked with virsh on the hosts.

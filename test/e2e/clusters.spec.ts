@@ -18,7 +18,7 @@ import { addLabHosts } from './support/lab-hosts';
 import { enterAsAdmin, signUp } from './support/sign-in';
 
 /**
- * Issue 6, the clusters UI on two lab hosts: the administrator (user A) builds a 4-node cluster
+ * The clusters UI on two lab hosts: the administrator (user A) builds a 4-node cluster
  * with round robin through the wizard and sees the nodes alternate hosts in the preview and the
  * list; user B sees none of it and is refused when calling A's clusters.remove through the
  * contract; A adds a node with first fit, then deletes the cluster through the dialog. Host truth

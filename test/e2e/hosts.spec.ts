@@ -9,7 +9,7 @@ import { startServerProcess, type ServerProcess } from './corral-server-process'
 import { enterAsAdmin } from './support/sign-in';
 
 /**
- * Issue 5, hosts: the real server, Chromium, and the lab's hosts (network namespaces with their
+ * Hosts: the real server, Chromium, and the lab's hosts (network namespaces with their
  * own sshd and libvirtd). Checks the screen and the truth behind it (the server's known_hosts,
  * the hosts' own key files).
  */

@@ -11,7 +11,7 @@ import { addLabHosts } from './support/lab-hosts';
 import { enterAsAdmin } from './support/sign-in';
 
 /**
- * Issue 6, base images: the real server, Chromium and a lab host. The lab image shows as a
+ * Base images: the real server, Chromium and a lab host. The lab image shows as a
  * kernel-boot base image; a file uploaded through the page lands on the host byte for byte, with
  * progress on the way; a cancelled upload leaves nothing; a removal removes. Host truth is read
  * with virsh and from the host's own pool directory.

@@ -15,7 +15,7 @@ import { addLabHosts } from './support/lab-hosts';
 import { enterAsAdmin } from './support/sign-in';
 
 /**
- * Issue 5, topology: the real server, Chromium and two lab hosts. Domains are defined on the
+ * Topology: the real server, Chromium and two lab hosts. Domains are defined on the
  * hosts behind Corral's back; the page must show them, start one, follow changes made with
  * virsh, show errors where they happened, and show a dropped host's VMs as unknown. Host truth is
  * checked with virsh inside the host's namespaces.

@@ -6,7 +6,7 @@ import { LAB_BASE_VOLUME } from './base-image-volumes';
 import { hostPath, hostVirsh } from './guest';
 import { currentLab } from './lab-fixture';
 
-// Issue 6: the lab image is a base image in every host's default pool, kernel and initrd beside it.
+// The lab image is a base image in every host's default pool, kernel and initrd beside it.
 describe('lab base image volumes', () => {
   it('every host has the image and its companions in its default pool, as libvirt sees them', async () => {
     const lab = currentLab();

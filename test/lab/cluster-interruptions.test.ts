@@ -9,7 +9,7 @@ import { setHostLink } from './link-control';
 import type { LabState } from './state';
 
 /**
- * Issue 6's interruptions on the lab, through CorralCore: a creation cancelled while its nodes
+ * Interruptions on the lab, through CorralCore: a creation cancelled while its nodes
  * boot leaves nothing on either host; a host whose link is cut while its node boots fails the
  * creation with an error naming what happened, the other host is cleaned at once, the cut host's
  * node is reported (not silently orphaned) and a rollback after the link returns removes it.

@@ -22,7 +22,7 @@ import type { LabState } from './state';
 import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 
 /**
- * Issue 6 on the lab, through CorralCore: user A builds a 4-node cluster round robin over two
+ * Clusters on the lab, through CorralCore: user A builds a 4-node cluster round robin over two
  * hosts, every node answers SSH and reaches the others by name without a password; user B can
  * neither see it nor act on it; A adds a fifth node first fit and MPI runs on all five; A deletes
  * it and virsh on both hosts shows none of it. At most 5 of our guests live at once.

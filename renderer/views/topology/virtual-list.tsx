@@ -37,7 +37,7 @@ export function visibleRange(
 
 /**
  * A windowed list: only the rows in view (plus overscan) are in the DOM, absolutely placed in a
- * spacer as tall as all rows, so 5000 VMs scroll as smoothly as 50 (issue 5).
+ * spacer as tall as all rows, so 5000 VMs scroll as smoothly as 50.
  */
 export function VirtualList<T>(props: VirtualListProps<T>) {
   const { items, rowHeight, overscan = 8, initialHeight = 600 } = props;
