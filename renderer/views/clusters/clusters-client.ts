@@ -3,6 +3,7 @@ import { accountsApi } from '../../../api/accounts-api';
 import { clustersApi, operationsApi } from '../../../api/clusters-api';
 import { hostsApi } from '../../../api/hosts-api';
 import { imagesApi } from '../../../api/images-api';
+import { inventoryApi } from '../../../api/inventory-api';
 import type { Client } from '../../../api/types';
 import { useClient } from '../../app/client-context';
 import { subsetClientOf } from '../../app/subset-client';
@@ -18,6 +19,7 @@ export const clustersViewApi = {
   operations: operationsApi,
   images: { list: imagesApi.list },
   hosts: { list: hostsApi.list, onChanged: hostsApi.onChanged },
+  inventory: { onChanged: inventoryApi.onChanged },
 } as const;
 
 export type ClustersViewClient = Client<typeof clustersViewApi>;

@@ -36,6 +36,15 @@ export function useClusters(client: ClustersViewClient, version: string) {
   const [clusters, setClusters] = useState<Cluster[]>();
   const [error, setError] = useState<string>();
   const [manual, setManual] = useState(0);
+  // A task's end can reach the view before the inventory has heard libvirt's event for the
+  // domains it removed: read again when domains go away, so a deleted cluster does not linger.
+  useEffect(() => {
+    const sub = client.inventory.onChanged((delta) => {
+      const gone = delta.removals.length + delta.removedHosts.length + delta.resetHosts.length;
+      if (gone > 0) setManual((n) => n + 1);
+    });
+    return () => sub.dispose();
+  }, [client]);
   useEffect(() => {
     let live = true;
     client.clusters.list({}).then(

@@ -10,6 +10,7 @@ import type {
 } from '../../../api/clusters-api';
 import { corralAccess } from '../../../api/corral-access';
 import { Emitter } from '../../../api/emitter';
+import type { InventoryDelta } from '../../../api/inventory-api';
 import { CorralError } from '../../../api/errors';
 import type { ServiceImpl } from '../../../api/types';
 import { clustersViewApi } from '../../../renderer/views/clusters/clusters-client';
@@ -31,6 +32,7 @@ const HOSTS = [
 function service() {
   const calls: Array<{ path: string; input: unknown }> = [];
   const opEvents = new Emitter<Operation>();
+  const inventoryEvents = new Emitter<InventoryDelta>();
   const state = {
     clusters: [] as Cluster[],
     ops: [] as Operation[],
@@ -165,8 +167,15 @@ function service() {
       },
       onChanged: (emit) => opEvents.on(emit),
     },
+    inventory: { onChanged: (emit) => inventoryEvents.on(emit) },
   };
-  return { impl, calls, state, push: (op: Operation) => opEvents.fire(op) };
+  return {
+    impl,
+    calls,
+    state,
+    push: (op: Operation) => opEvents.fire(op),
+    pushInventory: (delta: InventoryDelta) => inventoryEvents.fire(delta),
+  };
 }
 
 let svc: ReturnType<typeof service>;
@@ -182,6 +191,7 @@ beforeEach(async () => {
       operations: corralAccess.operations,
       images: { list: corralAccess.images.list },
       hosts: { list: corralAccess.hosts.list, onChanged: corralAccess.hosts.onChanged },
+      inventory: { onChanged: corralAccess.inventory.onChanged },
     },
     view: <ClustersView />,
   });
@@ -450,6 +460,21 @@ describe('ClustersView wizard flow', () => {
       document.body.querySelector('[data-testid="node-demo-1-host"]')?.textContent;
     // Clusters have no event of their own: the list shows them after a refresh.
     expect(shown()).toBeUndefined();
+    await click(button('Refresh'));
+    await until(() => expect(shown()).toBe('beta'));
+    // Domains that go away (a delete whose end arrived before the inventory heard of it) make
+    // the view read the clusters again by itself.
+    const saved = svc.state.clusters;
+    svc.state.clusters = [];
+    svc.pushInventory({
+      hosts: [],
+      upserts: [],
+      removals: [{ hostId: 'h2', uuid: '00000000-0000-4000-8000-000000000001' }],
+      resetHosts: [],
+      removedHosts: [],
+    });
+    await until(() => expect(shown()).toBeUndefined());
+    svc.state.clusters = saved;
     await click(button('Refresh'));
     await until(() => expect(shown()).toBe('beta'));
     expect(document.body.querySelector('[data-testid="node-demo-0-state"]')?.textContent).toBe(
