@@ -94,4 +94,20 @@ export const corralAccess: AccessRules<CorralApi> = {
     revert: 'owner:cluster',
     remove: 'owner:cluster',
   },
+  // Moving a VM is its owner's; spreading load across hosts is the administrator's.
+  migration: { preflight: 'owner:vm', start: 'owner:vm' },
+  balance: { preview: 'admin', apply: 'admin', auto: 'admin', setAuto: 'admin' },
+  // A cluster's jobs are its owner's; a job (a task) is whoever started it.
+  jobs: {
+    upload: 'owner:cluster',
+    start: 'owner:cluster',
+    rerun: 'owner:task',
+    list: 'owner:cluster',
+    get: 'owner:task',
+    watch: 'owner:task',
+    output: 'owner:task',
+    cancel: 'owner:task',
+    remove: 'owner:task',
+    onChanged: 'signed-in',
+  },
 };

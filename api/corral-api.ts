@@ -10,6 +10,8 @@ import { networksApi } from './networks-api';
 import { tasksApi } from './tasks-api';
 import { resizeApi } from './resize-api';
 import { checkpointsApi, snapshotsApi } from './snapshots-api';
+import { balanceApi, migrationApi } from './migration-api';
+import { jobsApi } from './jobs-api';
 
 /** What `system.info` reports: enough to tell a user (and a bug report) what they are running. */
 export const SystemInfo = z.object({
@@ -93,6 +95,12 @@ export const corralApi = {
   snapshots: snapshotsApi,
   /** Cluster checkpoints: every node paused, snapshotted and resumed together (as tasks). */
   checkpoints: checkpointsApi,
+  /** Moving a VM to another host: pre-flight, then a cancellable task with phases. */
+  migration: migrationApi,
+  /** Administrator: spreading load across hosts by migrations, previewed then applied. */
+  balance: balanceApi,
+  /** MPI programs run on a cluster: build, distribute, run detached, per-rank output. */
+  jobs: jobsApi,
 } as const;
 
 export type CorralApi = typeof corralApi;

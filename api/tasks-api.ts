@@ -17,6 +17,9 @@ export const TaskKind = z.enum([
   'checkpoint-create',
   'checkpoint-revert',
   'checkpoint-delete',
+  'vm-migrate',
+  'balance',
+  'mpi-job',
 ]);
 export type TaskKind = z.infer<typeof TaskKind>;
 
@@ -90,6 +93,8 @@ export const Task = z.object({
   targets: z.array(TaskTarget),
   /** 0 to 1, when the runner can tell. */
   progress: z.number().min(0).max(1).optional(),
+  /** Seconds left, when the runner can estimate it (a migration from libvirt's job statistics). */
+  remainingSeconds: z.number().nonnegative().optional(),
   steps: z.array(TaskStep),
   /** The latest lines (bounded); the oldest are dropped first. */
   log: z.array(TaskLogLine),

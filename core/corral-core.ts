@@ -34,6 +34,9 @@ import type { CheckpointService } from './snapshots/checkpoint-service';
 import type { SnapshotService } from './snapshots/snapshot-service';
 import { snapshotServices } from './snapshots/snapshot-wiring';
 import { VmService } from './vm/vm-service';
+import { BalanceService } from './migration/balance-service';
+import { MigrationService } from './migration/migration-service';
+import { JobsService } from './jobs/jobs-service';
 
 export interface CorralCoreOptions {
   /** The folder for Corral's own store (Electron's userData, or the server's --data-dir). */
@@ -86,6 +89,11 @@ export class CorralCore implements Disposable {
   /** VM snapshots and cluster checkpoints (the work runs as tasks). */
   readonly snapshots: SnapshotService;
   readonly checkpoints: CheckpointService;
+  /** Moving VMs between hosts (tasks), and balancing load by such moves. */
+  readonly migration: MigrationService;
+  readonly balance: BalanceService;
+  /** MPI jobs on clusters (tasks), their history and output. */
+  readonly jobs: JobsService;
   private readonly store = new DisposableStore();
 
   constructor(options: CorralCoreOptions) {
@@ -176,6 +184,9 @@ export class CorralCore implements Disposable {
       inventory: this.inventory,
       caller: (ctx) => this.accounts.requireUser(ctx),
     }));
+    this.migration = new MigrationService();
+    this.balance = new BalanceService();
+    this.jobs = new JobsService();
     this.owners = {
       vm: (ref) => this.inventory.ownerOf(ref),
       cluster: (name) => {
@@ -338,6 +349,33 @@ export class CorralCore implements Disposable {
         checkRevert: (input, ctx) => this.checkpoints.checkRevert(input, ctx),
         revert: (input, ctx) => this.checkpoints.revert(input, ctx),
         remove: (input, ctx) => this.checkpoints.remove(input, ctx),
+      },
+      migration: {
+        // Whose VM it is: the gate (owner:vm). Every other blocker: the pre-flight.
+        preflight: (req, ctx) => this.migration.preflight(req, ctx),
+        start: (req, ctx) => this.migration.start(req, ctx),
+      },
+      balance: {
+        preview: (policy, ctx) => this.balance.preview(policy, ctx),
+        apply: ({ planId }, ctx) => this.balance.apply(planId, ctx),
+        auto: () => this.balance.auto(),
+        setAuto: ({ enabled, policy }) => this.balance.setAuto(enabled, policy),
+      },
+      jobs: {
+        // Whose cluster or job it is: the gate (owner:cluster / owner:task).
+        upload: (req, stream, ctx) => this.jobs.upload(req, stream, ctx),
+        start: (req, ctx) => this.jobs.start(req, ctx),
+        rerun: (req, ctx) => this.jobs.rerun(req, ctx),
+        list: ({ cluster }, ctx) => this.jobs.list(cluster, ctx),
+        get: ({ id }) => this.jobs.get(id),
+        watch: ({ id }, stream) => this.jobs.watch(id, stream),
+        output: (req, stream) => this.jobs.output(req, stream),
+        cancel: ({ id }, ctx) => this.jobs.cancel(id, ctx),
+        remove: async ({ id }) => {
+          await this.jobs.remove(id);
+          return {};
+        },
+        onChanged: (emit, ctx) => this.jobs.onChanged(emit, ctx),
       },
     };
   }

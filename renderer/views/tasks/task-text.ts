@@ -13,6 +13,9 @@ const KIND_TEXT: Record<TaskKind, string> = {
   'checkpoint-create': 'Checkpoint create',
   'checkpoint-revert': 'Checkpoint revert',
   'checkpoint-delete': 'Checkpoint delete',
+  'vm-migrate': 'VM migrate',
+  balance: 'Balance hosts',
+  'mpi-job': 'MPI job',
 };
 
 /** A kind as people read it in the table and the kind filter. */
