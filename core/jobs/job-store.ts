@@ -129,10 +129,12 @@ export class JobStore {
 
   /**
    * Cuts streams back to the sizes saved with a reader's position, so re-reading from that
-   * position repeats nothing; streams not named are emptied.
+   * position repeats nothing; streams not named are emptied, except the build's output (written
+   * before any reading began).
    */
   truncateTo(id: string, sizes: Readonly<Record<string, number>>): void {
     for (const [key, size] of this.streams(id)) {
+      if (key === 'build' && sizes.build === undefined) continue;
       const want = sizes[key] ?? 0;
       if (size > want) {
         truncateSync(this.file(id, key), want);

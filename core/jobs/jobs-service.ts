@@ -21,7 +21,10 @@ const REPLAY_PIECE = 48 * 1024;
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 export interface JobsServiceOptions {
-  tasks: Pick<TaskEngine, 'register' | 'start' | 'get' | 'select' | 'cancel' | 'resume'>;
+  tasks: Pick<
+    TaskEngine,
+    'register' | 'start' | 'get' | 'select' | 'cancel' | 'resume' | 'stateOf'
+  >;
   store: JobStore;
   programs: ProgramPipeline;
   clusters: JobClusters;
@@ -282,6 +285,10 @@ export class JobsService {
     )) {
       const job = this.options.store.get(task.id);
       if (job) this.publish({ ...job, status: 'interrupted' });
+      // Output past the saved reading position is read again: cut it now, before anyone
+      // watching could be shown it twice.
+      const state = this.options.tasks.stateOf(task.id) as MpiJobState | undefined;
+      if (state?.sizes) this.options.store.truncateTo(task.id, state.sizes);
       void this.options.tasks.resume(task.id, 'Corral at start').catch(() => undefined);
     }
     for (const job of this.options.store.list()) {

@@ -109,9 +109,27 @@ class JobRun {
     try {
       await this.prepare();
       await this.follow();
+    } catch (err) {
+      this.endUnfinished(err);
+      throw err;
     } finally {
       this.closeShells();
     }
+  }
+
+  /** A job stopped before its end was recorded (build refused, cancelled early, node gone). */
+  private endUnfinished(err: unknown): void {
+    const job = this.deps.store.get(this.ctx.id);
+    if (!job || ['succeeded', 'failed', 'cancelled'].includes(job.status)) return;
+    const cancelled =
+      this.ctx.signal.aborted || (err instanceof CorralError && err.code === 'cancelled');
+    const status: JobStatus = cancelled ? 'cancelled' : 'failed';
+    this.update({
+      status,
+      endedAt: now(),
+      reason: cancelled ? 'cancelled' : err instanceof Error ? err.message : String(err),
+    });
+    this.deps.output(this.ctx.id, { t: 'end', status });
   }
 
   async resume(): Promise<void> {
@@ -125,6 +143,9 @@ class JobRun {
       if (this.state.pid === undefined) await this.prepare();
       this.ctx.log('Reattaching to mpirun');
       await this.follow();
+    } catch (err) {
+      this.endUnfinished(err);
+      throw err;
     } finally {
       this.closeShells();
     }
