@@ -162,7 +162,7 @@ export class JobsService {
    * read (both happen in one turn), so nothing is lost or repeated between the two.
    */
   async watch(id: string, stream: ByteStream): Promise<void> {
-    const job = this.get(id);
+    this.get(id);
     const queue: JobOutputRecord[] = [];
     let forward: ((r: JobOutputRecord) => void) | undefined;
     const sub = this.live.on(({ id: of, record }) => {
@@ -189,14 +189,15 @@ export class JobsService {
         });
       }
     }
+    // Read in the same turn as the files: a job final now has all its output on disk.
+    const finalStatus = FINAL.has(this.get(id).status) ? this.get(id).status : undefined;
     const write = (r: JobOutputRecord) => stream.write(Buffer.from(`${JSON.stringify(r)}\n`));
     try {
       for (const r of replay) await write(r);
       await write({ t: 'live' });
-      const current = this.options.store.get(id) ?? job;
-      if (FINAL.has(current.status) && !this.active(id)) {
+      if (finalStatus) {
         sub.dispose();
-        await write({ t: 'end', status: current.status });
+        await write({ t: 'end', status: finalStatus });
         stream.end();
         return;
       }
