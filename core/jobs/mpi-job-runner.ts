@@ -473,6 +473,7 @@ class JobRun {
       ...(reason ? { reason } : {}),
     });
     this.deps.output(this.ctx.id, { t: 'end', status: final });
+    if (final === 'failed') await this.logMpirunMessages();
     // The job's files on the nodes have served their purpose (the output is in Corral).
     await Promise.all(
       this.state.nodes.map((n) =>
@@ -482,6 +483,20 @@ class JobRun {
     if (final === 'cancelled') throw new CorralError('cancelled', 'cancelled by its owner');
     if (final === 'failed') {
       throw new Error(reason ?? firstFailure ?? `mpirun exited with status ${status ?? 'unknown'}`);
+    }
+  }
+
+  /** What mpirun itself said (its own XML messages and its stderr), for the task's log. */
+  private async logMpirunMessages(): Promise<void> {
+    const own = this.deps.store.read(this.ctx.id, 'mpirun').toString('utf8').slice(-1500);
+    const err = await this.onLaunch((ssh) =>
+      execArgs(ssh, ['tail', '-c', '1500', `${this.jobDir}/mpirun.err`], {
+        purpose: 'reading mpirun.err',
+      }),
+    ).catch(() => undefined);
+    for (const text of [own, err?.stdout ?? '']) {
+      const t = text.trim();
+      if (t) this.ctx.log(`mpirun: ${t}`, 'warn');
     }
   }
 
