@@ -260,7 +260,10 @@ class JobRun {
     let stop: Stop | undefined;
     let wake: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (wake = resolve));
+    // Set once reading is over: late answers of the periodic checks change nothing then.
+    let over = false;
     const requestStop = (s: Stop) => {
+      if (over) return;
       stop ??= s;
       wake();
     };
@@ -295,9 +298,9 @@ class JobRun {
         if (refreshing || stop) return;
         refreshing = true;
         void this.readRanks(false)
-          .then((records) =>
-            this.update({ ranks: this.rankStates(records.records, totals, false) }),
-          )
+          .then((records) => {
+            if (!over) this.update({ ranks: this.rankStates(records.records, totals, false) });
+          })
           .catch(() => undefined)
           .finally(() => (refreshing = false));
       }, RANKS_MS),
@@ -357,6 +360,7 @@ class JobRun {
         }
       }
     }
+    over = true;
     for (const t of timers) clearTimeout(t);
     this.ctx.signal.removeEventListener('abort', onAbort);
     // A stop asked while the reader ended: make sure nothing of the job is left anywhere.
