@@ -254,7 +254,10 @@ describe('MPI jobs on a lab cluster, through the server', () => {
     const done = await ended(job.id);
     expect(done.status).toBe('cancelled');
     for (const n of nodes) expect(await jobProcesses(n, job.id)).toEqual([]);
-    expect((await api().tasks.get({ id: job.id })).status).toBe('cancelled');
+    // Its task, a moment later, says the same.
+    await until('the task cancelled', 30_000, async () => {
+      return (await api().tasks.get({ id: job.id })).status === 'cancelled';
+    });
   });
 
   it("the server killed mid-run and restarted: the job reattaches and every rank's output is complete", async () => {
