@@ -61,7 +61,12 @@ const WRAPPER = 'corral-rank.sh';
 /** SIGTERM first; what has not gone this long after gets SIGKILL. */
 const TERM_GRACE_MS = 2_000;
 /** How often the nodes are checked while the job runs. */
-const PROBE_MS = 3_000;
+const PROBE_MS = 5_000;
+/**
+ * Missed checks in a row after which a node counts as dropped (a loaded machine can be slow to
+ * answer one; a node that is gone misses every one).
+ */
+const PROBE_MISSES = 3;
 /** How often rank records are read while the job runs (which rank started where). */
 const RANKS_MS = 5_000;
 /** How often the reader's position is saved to the journal at most. */
@@ -396,13 +401,13 @@ class JobRun {
     return this.stopping;
   }
 
-  /** The first node that did not answer twice in a row (undefined: all answer). */
+  /** The first node that missed PROBE_MISSES checks in a row (undefined: all answer). */
   private async probeNodes(down: Map<string, number>): Promise<string | undefined> {
     const results = await Promise.all(
       this.state.nodes.map(async (n) => {
         try {
           await this.withShell(n, (ssh) =>
-            execArgs(ssh, ['true'], { purpose: 'checking the node', timeoutMs: 5_000 }),
+            execArgs(ssh, ['true'], { purpose: 'checking the node', timeoutMs: 10_000 }),
           );
           down.delete(n.name);
           return undefined;
@@ -410,7 +415,7 @@ class JobRun {
           this.shells.delete(n.name);
           const misses = (down.get(n.name) ?? 0) + 1;
           down.set(n.name, misses);
-          return misses >= 2 ? n.name : undefined;
+          return misses >= PROBE_MISSES ? n.name : undefined;
         }
       }),
     );
