@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -140,6 +141,20 @@ export class JobStore {
         truncateSync(this.file(id, key), want);
         this.sizesOf(id).set(key, want);
       }
+    }
+  }
+
+  /** Bytes `start`..`end` of a stream (fewer when the file is shorter). */
+  readRange(id: string, key: OutputKey, start: number, end: number): Buffer {
+    const file = this.file(id, key);
+    if (!existsSync(file) || end <= start) return Buffer.alloc(0);
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(end - start);
+      const n = readSync(fd, buf, 0, buf.length, start);
+      return buf.subarray(0, n);
+    } finally {
+      closeSync(fd);
     }
   }
 
