@@ -251,7 +251,9 @@ export class JobsService {
       throw new CorralError('conflict', `job ${id} is ${job.status}: there is nothing to cancel`);
     }
     await this.options.tasks.cancel(id, this.options.users.requireUser(ctx).username);
-    this.publish({ ...this.get(id), status: 'cancelling' });
+    // Unless the runner already recorded how it ended (a cancel during the build ends at once).
+    const now = this.get(id);
+    if (!FINAL.has(now.status)) this.publish({ ...now, status: 'cancelling' });
     return this.get(id);
   }
 
