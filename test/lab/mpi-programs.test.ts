@@ -169,11 +169,11 @@ describe('MPI program intake on a lab cluster', () => {
     expect(built.exitCode).not.toBe(0);
     expect(built.binaryPath).toBeUndefined();
     expect(built.diagnostics).toContainEqual(
-      expect.objectContaining({ file: 'broken.c', line: 4, severity: 'error' }),
+      expect.objectContaining({ file: 'broken.c', line: 3, severity: 'error' }),
     );
     // The person saw the command and the compiler's own words, live.
     expect(built.output).toContain('$ mpicc -O2 -o /root/j1a-jobs/syntax/bin/broken');
-    expect(built.output).toMatch(/broken\.c:4:\d+: error:/);
+    expect(built.output).toMatch(/broken\.c:3:\d+: error: expected ';'/);
     expect(await sh(nodes[0]!, 'ls /root/j1a-jobs/syntax/bin | wc -l')).toBe('0');
     expect(await sh(nodes[1]!, 'test -e /root/j1a-jobs && echo there || echo absent')).toBe(
       'absent',
