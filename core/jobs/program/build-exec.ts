@@ -8,7 +8,8 @@ import { execArgs } from '../../clusters/node-ssh';
 // so the person sees the compiler's messages in the order it wrote them.
 const BUILD_SCRIPT = 'cd "$1" || exit 125; echo "$PPID" > "$2"; shift 2; exec "$@" 2>&1 </dev/null';
 // Kills the process group named in the file $1 (a cancelled build and everything it started).
-const KILL_SCRIPT = 'kill -KILL -- "-$(cat "$1")" 2>/dev/null; true';
+// (pkill -g: dash's kill builtin does not take "--" before a negative process group id.)
+const KILL_SCRIPT = 'pkill -KILL -g "$(cat "$1")"; true';
 
 /** `timeout -s KILL` exits with 128 + 9 when it killed the command. */
 const KILLED = 137;
