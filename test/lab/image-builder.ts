@@ -39,6 +39,10 @@ const PACKAGES = [
   'qemu-guest-agent',
   // resize2fs: a node's root file system grows online when its disk is resized.
   'e2fsprogs',
+  // MPI programs dropped on a cluster: Makefiles, C++ (mpicxx) and Fortran (mpifort).
+  'make',
+  'g++',
+  'gfortran',
 ];
 
 /** A built guest image: everything a domain definition needs. */
