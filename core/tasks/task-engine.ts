@@ -274,7 +274,7 @@ export class TaskEngine implements TaskStarter, Disposable {
     r.endedAt = new Date().toISOString();
     if (error !== undefined) r.error = error;
     if (status === 'succeeded') r.progress = 1;
-    r.remainingSeconds = undefined;
+    delete r.remainingSeconds;
     live.controller = undefined;
     this.pushLog(r, error ? `Failed: ${error}` : `Ended: ${status}`, error ? 'error' : 'info');
     void this.touch(live).catch(() => undefined);
@@ -321,7 +321,8 @@ export class TaskEngine implements TaskStarter, Disposable {
         )
           return;
         r.progress = f;
-        r.remainingSeconds = left;
+        if (left === undefined) delete r.remainingSeconds;
+        else r.remainingSeconds = left;
         quietly();
       },
       log: (text, level = 'info') => {
