@@ -1,6 +1,6 @@
 import { CorralError } from '../../api/errors';
 import type { LibvirtClient } from '../../native/libvirt';
-import { findDomainByUuid } from '../clusters/node-resources';
+import { findDomainByUuid, isActive } from '../clusters/node-resources';
 import type { HostConnections } from '../hosts/host-connections';
 import * as domain from '../libvirt/domain';
 import * as migration from '../libvirt/domain-migration';
@@ -68,7 +68,11 @@ async function migrate(ctx: TaskContext<MigrationState>, deps: MigrationDeps): P
   ctx.step('prepare-target', { status: 'running', hostId: state.targetHostId });
   const xml = (await domain.getXmlDesc(source, { dom, flags: 0 })).xml;
   const volumes = await sourceVolumes(source, xml);
-  await enter('prepare-target', { sourceVolumes: volumes.map((v) => v.path) });
+  // The VM's state now decides the mode (it may have started or stopped since the pre-flight).
+  const mode = (await isActive(source, dom)) ? 'live' : 'offline';
+  if (mode !== state.mode)
+    ctx.log(`The VM is ${mode === 'live' ? 'running' : 'shut off'}: ${mode} migration`);
+  await enter('prepare-target', { mode, sourceVolumes: volumes.map((v) => v.path) });
   try {
     for (const v of volumes) {
       stopIfCancelled(ctx);
