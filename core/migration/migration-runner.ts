@@ -105,25 +105,35 @@ async function migrate(ctx: TaskContext<MigrationState>, deps: MigrationDeps): P
   // 2. libvirt's five phases; a cancel aborts the job.
   await enter('migrating');
   ctx.step('migrating', { status: 'running', detail: state.mode });
-  const performer = await openPerformer(deps, state);
   let outcome;
   try {
-    outcome = await runManagedMigration({
-      source,
-      performer,
-      target,
-      dom,
-      mode: state.mode,
-      ...(deps.bandwidthMiBs?.() !== undefined ? { bandwidthMiBs: deps.bandwidthMiBs()! } : {}),
-      signal: ctx.signal,
-      onProgress: (p) => {
-        ctx.step('migrating', { detail: p.text });
-        ctx.progress(PREPARE_SHARE + MIGRATE_SHARE * p.fraction, p.remainingSeconds);
-      },
-      log: (text, level) => ctx.log(text, level),
+    const performer = await openPerformer(deps, state);
+    try {
+      outcome = await runManagedMigration({
+        source,
+        performer,
+        target,
+        dom,
+        mode: state.mode,
+        ...(deps.bandwidthMiBs?.() !== undefined ? { bandwidthMiBs: deps.bandwidthMiBs()! } : {}),
+        signal: ctx.signal,
+        onProgress: (p) => {
+          ctx.step('migrating', { detail: p.text });
+          ctx.progress(PREPARE_SHARE + MIGRATE_SHARE * p.fraction, p.remainingSeconds);
+        },
+        log: (text, level) => ctx.log(text, level),
+      });
+    } finally {
+      if (performer !== source) void performer.close().catch(() => undefined);
+    }
+  } catch (err) {
+    // Begin was refused (or Perform's connection could not open): nothing moved.
+    ctx.step('migrating', {
+      status: 'failed',
+      error: err instanceof Error ? err.message : String(err),
     });
-  } finally {
-    if (performer !== source) void performer.close().catch(() => undefined);
+    await undoTarget(ctx, target, state, 'migrating');
+    throw err;
   }
   if (outcome.result === 'stayed') {
     ctx.step('migrating', {
@@ -137,10 +147,11 @@ async function migrate(ctx: TaskContext<MigrationState>, deps: MigrationDeps): P
   }
   if (ctx.signal.aborted)
     ctx.log('The VM had already moved when the cancel came: kept on the target');
-  const downtime = await completedDowntime(target, outcome.targetDom!);
+  const downtime =
+    state.mode === 'live' ? await completedDowntime(target, outcome.targetDom!) : undefined;
   ctx.step('migrating', {
     status: 'done',
-    detail: downtime !== undefined ? `paused ${downtime} ms` : 'moved',
+    detail: downtime !== undefined ? `paused ${downtime} ms` : `moved ${state.mode}`,
   });
   if (downtime !== undefined) ctx.log(`Downtime ${downtime} ms`);
   ctx.progress(PREPARE_SHARE + MIGRATE_SHARE);
