@@ -195,6 +195,14 @@ describe('VM migration on the lab', () => {
       );
     expect(second).toBeInstanceOf(CorralError);
     expect(second).toMatchObject({ code: 'conflict' });
+    // Nor to the host it is on.
+    const same = await gated(alice)
+      .migration.start({ ...ref, targetHostId: fromId })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(same).toMatchObject({ code: 'bad-request' });
     await sleep(2_000); // into the copy
     const cancelAt = Date.now();
     await gated(alice).tasks.cancel({ id: started.id });
