@@ -1,5 +1,5 @@
 import { CorralError } from '../../api/errors';
-import type { DomainRef, LibvirtClient } from '../../native/libvirt';
+import { LibvirtError, type DomainRef, type LibvirtClient } from '../../native/libvirt';
 import * as migration from '../libvirt/domain-migration';
 import { jobFigures, MigrateFlag, migrateParams } from '../libvirt/domain-migration';
 import { describeMigrationJob, type MigrationProgress } from './migration-progress';
@@ -125,13 +125,19 @@ export async function runManagedMigration(m: ManagedMigration): Promise<Migratio
   }
   // Finish with cancelled=1 answers with an error by design: only the Perform error matters then.
   const moved = !performError && finished !== undefined;
-  const confirmError = await confirmQuietly(
-    m,
-    params,
-    finished?.cookieOut ?? Buffer.alloc(0),
-    flags | protection,
-    !moved,
-  );
+  // A Perform the source daemon itself failed has already put the domain back and ended the
+  // job there, so libvirt's own client sends no Confirm then; only a Perform whose answer was
+  // lost on the way (the daemon may still hold the job) gets one.
+  const confirmError =
+    performError && performError instanceof LibvirtError
+      ? undefined
+      : await confirmQuietly(
+          m,
+          params,
+          finished?.cookieOut ?? Buffer.alloc(0),
+          flags | protection,
+          !moved,
+        );
   if (moved) {
     if (confirmError) m.log?.(`the source did not confirm: ${confirmError.message}`, 'warn');
     return {
