@@ -32,6 +32,8 @@ export const MigrateFlag = {
 
 /** virDomainGetJobStats flag: the figures of the job that ended last. */
 export const JOB_STATS_COMPLETED = 1;
+/** With JOB_STATS_COMPLETED: leave them for the next reader (libvirt drops them once read). */
+export const JOB_STATS_KEEP_COMPLETED = 2;
 
 /** virDomainJobType. */
 export const JobType = {

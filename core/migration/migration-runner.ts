@@ -4,7 +4,11 @@ import { findDomainByUuid, isActive } from '../clusters/node-resources';
 import type { HostConnections } from '../hosts/host-connections';
 import * as domain from '../libvirt/domain';
 import * as migration from '../libvirt/domain-migration';
-import { JOB_STATS_COMPLETED, jobFigures } from '../libvirt/domain-migration';
+import {
+  JOB_STATS_COMPLETED,
+  JOB_STATS_KEEP_COMPLETED,
+  jobFigures,
+} from '../libvirt/domain-migration';
 import type { TaskContext, TaskRunner } from '../tasks/task-runner';
 import { runManagedMigration } from './managed-migration';
 import type { MigrationPhase, MigrationState } from './migration-state';
@@ -88,7 +92,8 @@ async function migrate(ctx: TaskContext<MigrationState>, deps: MigrationDeps): P
         }
         throw err;
       }
-      if (v.kind === 'copy' || (state.mode === 'offline' && v.kind !== 'blank')) {
+      // Live, QEMU copies the writable disks; offline nothing does, and never read-only ones.
+      if (v.kind === 'copy' || state.mode === 'offline') {
         ctx.step('prepare-target', { detail: `copying ${v.name}` });
         await copyVolume(source, target, v, ctx.signal);
       }
@@ -240,7 +245,10 @@ async function completedDowntime(
   dom: Parameters<typeof migration.jobStats>[1]['dom'],
 ) {
   try {
-    const job = await migration.jobStats(target, { dom, flags: JOB_STATS_COMPLETED });
+    const job = await migration.jobStats(target, {
+      dom,
+      flags: JOB_STATS_COMPLETED | JOB_STATS_KEEP_COMPLETED,
+    });
     const downtime = jobFigures(job.params).downtime;
     return downtime !== undefined ? Math.round(downtime) : undefined;
   } catch {

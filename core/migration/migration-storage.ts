@@ -4,16 +4,18 @@ import { overlayVolumeXml, rawVolumeXml } from '../clusters/node-blueprint';
 import { findVolume, lookupPool, volumePath } from '../clusters/node-resources';
 import { isMissing } from '../images/storage-errors';
 import { parseVolumeXml } from '../images/volume-xml';
-import { parseDomainXml } from '../inventory/domain-xml';
 import * as storageVolume from '../libvirt/storage-volume';
 import { el, renderXml } from '../xml/xml-element';
+import { asNode, attr, createXmlParser, type XmlNode } from '../xml/xml-reader';
 
 /**
  * One volume of the VM and how it reaches the target:
  * - `overlay`: a linked clone; recreated on the target over the target's base image of the same
  *   name (a live migration then copies only the overlay's data; offline, Corral copies its bytes);
- * - `copy`: read-only (the cloud-init seed): its bytes are copied before the migration;
- * - `blank`: a writable disk of its own: an empty volume the migration fills.
+ * - `copy`: read-only (the cloud-init seed): no migration copies it, so Corral copies its bytes
+ *   before the migration;
+ * - `blank`: a writable disk of its own: an empty volume a live migration fills (offline, Corral
+ *   copies its bytes).
  */
 export interface MigrationVolume {
   kind: 'overlay' | 'copy' | 'blank';
@@ -27,18 +29,41 @@ export interface MigrationVolume {
   base?: { pool: string; name: string; format: string };
 }
 
+/** A file-backed disk of a domain, as its XML names it. */
+export interface DomainDiskFile {
+  target: string;
+  path: string;
+  /** Read-only (`<readonly/>`, a CD-ROM or floppy): QEMU never writes it, so no migration copies it. */
+  readonly: boolean;
+}
+
+const diskParser = createXmlParser((name) => name === 'disk');
+
+/** The domain's disks that are files (what a migration has to bring along). */
+export function domainDiskFiles(domainXml: string): DomainDiskFile[] {
+  const doc = diskParser.parse(domainXml) as XmlNode;
+  const disks = (asNode(asNode(doc.domain)?.devices)?.disk as XmlNode[] | undefined) ?? [];
+  return disks.flatMap((d) => {
+    const path = attr(asNode(d.source), 'file');
+    const target = attr(asNode(d.target), 'dev');
+    if (!path || !target) return [];
+    const device = attr(d, 'device');
+    const readonly = d.readonly !== undefined || device === 'cdrom' || device === 'floppy';
+    return [{ target, path, readonly }];
+  });
+}
+
 /** The VM's file-backed disks as volumes of the source's pools, with how each travels. */
 export async function sourceVolumes(
   source: LibvirtClient,
   domainXml: string,
 ): Promise<MigrationVolume[]> {
   const out: MigrationVolume[] = [];
-  for (const disk of parseDomainXml(domainXml).disks) {
-    if (!disk.source?.startsWith('/')) continue;
-    const { vol } = await storageVolume.lookupByPath(source, { path: disk.source }).catch((e) => {
+  for (const disk of domainDiskFiles(domainXml)) {
+    const { vol } = await storageVolume.lookupByPath(source, { path: disk.path }).catch((e) => {
       throw new CorralError(
         'unavailable',
-        `disk ${disk.target} (${disk.source}) is not a volume of a storage pool on the source`,
+        `disk ${disk.target} (${disk.path}) is not a volume of a storage pool on the source`,
         { cause: String(e) },
       );
     });
@@ -46,11 +71,13 @@ export async function sourceVolumes(
     const common = {
       pool: vol.pool,
       name: vol.name,
-      path: disk.source,
+      path: disk.path,
       capacityBytes: facts.capacityBytes,
       format: facts.format,
     };
-    if (facts.backingPath) {
+    if (disk.readonly) {
+      out.push({ ...common, kind: 'copy' });
+    } else if (facts.backingPath) {
       const base = await storageVolume.lookupByPath(source, { path: facts.backingPath });
       const baseFacts = parseVolumeXml(
         (await storageVolume.getXmlDesc(source, { vol: base.vol, flags: 0 })).xml,
@@ -60,8 +87,6 @@ export async function sourceVolumes(
         kind: 'overlay',
         base: { pool: base.vol.pool, name: base.vol.name, format: baseFacts.format },
       });
-    } else if (disk.device === 'cdrom' || disk.device === 'floppy') {
-      out.push({ ...common, kind: 'copy' });
     } else {
       out.push({ ...common, kind: 'blank' });
     }

@@ -70,6 +70,24 @@ async function volumesOn(host: LabHost, name: string): Promise<string[]> {
   return (await hostLeftovers(host, name)).volumes;
 }
 
+/** The VM's disk files on a host (overlay first, then the seed) from its definition there. */
+async function diskFilesOn(host: LabHost, name: string): Promise<string[]> {
+  const { stdout } = await hostVirsh(host, ['domblklist', name, '--details']);
+  return stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[3] ?? '')
+    .filter((p) => p.startsWith('/'));
+}
+
+/** sha256 of files inside a host (the same bytes on both hosts mean the copy is whole). */
+async function sumsOn(host: LabHost, paths: string[]): Promise<string[]> {
+  const { stdout } = await inHost(host.anchorPid, 'sha256sum', paths);
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(/\s+/)[0]!);
+}
+
 describe('VM migration on the lab', () => {
   beforeAll(async () => {
     lab = currentLab();
@@ -113,6 +131,9 @@ describe('VM migration on the lab', () => {
     const before = Number(await inNode(mover, 'cat /root/counter'));
     expect(before).toBeGreaterThan(0);
 
+    // The seed is read-only: no migration copies it; Corral must.
+    const seedBefore = (await sumsOn(h1, (await diskFilesOn(h1, mover.name)).slice(1)))[0];
+
     const started = await gated(alice).migration.start({
       hostId: mover.hostId,
       uuid: mover.uuid!,
@@ -141,6 +162,8 @@ describe('VM migration on the lab', () => {
     expect(await stateOn(h2, mover.name)).toBe('running');
     expect(await domainsOn(h1, mover.name)).toEqual([]);
     expect(await volumesOn(h1, mover.name)).toEqual([]);
+
+    expect((await sumsOn(h2, (await diskFilesOn(h2, mover.name)).slice(1)))[0]).toBe(seedBefore);
 
     // Its overlay on host 2 is backed by host 2's own base image.
     const { stdout: xml } = await hostVirsh(h2, ['dumpxml', mover.name]);
@@ -231,6 +254,8 @@ describe('VM migration on the lab', () => {
         .snapshot(CORE_ITSELF)
         .vms.some((v) => v.uuid === stay.uuid && v.hostId === hostIds[1] && v.state === 'shut-off'),
     );
+    // Offline, nothing but Corral copies the disks: the same bytes must arrive.
+    const before = await sumsOn(from, await diskFilesOn(from, stay.name));
     const task = await settled(
       await gated(alice).migration.start({
         hostId: hostIds[1]!,
@@ -245,6 +270,7 @@ describe('VM migration on the lab', () => {
     expect(await volumesOn(from, stay.name)).toEqual([]);
     expect(await domainsOn(to, stay.name)).toEqual([stay.name]);
     expect(await stateOn(to, stay.name)).toBe('shut off');
+    expect(await sumsOn(to, await diskFilesOn(to, stay.name))).toEqual(before);
     const { stdout: xml } = await hostVirsh(to, ['dumpxml', stay.name]);
     const overlay = /<source file='([^']+\.qcow2)'/.exec(xml)![1]!;
     const base = (await hostVirsh(to, ['vol-path', '--pool', 'default', LAB_BASE_VOLUME])).stdout;
