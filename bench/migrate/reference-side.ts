@@ -118,7 +118,7 @@ export async function completedDowntimeMs(
   vm: string,
 ): Promise<number> {
   const out = await virsh(env, target.uri, 'domjobinfo', vm, '--completed');
-  const m = /Total downtime:\s+(\d+) ms/.exec(out);
+  const m = /Total downtime:\s+(\d+)\s+ms/.exec(out);
   if (!m) throw new Error(`no downtime in domjobinfo --completed:\n${out}`);
   return Number(m[1]);
 }
