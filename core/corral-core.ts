@@ -36,6 +36,7 @@ import type { SnapshotService } from './snapshots/snapshot-service';
 import { snapshotServices } from './snapshots/snapshot-wiring';
 import { VmService } from './vm/vm-service';
 import { BalanceService } from './migration/balance-service';
+import { migrationRunner } from './migration/migration-runner';
 import { MigrationService } from './migration/migration-service';
 import { JobsService } from './jobs/jobs-service';
 import { JobStore } from './jobs/job-store';
@@ -192,7 +193,15 @@ export class CorralCore implements Disposable {
       inventory: this.inventory,
       caller: (ctx) => this.accounts.requireUser(ctx),
     }));
-    this.migration = new MigrationService();
+    // Migration: a managed migration per task; the pre-flight refuses before anything moves.
+    this.tasks.register(migrationRunner({ hosts: hostConnections }));
+    this.migration = new MigrationService({
+      users: this.accounts,
+      hosts: hostConnections,
+      tasks: this.tasks,
+      nameOf: (ref) => this.inventory.nameOf(ref),
+      hostName: (hostId) => this.hosts.displayName(hostId),
+    });
     this.balance = new BalanceService();
     // Jobs: history and output in the data folder; nodes reached with the cluster's key.
     this.jobs = this.store.add(
