@@ -185,7 +185,20 @@ export class CorralCore implements Disposable {
       caller: (ctx) => this.accounts.requireUser(ctx),
     }));
     this.migration = new MigrationService();
-    this.balance = new BalanceService();
+    this.balance = this.store.add(
+      new BalanceService({
+        dataDir: options.dataDir,
+        report: reportDataProblem,
+        inventory: {
+          snapshot: () => this.inventory.snapshot(CORE_ITSELF),
+          history: (subject) => this.inventory.historyOf([subject]).series[0]!,
+        },
+        tasks: this.tasks,
+        migrate: (req, ctx) => this.migration.start(req, ctx),
+        adminOf: (ctx) => this.accounts.requireAdmin(ctx),
+        notify: (message) => this.notices.add('balance', message),
+      }),
+    );
     this.jobs = new JobsService();
     this.owners = {
       vm: (ref) => this.inventory.ownerOf(ref),
