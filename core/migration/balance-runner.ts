@@ -17,8 +17,8 @@ export interface BalanceState {
 
 /** What the balance runner needs from the rest of the core. */
 export interface BalanceRunnerDeps {
-  /** Starts one move as a `vm-migrate` task on behalf of the balance task's owner. */
-  migrate(req: MigrateRequest, balanceTaskId: string): Promise<Task>;
+  /** Starts one move as a `vm-migrate` task on behalf of whoever applied plan `planId`. */
+  migrate(req: MigrateRequest, planId: string): Promise<Task>;
   settled(taskId: string): Promise<Task>;
   cancel(taskId: string): Promise<unknown>;
 }
@@ -98,7 +98,7 @@ async function runMove(
   try {
     task = await deps.migrate(
       { hostId: move.vm.hostId, uuid: move.vm.uuid, targetHostId: move.toHostId },
-      ctx.id,
+      ctx.state.planId,
     );
   } catch (err) {
     return failed(ctx, i, messageOf(err));
