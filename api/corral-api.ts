@@ -34,8 +34,11 @@ export type SystemInfo = z.infer<typeof SystemInfo>;
 export const AdminNotice = z.object({
   /** ISO time. */
   at: z.string(),
-  /** `data`: a file of the data folder set aside; `images`: a partial upload volume removed. */
-  source: z.enum(['data', 'images']),
+  /**
+   * `data`: a file of the data folder set aside; `images`: a partial upload volume removed;
+   * `balance`: automatic balancing proposed moves.
+   */
+  source: z.enum(['data', 'images', 'balance']),
   message: z.string(),
 });
 export type AdminNotice = z.infer<typeof AdminNotice>;

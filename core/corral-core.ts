@@ -202,7 +202,20 @@ export class CorralCore implements Disposable {
       nameOf: (ref) => this.inventory.nameOf(ref),
       hostName: (hostId) => this.hosts.displayName(hostId),
     });
-    this.balance = new BalanceService();
+    this.balance = this.store.add(
+      new BalanceService({
+        dataDir: options.dataDir,
+        report: reportDataProblem,
+        inventory: {
+          snapshot: () => this.inventory.snapshot(CORE_ITSELF),
+          history: (subject) => this.inventory.historyOf([subject]).series[0]!,
+        },
+        tasks: this.tasks,
+        migrate: (req, ctx) => this.migration.start(req, ctx),
+        adminOf: (ctx) => this.accounts.requireAdmin(ctx),
+        notify: (message) => this.notices.add('balance', message),
+      }),
+    );
     // Jobs: history and output in the data folder; nodes reached with the cluster's key.
     this.jobs = this.store.add(
       new JobsService({

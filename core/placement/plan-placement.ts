@@ -1,7 +1,6 @@
 import { CorralError } from '../../api/errors';
+import { fitsGuest, freeAfterGuest, usedPercent, withinLoad } from './host-fit';
 import {
-  HOST_RESERVE_KIB,
-  PER_GUEST_OVERHEAD_KIB,
   type HostCapacity,
   type HostProjection,
   type NodeShape,
@@ -55,7 +54,7 @@ export function planPlacement(
         { placed: node, requested: count },
       );
     }
-    chosen.freeKiB -= shape.memoryKiB + PER_GUEST_OVERHEAD_KIB;
+    chosen.freeKiB = freeAfterGuest(chosen.freeKiB, shape.memoryKiB);
     chosen.nodes++;
     hostIds.push(chosen.host.hostId);
     cursor = (slots.indexOf(chosen) + 1) % slots.length;
@@ -74,24 +73,20 @@ export function planPlacement(
 
 function eligible(host: HostCapacity, algorithm: PlacementAlgorithm): boolean {
   if (algorithm.kind !== 'threshold') return true;
-  return (
-    host.cpuPercent <= algorithm.maxCpuPercent &&
-    usedPercent(host.memoryKiB, host.freeMemoryKiB) <= algorithm.maxMemoryPercent
+  return withinLoad(
+    { cpuPercent: host.cpuPercent, memoryPercent: usedPercent(host.memoryKiB, host.freeMemoryKiB) },
+    algorithm.maxCpuPercent,
+    algorithm.maxMemoryPercent,
   );
 }
 
 function fits(slot: Slot, shape: NodeShape, algorithm: PlacementAlgorithm): boolean {
-  if (shape.vcpus > slot.host.cpus) return false;
-  const after = slot.freeKiB - shape.memoryKiB - PER_GUEST_OVERHEAD_KIB;
-  if (after < HOST_RESERVE_KIB) return false;
-  if (algorithm.kind === 'threshold') {
-    return usedPercent(slot.host.memoryKiB, after) <= algorithm.maxMemoryPercent;
-  }
-  return true;
-}
-
-function usedPercent(totalKiB: number, freeKiB: number): number {
-  return totalKiB > 0 ? ((totalKiB - freeKiB) / totalKiB) * 100 : 100;
+  return fitsGuest(
+    slot.host,
+    slot.freeKiB,
+    shape,
+    algorithm.kind === 'threshold' ? algorithm.maxMemoryPercent : undefined,
+  );
 }
 
 function project(host: HostCapacity, slot: Slot | undefined): HostProjection {

@@ -22,6 +22,7 @@ export const DATA_FILES = [
   'known-operations.json',
   'uploads.jsonl',
   'tasks.jsonl',
+  'balance.json',
 ] as const;
 
 /**

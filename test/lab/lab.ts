@@ -17,8 +17,10 @@ import { labSshPaths, writeLabSshConfig } from './lab-ssh';
 import {
   createHostNetwork,
   ensureRootBridge,
+  forgetNeighbour,
   labNetnsList,
   netnsPids,
+  pinBridgeAddress,
   removeLabNetwork,
 } from './network';
 import { checkPrerequisites } from './prerequisites';
@@ -60,6 +62,15 @@ async function upLocked(n: number, log: (line: string) => void): Promise<LabStat
     const state = image.key === existing.image.key ? existing : { ...existing, image };
     if (state !== existing) writeLabState(state);
     for (const h of state.hosts) await registerBaseImage(h, state.image);
+    // A lab made before bridges kept their uplink's MAC gets that now (idempotent).
+    for (const h of state.hosts) {
+      if (await pinBridgeAddress(h.netns)) {
+        await forgetNeighbour(
+          h.address,
+          state.hosts.map((x) => x.netns),
+        );
+      }
+    }
     log('lab already up');
     return state;
   }

@@ -46,8 +46,35 @@ export async function createHostNetwork(i: number): Promise<void> {
   await inNs('link', 'set', 'dev', 'lo', 'up');
   await inNs('link', 'add', 'name', LAB.hostBridge, 'type', 'bridge', 'stp_state', '0');
   await inNs('link', 'set', 'dev', 'eth0', 'master', LAB.hostBridge, 'up');
+  await pinBridgeAddress(ns);
   await inNs('addr', 'add', `${hostAddress(i)}/${LAB.prefixLength}`, 'dev', LAB.hostBridge);
   await inNs('link', 'set', 'dev', LAB.hostBridge, 'up');
+}
+
+/**
+ * Gives the host's bridge its uplink's MAC address for good. A bridge whose address was never set
+ * takes its lowest port's, so a guest tap joining (a VM started or migrated in) can change the
+ * host's MAC under its address; peers keep the old one in their ARP caches and connections to
+ * the host (a migration's disk stream) time out until they ask again.
+ */
+export async function pinBridgeAddress(ns: string): Promise<boolean> {
+  const macOf = async (dev: string) => {
+    const { stdout } = await run('ip', ['-n', ns, '-j', 'link', 'show', 'dev', dev]);
+    return (JSON.parse(stdout) as Array<{ address: string }>)[0]!.address;
+  };
+  const mac = await macOf('eth0');
+  const changed = (await macOf(LAB.hostBridge)) !== mac;
+  await run('ip', ['-n', ns, 'link', 'set', 'dev', LAB.hostBridge, 'address', mac]);
+  return changed;
+}
+
+/** Makes the root namespace and every host forget `address`'s MAC (it changed: ask again). */
+export async function forgetNeighbour(
+  address: string,
+  namespaces: readonly string[],
+): Promise<void> {
+  await run('ip', ['neigh', 'flush', 'to', address]);
+  for (const ns of namespaces) await run('ip', ['-n', ns, 'neigh', 'flush', 'to', address]);
 }
 
 /** The lab's namespaces that exist now (also after a crashed `up` with no state file). */

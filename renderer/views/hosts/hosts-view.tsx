@@ -17,6 +17,7 @@ import type { HostInput } from '../../../api/hosts-api';
 import { useClient } from '../../app/client-context';
 import { errorMessage, notify } from '../../app/notifications';
 import { useIsAdmin } from '../../app/user-context';
+import { BalanceAction } from '../balance/balance-action';
 import { LoadingState, RequestFailedState } from '../view-states';
 import { HostCard } from './host-card';
 import { HostForm } from './host-form';
@@ -115,6 +116,11 @@ export function HostsView() {
                 <Button variant="primary" onClick={() => setModal({ kind: 'add' })}>
                   Add host
                 </Button>
+              </FlexItem>
+            )}
+            {canManage && hosts && hosts.length > 1 && (
+              <FlexItem>
+                <BalanceAction />
               </FlexItem>
             )}
           </Flex>
