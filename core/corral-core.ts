@@ -184,7 +184,14 @@ export class CorralCore implements Disposable {
       inventory: this.inventory,
       caller: (ctx) => this.accounts.requireUser(ctx),
     }));
-    this.migration = new MigrationService();
+    this.migration = new MigrationService({
+      hosts: hostConnections,
+      nameOf: (ref) => this.inventory.nameOf(ref),
+      hostName: (id) =>
+        this.hosts.list().find((h) => h.id === id)?.name ??
+        this.inventory.snapshot(CORE_ITSELF).hosts.find((h) => h.hostId === id)?.hostname,
+      tasks: this.tasks,
+    });
     this.balance = new BalanceService();
     this.jobs = new JobsService();
     this.owners = {
