@@ -238,9 +238,7 @@ describe('migration pre-flight on the lab', () => {
 
   it('names a snapshot of the node; a refused start touches nothing on h2; passes once deleted', async () => {
     const ref = { hostId: node.hostId, uuid: node.uuid! };
-    await settled(
-      await gated(alice).snapshots.create({ ...ref, name: 'pf-snap', withMemory: false }),
-    );
+    await settled(await gated(alice).snapshots.create({ ...ref, name: 'pf-snap' }));
     try {
       const b = await onlyBlocker('snapshots');
       expect(b.message).toBe(
