@@ -11,6 +11,8 @@ import type { Task } from '../../api/tasks-api';
 import type { CallContext } from '../../core/call-context';
 import type { CorralCore } from '../../core/corral-core';
 import { companionNames } from '../../core/images/base-images';
+import { useLibvirtLogger } from '../../core/libvirt/libvirt-call';
+import { Logger } from '../../core/logging/logger';
 import { el, renderXml } from '../../core/xml/xml-element';
 import { coreSession } from '../integration/support/core-session';
 import { linkIntoDefaultPool } from './base-image-volumes';
@@ -65,6 +67,24 @@ async function preflight(): Promise<MigrationPreflight> {
     `migration pre-flight: ${verdict.checkedMs.toFixed(1)} ms, ${verdict.blockers.map((b) => b.code).join(', ') || 'no blockers'}`,
   );
   return verdict;
+}
+
+/** The libvirt procedures called while `run` runs (every call passes one logger). */
+async function callsDuring<T>(run: () => Promise<T>): Promise<{ value: T; calls: string[] }> {
+  const calls: string[] = [];
+  const previous = useLibvirtLogger(
+    new Logger('libvirt', {
+      debug: true,
+      sink: (r) => {
+        if (typeof r.fields.procedure === 'string') calls.push(r.fields.procedure);
+      },
+    }),
+  );
+  try {
+    return { value: await run(), calls };
+  } finally {
+    useLibvirtLogger(previous);
+  }
 }
 
 /** The one blocker of `code` (and that it is the only blocker). */
@@ -142,7 +162,15 @@ describe('migration pre-flight on the lab', () => {
   }, 120_000);
 
   it('finds nothing in the way of a running node whose image h2 has: live, with what is copied', async () => {
-    const verdict = await preflight();
+    const { value: verdict, calls } = await callsDuring(preflight);
+    // The CPU is compared on h2 exactly when the definition a migration sends names a model.
+    const sent = await hostVirsh(lab.hosts[0]!, ['dumpxml', '--migratable', node.name]);
+    const cpu = /<cpu\b[^>]*>[\s\S]*?<\/cpu>|<cpu\b[^>]*\/>/.exec(sent.stdout)?.[0] ?? '';
+    const named = /<model\b[^>]*>[^<]+<\/model>/.test(cpu) && !/mode='host-/.test(cpu);
+    console.error(`the node's CPU as migrated: ${cpu.replace(/\s+/g, ' ') || '(none)'}`);
+    expect(calls.includes('connectCompareHypervisorCpu')).toBe(named);
+    for (const p of ['connectListAllInterfaces', 'nodeGetMemoryStats', 'domainListAllSnapshots'])
+      expect(calls).toContain(p);
     expect(verdict.blockers).toEqual([]);
     expect(verdict).toMatchObject({
       ok: true,
