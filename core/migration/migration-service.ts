@@ -4,6 +4,7 @@ import { CorralError } from '../../api/errors';
 import { notFound, type SessionUsers } from '../accounts/authorization';
 import type { CallContext } from '../call-context';
 import type { HostConnections } from '../hosts/host-connections';
+import type { TaskSummary } from '../tasks/task-engine';
 import type { TaskStarter } from '../tasks/task-runner';
 import { preflightMigration } from './migration-preflight';
 import { MIGRATION_STEPS } from './migration-runner';
@@ -11,7 +12,7 @@ import type { MigrationState } from './migration-state';
 
 /** The engine as the migration service uses it: start tasks, and see which are still working. */
 export interface MigrationTasks extends TaskStarter {
-  select(match: (task: Pick<Task, 'kind' | 'status' | 'targets'>) => boolean): Task[];
+  select(match: (task: TaskSummary) => boolean): Task[];
 }
 
 export interface MigrationServiceOptions {
@@ -34,7 +35,12 @@ export class MigrationService {
   async preflight(req: MigrateRequest, ctx: CallContext): Promise<MigrationPreflight> {
     this.options.users.requireUser(ctx);
     return preflightMigration(
-      { hosts: this.options.hosts, nameOf: (ref) => this.options.nameOf(ref) },
+      {
+        hosts: this.options.hosts,
+        nameOf: (ref) => this.options.nameOf(ref),
+        hostName: (hostId) => this.options.hostName(hostId),
+        tasks: this.options.tasks,
+      },
       req,
     );
   }

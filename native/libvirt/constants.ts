@@ -51,6 +51,8 @@ export const Limits = {
   ALL_DOMAIN_STATS: 262144,
   DOMAIN_INTERFACE: 2048,
   DOMAIN_IP_ADDR: 2048,
+  NETWORK_LIST: 16384,
+  INTERFACE_LIST: 16384,
 } as const;
 
 /** libvirt's auth types (remote_auth_type). */

@@ -18,6 +18,7 @@ import {
   domainRef,
   domainStatsRecord,
   intBool,
+  networkRef,
   nodeStat,
   nstring,
   optDomainRef,
@@ -259,6 +260,32 @@ export const procedures = {
     xstruct({ type: xint, params: xarray(typedParam, Limits.JOB_STATS) }),
   ),
   domainAbortJob: p(164, domOnly, xvoid),
+  // A migration's pre-flight: what the target host offers the VM (CPU, networks, bridges).
+  connectCompareHypervisorCpu: p(
+    393,
+    xstruct({
+      emulator: ostring,
+      arch: ostring,
+      machine: ostring,
+      virttype: ostring,
+      xmlCPU: nstring,
+      flags: xuint,
+    }),
+    xstruct({ result: xint }),
+  ),
+  connectListAllNetworks: p(
+    283,
+    listArgs,
+    xstruct({ nets: xarray(networkRef, Limits.NETWORK_LIST), ret: xuint }),
+  ),
+  connectListAllInterfaces: p(
+    284,
+    listArgs,
+    xstruct({
+      ifaces: xarray(xstruct({ name: nstring, mac: nstring }), Limits.INTERFACE_LIST),
+      ret: xuint,
+    }),
+  ),
 
   // Console (bidirectional although the .x file annotates it read-only).
   domainOpenConsole: s(201, xstruct({ dom: domainRef, devName: ostring, flags: xuint }), 'both'),

@@ -218,6 +218,32 @@ export function defineTestDriverSuite(t: TransportUnderTest, coverage: Procedure
       expect(confirm).toMatchObject({ code: 3 });
     });
 
+    it('lists the networks and interfaces a migration target offers', async () => {
+      // The test driver defines one network ("default") and one interface ("eth1"); 2 = active.
+      const { nets } = await c.call('connectListAllNetworks', { needResults: true, flags: 2 });
+      expect(nets.map((n) => n.name)).toContain('default');
+      const { ifaces } = await c.call('connectListAllInterfaces', { needResults: true, flags: 2 });
+      expect(ifaces.map((i) => i.name)).toContain('eth1');
+      expect(ifaces[0]!.mac).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i);
+    });
+
+    it('answers a hypervisor CPU comparison with a result or a typed error', async () => {
+      const cpu = toXml(el('cpu', { mode: 'custom' }, el('model', {}, 'qemu64')));
+      const r: { result: number } | Error = await c
+        .call('connectCompareHypervisorCpu', {
+          emulator: null,
+          arch: 'x86_64',
+          machine: null,
+          virttype: 'test',
+          xmlCPU: cpu,
+          flags: 0,
+        })
+        .catch((e: unknown) => e as Error);
+      // The test driver may not implement it; the reply must still decode in kind.
+      if (r instanceof Error) expect(r).toBeInstanceOf(LibvirtError);
+      else expect([-1, 0, 1, 2]).toContain(r.result);
+    });
+
     it('manages storage pools and volumes', async () => {
       const { pools } = await c.call('connectListAllStoragePools', { needResults: true, flags: 0 });
       expect(pools.map((p) => p.name)).toContain('default-pool');

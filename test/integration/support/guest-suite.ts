@@ -80,6 +80,25 @@ export function defineGuestSuite(t: TransportUnderTest, coverage: ProcedureCover
       expect(mem.params.map((p) => p.field)).toContain('total');
     });
 
+    it("compares guest CPUs with what this host's QEMU emulates (TCG)", async () => {
+      const cpu = (model: string) => toXml(el('cpu', { mode: 'custom' }, el('model', {}, model)));
+      const ask = (model: string) =>
+        c.call('connectCompareHypervisorCpu', {
+          emulator: null,
+          arch: 'x86_64',
+          machine: null,
+          virttype: 'qemu',
+          xmlCPU: cpu(model),
+          flags: 0,
+        });
+      // qemu64, the default model, is one every QEMU runs: identical (1) or a superset (2).
+      expect([1, 2]).toContain((await ask('qemu64')).result);
+      // A model no QEMU knows is refused by the daemon, or answered incompatible (0).
+      const bogus = await ask('corral-no-such-cpu').catch((e: unknown) => e as Error);
+      if (bogus instanceof Error) expect(bogus).toBeInstanceOf(LibvirtError);
+      else expect(bogus.result).toBe(0);
+    });
+
     afterAll(async () => {
       if (c?.connection.isOpen) {
         const d = await c.call('domainLookupByName', { name }).catch(() => undefined);
