@@ -280,6 +280,7 @@ describe('migration pre-flight on the lab', () => {
           (err: unknown) => err,
         );
       expect(refused).toBeInstanceOf(CorralError);
+      expect((refused as CorralError).message).toContain('1 snapshot (pf-snap)');
       expect(await hostContents(h2)).toEqual(before);
     } finally {
       await settled(await gated(alice).snapshots.remove({ ...ref, name: 'pf-snap' }));
