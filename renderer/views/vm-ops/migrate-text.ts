@@ -55,7 +55,7 @@ function sentence(text: string): string {
  * data travels when the pre-flight measured it.
  */
 export function noticeLines(pf: MigrationPreflight): string[] {
-  const lines = pf.notices.map((n) => n.message);
+  const lines = pf.notices.map((n) => sentence(n.message));
   const copy = pf.storage?.copyBytes;
   if (copy !== undefined && !pf.notices.some((n) => n.code === 'disk-copy')) {
     lines.push(`About ${formatBytes(copy)} of disk data is copied to the target.`);

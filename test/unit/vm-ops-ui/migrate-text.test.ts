@@ -105,9 +105,9 @@ describe('migrate dialog text', () => {
       'About 12 MiB of disk data is copied to the target.',
       'The disk on the target is backed by /var/lib/libvirt/images/base.qcow2.',
     ]);
-    // The pre-flight's own disk-copy notice is not said twice.
+    // The pre-flight's own disk-copy notice is not said twice; each notice is a whole sentence.
     const said = preflight({
-      notices: [{ code: 'disk-copy', message: '12 MiB of disk data is copied.' }],
+      notices: [{ code: 'disk-copy', message: '12 MiB of disk data is copied' }],
       storage: { copyBytes: 12 * 1024 * 1024 },
     });
     expect(noticeLines(said)).toEqual(['12 MiB of disk data is copied.']);
