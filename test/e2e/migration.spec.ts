@@ -41,6 +41,18 @@ const nav = (name: string) =>
 const map = () => page.getByRole('application', { name: 'Topology map' });
 const migrateDialog = () => page.getByRole('dialog', { name: `Migrate ${node}` });
 
+/**
+ * Waits for the pre-flight's verdict and expects it to let the move go ahead; a refusal fails
+ * with the whole verdict as the dialog shows it (every blocker with its remedy).
+ */
+async function expectMovable(dialog: Locator): Promise<void> {
+  const verdict = dialog.getByTestId('migrate-preflight');
+  await expect(verdict).toBeVisible({ timeout: 60_000 });
+  expect(await verdict.innerText()).toContain(
+    `${node} can move to ${target.name} (live, while it runs).`,
+  );
+}
+
 /** Opens the node's details from the topology tree. */
 async function openDetails(): Promise<Locator> {
   await nav('Topology').click();
@@ -119,10 +131,7 @@ test('Migrate… in the VM’s details offers the other host and reads the pre-f
   await expect(picker.locator('option', { hasText: target.name })).toHaveCount(1);
   await expect(picker.locator('option', { hasText: source.name })).toHaveCount(0);
   await picker.selectOption({ label: target.name });
-  await expect(dialog.getByTestId('migrate-verdict')).toHaveText(
-    `${node} can move to ${target.name} (live, while it runs).`,
-    { timeout: 60_000 },
-  );
+  await expectMovable(dialog);
   await expect(dialog.getByTestId('migrate-checked')).toHaveText(/^Checked in [\d.]+ (ms|s)\./);
   await expect(dialog.getByRole('button', { name: 'Migrate', exact: true })).toBeEnabled();
   // Cancel leaves everything where it was.
@@ -168,10 +177,7 @@ test('dragged onto the other host in the map, the VM migrates live; its open con
   const dialog = migrateDialog();
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel('Target host').locator('option:checked')).toHaveText(target.name);
-  await expect(dialog.getByTestId('migrate-verdict')).toHaveText(
-    `${node} can move to ${target.name} (live, while it runs).`,
-    { timeout: 60_000 },
-  );
+  await expectMovable(dialog);
   await expect(dialog.getByTestId('migrate-blockers')).toHaveCount(0);
   // What to know before confirming, as text: at least the open console reconnecting.
   await expect(dialog.getByTestId('migrate-notices')).toContainText(/console/i);
