@@ -19,7 +19,8 @@ import { enterAsAdmin } from './support/sign-in';
  * The topology map on the real server, Chromium and two lab hosts with a real 3-node cluster
  * (round robin: nodes 0 and 2 on the first host, node 1 on the second). The map must nest host
  * group > cluster group > VM node, show states as words, open the details panel, fold a
- * cluster to one node with its count, answer every drop plainly, and raise no CSP violation.
+ * cluster to one node with its count, answer every file drop plainly, open the migrate dialog
+ * for a VM dropped on another host, and raise no CSP violation.
  * The cluster is reused when a previous run kept it (CORRAL_LAB_KEEP=1), else created as the
  * administrator through the contract (lab image marked first) and removed at the end.
  */
@@ -242,7 +243,7 @@ test('drops are answered plainly: a program on a cluster, a wrong kind, files el
   await expect(toast('Nothing here accepts files')).toBeVisible();
 });
 
-test('a VM dragged onto the other host is refused plainly and stays where it is', async () => {
+test('a VM dragged onto the other host opens the migrate dialog for that host; cancelled, it stays', async () => {
   const where = await placement();
   const n = NODES.find((x) => where[x] === h1)!;
   const from = await vmButton(n).boundingBox();
@@ -251,8 +252,15 @@ test('a VM dragged onto the other host is refused plainly and stays where it is'
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(to.x + 30, to.y + to.height - 20, { steps: 12 });
+  await expect(page.getByTestId(`map-host-${h2.name}`)).toHaveAttribute(
+    'data-drop-target',
+    'migrate',
+  );
   await page.mouse.up();
-  await expect(toast(`Moving ${n} to ${h2.name} is not available yet`)).toBeVisible();
+  const dialog = page.getByRole('dialog', { name: `Migrate ${n}` });
+  await expect(dialog.getByLabel('Target host').locator('option:checked')).toHaveText(h2.name);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
   // Back in its place on the map, and on its host in truth.
   await expect.poll(() => inside(vmButton(n), clusterGroup(h1))).toBe(true);
   expect((await hostVirsh(h1, ['domstate', n])).stdout.trim()).toBe('running');

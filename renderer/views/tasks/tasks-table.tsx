@@ -7,6 +7,7 @@ import { TaskActions } from './task-actions';
 import { TaskDetails } from './task-details';
 import { TaskStatusLabel } from './task-status-label';
 import { useTasksStore } from './task-store';
+import { progressNote } from './task-progress-text';
 import { durationMs, durationText, kindText, targetText } from './task-text';
 import type { TasksClient } from './tasks-client';
 
@@ -44,6 +45,7 @@ export function TasksTable(props: { tasks: Task[]; client: TasksClient; now: num
       </Thead>
       {props.tasks.map((task) => {
         const open = expanded.has(task.id);
+        const note = progressNote(task);
         return (
           <Tbody key={task.id} isExpanded={open}>
             <Tr data-testid={`task-${task.id}`}>
@@ -76,7 +78,7 @@ export function TasksTable(props: { tasks: Task[]; client: TasksClient; now: num
               </Td>
               <Td dataLabel="Progress">
                 {task.progress === undefined ? (
-                  '—'
+                  note === undefined && '—'
                 ) : (
                   <Progress
                     aria-label={`Progress of ${task.title}`}
@@ -84,6 +86,11 @@ export function TasksTable(props: { tasks: Task[]; client: TasksClient; now: num
                     size={ProgressSize.sm}
                     measureLocation="outside"
                   />
+                )}
+                {note !== undefined && (
+                  <div className="tasks-progress-note" data-testid="task-progress-note">
+                    {note}
+                  </div>
                 )}
               </Td>
               <Td isActionCell>

@@ -11,6 +11,7 @@ import { LazyTopologyMap } from './map/lazy-topology-map';
 import { TopologyModeToggle } from './map/topology-mode-toggle';
 import { useTopologyMode } from './map/use-topology-mode';
 import { VirtualList } from './virtual-list';
+import { MigrateDialogHost } from '../vm-ops/migrate-button';
 import './topology.css';
 
 /** Row height of the tree (px); fixed so the list can be windowed. */
@@ -71,6 +72,7 @@ export function TopologyView() {
         )}
         <DetailsPanel />
       </div>
+      <MigrateDialogHost />
     </section>
   );
 }

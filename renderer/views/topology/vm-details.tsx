@@ -16,6 +16,7 @@ import { StateLabel } from './state-label';
 import { hostLabel } from './topology-rows';
 import { useTopologyStore } from './topology-store';
 import { VmActionError, VmActions } from './vm-actions';
+import { VmMigrateButton } from '../vm-ops/migrate-button';
 import { VmResizeButton } from '../vm-ops/resize-buttons';
 import { pendingText } from '../vm-ops/pending-text';
 import { SnapshotsPanel } from '../vm-ops/snapshots-panel';
@@ -111,6 +112,7 @@ export function VmDetails({ vm }: { vm: Vm }) {
       <VmActionError vm={vm} inline />
       <VmActions vm={vm} />
       <VmResizeButton vm={vm} host={host} />
+      <VmMigrateButton vm={vm} />
       <SnapshotsPanel key={vm.uuid} vm={vm} />
       <Title headingLevel="h3" size="md">
         Load

@@ -40,7 +40,11 @@ function reason(task: Task): string | undefined {
  * end, reports that too and calls `onEnd` (a list to read again). Lives outside React: the dialog
  * that started it is usually closed by then.
  */
-export function followTask(client: VmOpsClient, started: Task, onEnd?: (task: Task) => void) {
+export function followTask(
+  client: Pick<VmOpsClient, 'tasks'>,
+  started: Task,
+  onEnd?: (task: Task) => void,
+) {
   const startedNotice = notify({
     variant: 'info',
     title: `Started: ${started.title}`,

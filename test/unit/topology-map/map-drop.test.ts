@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fileDropNotice,
-  isProgramFile,
-  vmDropNotice,
-} from '../../../renderer/views/topology/map/map-drop';
+import { fileDropNotice, isProgramFile } from '../../../renderer/views/topology/map/map-drop';
 
 describe('map drops', () => {
   it('knows program sources and archives from other files', () => {
@@ -38,11 +34,5 @@ describe('map drops', () => {
       'These VMs belong to no cluster',
     );
     expect(fileDropNotice([], { kind: 'none' }).title).toBe('Only files can be dropped on the map');
-  });
-
-  it('a VM dropped on another host: moving is not available yet; elsewhere: it stays', () => {
-    expect(vmDropNotice('vm1', 'h1', 'h2').title).toBe('Moving vm1 to h2 is not available yet');
-    expect(vmDropNotice('vm1', 'h1', 'h1').title).toBe('vm1 stays on h1');
-    expect(vmDropNotice('vm1', 'h1', undefined).title).toBe('vm1 stays on h1');
   });
 });

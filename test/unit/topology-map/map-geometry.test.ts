@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  EMPTY_HOST_SIZE,
   FOLDED_SIZE,
   VM_SIZE,
   clusterSize,
@@ -106,5 +107,20 @@ describe('shelf placement of big maps', () => {
       const rightmostCluster = Math.max(...h.clusters.map((c) => box(c.id).x + box(c.id).width));
       for (const n of h.networks) expect(box(n.id).x).toBeGreaterThan(rightmostCluster);
     }
+  });
+
+  it('a host with nothing on it still has a box, big enough to drop a VM on', () => {
+    const empty: MapGraph['hosts'][number] = {
+      id: 'h:h2',
+      hostId: 'h2',
+      label: 'h2',
+      clusters: [],
+      networks: [],
+    };
+    const graph: MapGraph = { hosts: [empty], edges: [], signature: 'x' };
+    const elkHost = elkGraph(graph).children![0]!;
+    expect({ width: elkHost.width, height: elkHost.height }).toEqual(EMPTY_HOST_SIZE);
+    expect(shelfPlacement(graph).sizes['h:h2']).toEqual(EMPTY_HOST_SIZE);
+    expect(EMPTY_HOST_SIZE.width).toBeGreaterThan(FOLDED_SIZE.width);
   });
 });

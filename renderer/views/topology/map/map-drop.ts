@@ -1,8 +1,8 @@
 import type { MapNotice } from './map-store';
 
 /**
- * What the map says when something is dropped on it. Moving VMs between hosts and running
- * programs on clusters come later; until then every drop gets a plain answer, never silence.
+ * What the map says when files are dropped on it. Running programs on clusters comes later;
+ * until then every drop gets a plain answer, never silence.
  */
 
 /** Names of files a cluster will take as a program: sources and archives of them. */
@@ -64,20 +64,4 @@ export function fileDropNotice(names: string[], target: DropTarget): Notice {
         body: `Drop a program on a cluster's group to run it there. Nothing was uploaded.`,
       };
   }
-}
-
-/** The answer to a VM dragged and let go over `host` (undefined: over no host). */
-export function vmDropNotice(vm: string, from: string, host: string | undefined): Notice {
-  if (host === undefined || host === from) {
-    return {
-      variant: 'info',
-      title: `${vm} stays on ${from}`,
-      body: 'To move a VM, drop it on another host. Moving VMs is not available yet.',
-    };
-  }
-  return {
-    variant: 'info',
-    title: `Moving ${vm} to ${host} is not available yet`,
-    body: `${vm} stays on ${from}. Nothing was changed.`,
-  };
 }

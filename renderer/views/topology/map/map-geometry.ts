@@ -42,6 +42,15 @@ export function clusterSize(c: MapCluster): { width: number; height: number } {
   };
 }
 
+/**
+ * A host with nothing on the map (no VM, or none the filter lets through): a box of its own size,
+ * room for a folded cluster, so it shows and takes a VM dropped on it to migrate there.
+ */
+export const EMPTY_HOST_SIZE = {
+  width: FOLDED_SIZE.width + 32,
+  height: HOST_HEADER + 8 + FOLDED_SIZE.height + 16,
+} as const;
+
 /** The ELK input: hosts packed as rectangles, each laid out left to right (clusters, bridges). */
 export function elkGraph(graph: MapGraph): ElkNode {
   const edgesByHost = new Map<string, ElkExtendedEdge[]>();
@@ -69,6 +78,8 @@ export function elkGraph(graph: MapGraph): ElkNode {
     },
     children: graph.hosts.map((h) => ({
       id: h.id,
+      // ELK sizes a node with no children by what it is given, else it would be 0 by 0.
+      ...(h.clusters.length + h.networks.length === 0 ? EMPTY_HOST_SIZE : {}),
       layoutOptions: {
         'elk.algorithm': 'layered',
         'elk.direction': 'RIGHT',
@@ -150,7 +161,8 @@ export function shelfPlacement(graph: MapGraph): MapPlacement {
       left + (h.networks.length > 0 ? NETWORK_SIZE.width : 0) + HOST_PAD,
     );
     const height = Math.max(y, ny, top + STACK_GAP) - STACK_GAP + HOST_PAD;
-    sizes[h.id] = { width, height };
+    sizes[h.id] =
+      h.clusters.length + h.networks.length === 0 ? { ...EMPTY_HOST_SIZE } : { width, height };
     area += (width + HOST_GAP) * (height + HOST_GAP);
   }
   const rowWidth = Math.sqrt(area * 1.6);

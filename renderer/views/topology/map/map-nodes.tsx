@@ -30,13 +30,19 @@ export type MapNode = HostNode | ClusterNode | VmNode | NetworkNode;
 
 const HostGroup = memo(function HostGroup({ data }: NodeProps<HostNode>) {
   const status = useTopologyStore((s) => hostStateText(s.inventory.hosts[data.hostId]));
+  const dropping = useMapStore((s) => s.dropHost === data.hostId);
   return (
-    <div className="map-host">
+    <div
+      className={dropping ? 'map-host drop-target' : 'map-host'}
+      data-testid={`map-host-${data.label}`}
+      data-drop-target={dropping ? 'migrate' : undefined}
+    >
       <header className="map-group-header">
         <span className="map-title">{data.label}</span>
         <span className="map-status" data-testid={`map-host-${data.label}-state`}>
           {status}
         </span>
+        {dropping && <span className="map-drop-hint">Drop to migrate here</span>}
       </header>
     </div>
   );

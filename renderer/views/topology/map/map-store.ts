@@ -12,12 +12,16 @@ interface MapState {
   /** The user's fold choices by cluster node id; others follow the size rule. */
   overrides: Readonly<Record<string, boolean>>;
   setCollapsed(id: string, collapsed: boolean): void;
+  /** The host a VM being dragged would migrate to if let go now (its group is highlighted). */
+  dropHost?: string;
+  setDropHost(hostId: string | undefined): void;
 }
 
 /** The map's own UI state (the inventory and the selection are the topology store's). */
 export const useMapStore = create<MapState>((set) => ({
   overrides: {},
   setCollapsed: (id, collapsed) => set((s) => ({ overrides: { ...s.overrides, [id]: collapsed } })),
+  setDropHost: (dropHost) => set((s) => (s.dropHost === dropHost ? s : { dropHost })),
 }));
 
 /** Shows a map notice through the app's one toast group. */

@@ -12,12 +12,14 @@ import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react
 import { hostLabel } from '../topology-rows';
 import { useTopologyStore } from '../topology-store';
 import { layoutMap, warmUpLayout } from './elk-layout';
-import { fileDropNotice, vmDropNotice, type DropTarget } from './map-drop';
+import { fileDropNotice, type DropTarget } from './map-drop';
 import { mapElements } from './map-elements';
 import type { MapPlacement } from './map-geometry';
 import { buildMapGraph, type MapGraph } from './map-graph';
 import { MAP_NODE_TYPES, type MapNode } from './map-nodes';
 import { notifyMap, useMapStore } from './map-store';
+import { dropHighlight, hostAt, hostBoxes, vmDrop } from './map-vm-drop';
+import { useMigrateStore } from '../../vm-ops/migrate-store';
 import './map.css';
 
 warmUpLayout();
@@ -121,6 +123,10 @@ function dropTargetOf(el: EventTarget | null): DropTarget {
   return cluster ? { kind: 'cluster', cluster, host } : { kind: 'no-cluster', host };
 }
 
+/** The VM a map node stands for, as the inventory knows it now. */
+const vmOf = (node: Node) =>
+  useTopologyStore.getState().inventory.vms[(node.data as { vmKey: string }).vmKey];
+
 function MapCanvas({ laid }: { laid: LaidOut }) {
   const laidOut = useMemo(() => mapElements(laid.graph, laid.placement), [laid]);
   const [nodes, setNodes, onNodesChange] = useNodesState<MapNode>(laidOut.nodes);
@@ -132,31 +138,47 @@ function MapCanvas({ laid }: { laid: LaidOut }) {
     return () => cancelAnimationFrame(id);
   }, [fitView]);
 
+  const setDropHost = useMapStore((s) => s.setDropHost);
+  /** The host group under the pointer of a drag event, if any. */
+  const hostUnder = useCallback(
+    (event: MouseEvent | TouchEvent) => {
+      const p = 'clientX' in event ? event : (event.changedTouches[0] ?? event.touches[0]);
+      if (!p) return undefined;
+      const at = screenToFlowPosition({ x: p.clientX, y: p.clientY });
+      return hostAt(at, hostBoxes(getNodes()));
+    },
+    [screenToFlowPosition, getNodes],
+  );
+  // While a VM is dragged, the host it would migrate to is highlighted.
+  const onNodeDrag = useCallback(
+    (event: MouseEvent | TouchEvent, node: Node) => {
+      const vm = node.type === 'vm' ? vmOf(node) : undefined;
+      setDropHost(vm ? dropHighlight(vm.hostId, hostUnder(event)) : undefined);
+    },
+    [hostUnder, setDropHost],
+  );
+
   const onNodeDragStop = useCallback(
     (event: MouseEvent | TouchEvent, node: Node) => {
+      setDropHost(undefined);
       if (node.type !== 'vm') return;
-      const { inventory, hostNames } = useTopologyStore.getState();
-      const vm = inventory.vms[(node.data as { vmKey: string }).vmKey];
-      // Put it back where it belongs: nothing moved on the hosts.
+      const vm = vmOf(node);
+      // Put it back where it belongs: nothing moves on the hosts until the dialog is confirmed.
       setNodes(laidOut.nodes);
       if (!vm) return;
-      const p = 'clientX' in event ? event : event.changedTouches[0];
-      const at = p ? screenToFlowPosition({ x: p.clientX, y: p.clientY }) : undefined;
-      const over = at
-        ? getNodes().find(
-            (n) =>
-              n.type === 'host' &&
-              at.x >= n.position.x &&
-              at.y >= n.position.y &&
-              at.x <= n.position.x + (n.width ?? 0) &&
-              at.y <= n.position.y + (n.height ?? 0),
-          )
-        : undefined;
+      const { inventory, hostNames } = useTopologyStore.getState();
       const from = hostLabel(vm.hostId, inventory.hosts[vm.hostId], hostNames);
-      const to = over ? (over.data as { label: string }).label : undefined;
-      notifyMap(vmDropNotice(vm.name, from, to));
+      const drop = vmDrop(vm, from, hostUnder(event));
+      if (drop.kind === 'migrate') {
+        useMigrateStore.getState().show({
+          hostId: vm.hostId,
+          uuid: vm.uuid,
+          name: vm.name,
+          targetHostId: drop.targetHostId,
+        });
+      } else notifyMap(drop.notice);
     },
-    [laidOut, setNodes, screenToFlowPosition, getNodes],
+    [laidOut, setNodes, hostUnder, setDropHost],
   );
 
   const onDragOver = useCallback((e: DragEvent) => {
@@ -181,6 +203,7 @@ function MapCanvas({ laid }: { laid: LaidOut }) {
         edges={laidOut.edges}
         nodeTypes={MAP_NODE_TYPES}
         onNodesChange={onNodesChange}
+        onNodeDrag={onNodeDrag}
         onNodeDragStop={onNodeDragStop}
         nodesConnectable={false}
         edgesFocusable={false}
