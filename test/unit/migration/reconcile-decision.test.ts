@@ -20,10 +20,11 @@ const journal = (phase: MigrationPhase, mode: 'live' | 'offline' = 'live'): Reco
 
 /** `r` running, `p` paused, `s` shut off, `-` absent; `t` suffix = transient; `v` = volumes. */
 function report(spec: string): HostReport {
-  const [dom, vols] = spec.split('+');
+  const [dom = '-', vols] = spec.split('+');
   const states: Record<string, CopyState> = { r: 'running', p: 'paused', s: 'shut-off' };
   return {
-    domain: dom === '-' ? undefined : { state: states[dom[0]], persistent: !dom.endsWith('t') },
+    domain:
+      dom === '-' ? undefined : { state: states[dom.charAt(0)]!, persistent: !dom.endsWith('t') },
     volumesPresent: vols === 'v' ? [OVERLAY, SEED] : vols === 'o' ? [OVERLAY] : [],
   };
 }
