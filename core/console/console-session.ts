@@ -162,6 +162,7 @@ export class ConsoleSession implements Disposable {
         : undefined;
       if (!next) break;
       if (this.closedWith) {
+        next.source.on('error', () => {});
         next.source.destroy();
         return;
       }
