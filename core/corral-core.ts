@@ -35,6 +35,7 @@ import type { SnapshotService } from './snapshots/snapshot-service';
 import { snapshotServices } from './snapshots/snapshot-wiring';
 import { VmService } from './vm/vm-service';
 import { BalanceService } from './migration/balance-service';
+import { migrationRunner } from './migration/migration-runner';
 import { MigrationService } from './migration/migration-service';
 import { JobsService } from './jobs/jobs-service';
 
@@ -184,7 +185,15 @@ export class CorralCore implements Disposable {
       inventory: this.inventory,
       caller: (ctx) => this.accounts.requireUser(ctx),
     }));
-    this.migration = new MigrationService();
+    // Migration: a managed migration per task; the pre-flight refuses before anything moves.
+    this.tasks.register(migrationRunner({ hosts: hostConnections }));
+    this.migration = new MigrationService({
+      users: this.accounts,
+      hosts: hostConnections,
+      tasks: this.tasks,
+      nameOf: (ref) => this.inventory.nameOf(ref),
+      hostName: (hostId) => this.hosts.displayName(hostId),
+    });
     this.balance = new BalanceService();
     this.jobs = new JobsService();
     this.owners = {

@@ -15,6 +15,12 @@ export interface HostConnections {
    * for a host reached without SSH ("This computer"). Throws like libvirt() when not online.
    */
   ssh?(hostId: string): Client | undefined;
+  /**
+   * A second libvirt client to an online host, over the same SSH link (or socket), with its own
+   * call queue: for one long blocking call (a migration's Perform) that must not hold up the
+   * host's regular calls. The caller closes it.
+   */
+  dedicated?(hostId: string): Promise<LibvirtClient>;
   /** Hosts online now, with their clients. */
   online(): Array<{ hostId: string; client: LibvirtClient }>;
   /** A host (re)connected: a fresh client whose event registrations are the caller's to make. */

@@ -7,7 +7,7 @@ import type { Disposable } from '../../api/disposable';
 import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
 import type { HostInput, HostStatus, HostView } from '../../api/hosts-api';
-import type { LibvirtClient } from '../../native/libvirt';
+import { LibvirtClient, connectUnixSocket, openSshTransport } from '../../native/libvirt';
 import type { PresentedHostKey } from '../../native/ssh';
 import { nameLibvirtHost } from '../libvirt/libvirt-call';
 import type { SecretCipher } from '../secrets/secret-cipher';
@@ -193,6 +193,21 @@ export class HostsService implements HostConnections, Disposable {
   ssh(hostId: string): Client | undefined {
     this.libvirt(hostId);
     return this.entries.get(hostId)?.session.ssh;
+  }
+
+  async dedicated(hostId: string): Promise<LibvirtClient> {
+    this.libvirt(hostId);
+    const ssh = this.entries.get(hostId)?.session.ssh;
+    const client = await LibvirtClient.connect(
+      () => (ssh ? openSshTransport(ssh) : connectUnixSocket(this.socketPath)),
+      {
+        uri: 'qemu:///system',
+        keepaliveIntervalMs: this.timing.libvirtKeepaliveMs,
+        keepaliveCount: this.timing.libvirtKeepaliveCount,
+      },
+    );
+    nameLibvirtHost(client, `${this.nameOf(hostId)} (dedicated)`);
+    return client;
   }
 
   online(): Array<{ hostId: string; client: LibvirtClient }> {
@@ -386,6 +401,11 @@ export class HostsService implements HostConnections, Disposable {
   private fireChanged(): void {
     if (this.disposed) return;
     this.changed.fire(this.list());
+  }
+
+  /** The host's name as people read it (its id when unknown). */
+  displayName(id: string): string {
+    return this.nameOf(id);
   }
 
   private nameOf(id: string): string {

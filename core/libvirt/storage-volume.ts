@@ -19,3 +19,12 @@ export function upload(
 ) {
   return libvirtStream(client, 'storageVolUpload', args, opts);
 }
+
+/** A stream that reads the volume's bytes (the file as it is: a qcow2 file stays qcow2). */
+export function download(
+  client: LibvirtClient,
+  args: ArgsOf<'storageVolDownload'>,
+  opts?: CallOptions & StreamReadOptions,
+) {
+  return libvirtStream(client, 'storageVolDownload', args, opts);
+}

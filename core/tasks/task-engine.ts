@@ -274,6 +274,7 @@ export class TaskEngine implements TaskStarter, Disposable {
     r.endedAt = new Date().toISOString();
     if (error !== undefined) r.error = error;
     if (status === 'succeeded') r.progress = 1;
+    delete r.remainingSeconds;
     live.controller = undefined;
     this.pushLog(r, error ? `Failed: ${error}` : `Ended: ${status}`, error ? 'error' : 'info');
     void this.touch(live).catch(() => undefined);
@@ -304,11 +305,24 @@ export class TaskEngine implements TaskStarter, Disposable {
         applyStep(r.steps, id, patch);
         quietly();
       },
-      progress: (fraction) => {
+      progress: (fraction, remainingSeconds) => {
         const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+        const left =
+          remainingSeconds !== undefined && Number.isFinite(remainingSeconds)
+            ? Math.max(0, Math.round(remainingSeconds))
+            : undefined;
         // Small moves are not worth a journal line each (an upload reports every chunk).
-        if (r.progress !== undefined && Math.abs(f - r.progress) < PROGRESS_STEP && f < 1) return;
+        const sameLeft = left === r.remainingSeconds;
+        if (
+          r.progress !== undefined &&
+          Math.abs(f - r.progress) < PROGRESS_STEP &&
+          f < 1 &&
+          sameLeft
+        )
+          return;
         r.progress = f;
+        if (left === undefined) delete r.remainingSeconds;
+        else r.remainingSeconds = left;
         quietly();
       },
       log: (text, level = 'info') => {

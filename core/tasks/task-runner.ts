@@ -18,8 +18,8 @@ export interface TaskContext<S> {
   checkpoint(state: S): Promise<void>;
   /** Adds or updates a step (by id). */
   step(id: string, patch: StepPatch): void;
-  /** 0 to 1. */
-  progress(fraction: number): void;
+  /** 0 to 1; with an estimate of the seconds left when the runner has one (absent: none known). */
+  progress(fraction: number, remainingSeconds?: number): void;
   log(text: string, level?: 'info' | 'warn' | 'error'): void;
 }
 

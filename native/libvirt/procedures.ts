@@ -70,6 +70,8 @@ const volRet = xstruct({ vol: volRef });
 const snapFlags = xstruct({ snap: snapshotRef, flags: xuint });
 const snapRet = xstruct({ snap: snapshotRef });
 const listArgs = xstruct({ needResults: intBool, flags: xuint });
+const migrateParams = xarray(typedParam, Limits.MIGRATE_PARAM_LIST);
+const migrateCookie = xopaque(Limits.MIGRATE_COOKIE);
 const volTransfer = xstruct({ vol: volRef, offset: xuhyper, length: xuhyper, flags: xuint });
 
 /**
@@ -207,17 +209,49 @@ export const procedures = {
   domainRevertToSnapshot: p(192, snapFlags, xvoid),
   domainSnapshotDelete: p(193, snapFlags, xvoid),
 
-  // Migration and jobs.
+  // Migration and jobs. A managed migration: Begin (source), Prepare (target), Perform (source),
+  // Finish (target), Confirm (source), the client relaying each side's cookie to the other.
+  domainMigrateBegin3Params: p(
+    302,
+    xstruct({ dom: domainRef, params: migrateParams, flags: xuint }),
+    xstruct({ cookieOut: migrateCookie, xml: nstring }),
+  ),
+  domainMigratePrepare3Params: p(
+    303,
+    xstruct({ params: migrateParams, cookieIn: migrateCookie, flags: xuint }),
+    xstruct({ cookieOut: migrateCookie, uriOut: ostring }),
+  ),
+  domainMigrateFinish3Params: p(
+    306,
+    xstruct({ params: migrateParams, cookieIn: migrateCookie, flags: xuint, cancelled: xint }),
+    xstruct({ dom: domainRef, cookieOut: migrateCookie }),
+  ),
+  domainMigrateConfirm3Params: p(
+    307,
+    xstruct({
+      dom: domainRef,
+      params: migrateParams,
+      cookieIn: migrateCookie,
+      flags: xuint,
+      cancelled: xint,
+    }),
+    xvoid,
+  ),
+  domainMigrateSetMaxDowntime: p(
+    166,
+    xstruct({ dom: domainRef, downtime: xuhyper, flags: xuint }),
+    xvoid,
+  ),
   domainMigratePerform3Params: p(
     305,
     xstruct({
       dom: domainRef,
       dconnuri: ostring,
-      params: xarray(typedParam, Limits.MIGRATE_PARAM_LIST),
-      cookieIn: xopaque(Limits.MIGRATE_COOKIE),
+      params: migrateParams,
+      cookieIn: migrateCookie,
       flags: xuint,
     }),
-    xstruct({ cookieOut: xopaque(Limits.MIGRATE_COOKIE) }),
+    xstruct({ cookieOut: migrateCookie }),
   ),
   domainGetJobStats: p(
     298,

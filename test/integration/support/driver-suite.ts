@@ -196,6 +196,26 @@ export function defineTestDriverSuite(t: TransportUnderTest, coverage: Procedure
         }),
       );
       expect(migrate).toBeInstanceOf(LibvirtError);
+      // The target's and the source's last phases: the test driver implements neither.
+      const finish = await rejectionOf(
+        c.call('domainMigrateFinish3Params', {
+          params: [{ field: 'destination_name', value: { type: 7, value: 'test' } }],
+          cookieIn: Buffer.alloc(0),
+          flags: 1,
+          cancelled: 1,
+        }),
+      );
+      expect(finish).toMatchObject({ code: 3 }); // VIR_ERR_NO_SUPPORT
+      const confirm = await rejectionOf(
+        c.call('domainMigrateConfirm3Params', {
+          dom,
+          params: [],
+          cookieIn: Buffer.alloc(0),
+          flags: 1,
+          cancelled: 1,
+        }),
+      );
+      expect(confirm).toMatchObject({ code: 3 });
     });
 
     it('manages storage pools and volumes', async () => {

@@ -184,6 +184,27 @@ export function defineGuestSuite(t: TransportUnderTest, coverage: ProcedureCover
       );
       expect(vcpus).toBeInstanceOf(LibvirtError);
       expect((vcpus as Error).message).toMatch(/agent/i);
+      // The first phase of a managed migration, and nothing after it: without change
+      // protection libvirt ends the job at once, so the guest runs on untouched.
+      const begin = await c.call('domainMigrateBegin3Params', {
+        dom,
+        params: [],
+        flags: 1 | 64, // VIR_MIGRATE_LIVE | NON_SHARED_DISK (its disk is on this host only)
+      });
+      expect(begin.xml).toContain(`<name>${name}</name>`);
+      expect(begin.cookieOut.length).toBeGreaterThan(0);
+      expect((await c.call('domainGetState', { dom, flags: 0 })).state).toBe(1);
+      // A target asked to take a domain whose XML does not parse refuses with libvirt's error.
+      const prepare = await rejectionOf(
+        c.call('domainMigratePrepare3Params', {
+          params: [{ field: 'destination_xml', value: { type: 7, value: '<domain' } }],
+          cookieIn: Buffer.alloc(0),
+          flags: 1,
+        }),
+      );
+      expect(prepare).toBeInstanceOf(LibvirtError);
+      // The downtime a future migration may pause the guest for, in ms.
+      await c.call('domainMigrateSetMaxDowntime', { dom, downtime: 300n, flags: 0 });
       const job = await c.call('domainGetJobStats', { dom, flags: 0 });
       expect(job.type).toBe(0); // VIR_DOMAIN_JOB_NONE
       const ifaces: { ifaces: unknown[] } | Error = await c

@@ -92,6 +92,35 @@ describe('task engine: running', () => {
     expect(again.get(first.id)).toMatchObject({ status: 'succeeded', title: 'Resize web-1' });
   });
 
+  it('shows the seconds left a runner estimates with its progress, and none once it ends', async () => {
+    const engine = engineOn(join(tmp(), 'tasks.jsonl'));
+    const shown: Array<number | undefined> = [];
+    engine.onChanged((t) => shown.push(t.remainingSeconds));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    engine.register<Counter>({
+      kind: 'vm-migrate',
+      cancellable: true,
+      async run(ctx) {
+        ctx.progress(0.2, 41.6);
+        ctx.progress(0.2, 30);
+        ctx.progress(0.3);
+        await held;
+      },
+    });
+    const first = await engine.start({ ...start, kind: 'vm-migrate' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(shown).toContain(42);
+    expect(shown).toContain(30);
+    expect(engine.get(first.id)).toMatchObject({ progress: 0.3 });
+    expect(engine.get(first.id)).not.toHaveProperty('remainingSeconds');
+    release();
+    const done = await engine.settled(first.id);
+    expect(done.progress).toBe(1);
+    expect(done).not.toHaveProperty('remainingSeconds');
+    await engine.close();
+  });
+
   it('a runner that throws fails its task with the message; rollback is offered when the kind has one', async () => {
     const engine = engineOn(join(tmp(), 'tasks.jsonl'));
     const undone: Counter[] = [];
