@@ -1,0 +1,151 @@
+import type { Disposable } from '../../api/disposable';
+import { DisposableStore } from '../../api/disposable';
+import { CorralError } from '../../api/errors';
+import type { Task } from '../../api/tasks-api';
+import type { HostConnections } from '../hosts/host-connections';
+import { Logger } from '../logging/logger';
+import type { TaskSummary } from '../tasks/task-engine';
+import type { TaskContext } from '../tasks/task-runner';
+import type { MigrationState } from './migration-state';
+import { reconcileMigration } from './reconcile-migration';
+
+/** The task engine as the reconciler uses it. */
+export interface ReconcileTasks {
+  select(match: (task: TaskSummary) => boolean): Task[];
+  stateOf(id: string): unknown;
+  resume(id: string, by?: string): Promise<Task>;
+  onChanged(listener: (task: Task) => void): Disposable;
+}
+
+/** Who resumes interrupted migrations at start (named in the task's log). */
+export const SYSTEM = 'Corral at start (reconciling)';
+/** Leftovers of failed migrations older than this are left alone (a later move may own them). */
+const LEFTOVER_MAX_AGE_MS = 24 * 60 * 60_000;
+
+const log = new Logger('migration');
+
+/**
+ * The runner's `resume`: an interrupted migration is never carried on blindly. Both hosts are
+ * asked what they have, one copy is kept (see reconcile-decision), and the task ends: succeeded
+ * when the VM ended on the target, failed (with the reason) when it stayed on the source.
+ */
+export async function resumeByReconcile(
+  ctx: TaskContext<MigrationState>,
+  hosts: HostConnections,
+): Promise<void> {
+  const state = ctx.state;
+  const decision = await reconcileMigration(hosts, state, {
+    log: (text, level) => ctx.log(text, level),
+    signal: ctx.signal,
+  });
+  if (decision.keep === 'target') {
+    await ctx.checkpoint({ ...state, phase: 'done', sourceVolumes: [] });
+    for (const id of ['migrating', 'verify', 'cleanup-source']) ctx.step(id, { status: 'done' });
+    ctx.log(`${state.vm.name} runs on the target; the source's copy and volumes are gone`);
+    return;
+  }
+  await ctx.checkpoint({ ...state, targetVolumes: [] });
+  if (decision.keep === 'none') {
+    throw new CorralError('internal', `the migration was interrupted and ${decision.reason}`);
+  }
+  throw new CorralError(
+    'unavailable',
+    `the migration was interrupted; ${state.vm.name} stays on the source (${decision.reason})`,
+  );
+}
+
+/** Whether a finished migration task may have left something on a host. */
+function leftovers(task: Task, state: MigrationState | undefined): boolean {
+  if (!state || task.kind !== 'vm-migrate') return false;
+  if (task.status !== 'failed' && task.status !== 'cancelled') return false;
+  const late = state.phase === 'verify' || state.phase === 'cleanup-source';
+  return state.targetVolumes.length > 0 || (late && state.sourceVolumes.length > 0);
+}
+
+/**
+ * Makes interrupted and half-undone migrations whole: at start every `vm-migrate` task found
+ * interrupted is resumed (its resume reconciles both hosts); a failed one that could not undo
+ * its side (a host dropped mid-migration) is reconciled once both hosts are reachable again.
+ */
+export class MigrationReconciler implements Disposable {
+  private readonly store = new DisposableStore();
+  /** Failed tasks waiting for their hosts, by task id. */
+  private readonly waiting = new Map<string, MigrationState>();
+  private readonly done = new Set<string>();
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly hosts: HostConnections,
+    private readonly tasks: ReconcileTasks,
+  ) {}
+
+  start(): void {
+    this.store.add(this.hosts.onHostOnline(() => this.retry()));
+    this.store.add(this.tasks.onChanged((task) => this.consider(task, false)));
+    const mine = this.tasks.select((t) => t.kind === 'vm-migrate');
+    for (const task of mine) {
+      if (task.status === 'interrupted') {
+        this.tasks.resume(task.id, SYSTEM).catch((err: unknown) => {
+          log.warn('could not resume an interrupted migration', {
+            task: task.id,
+            error: String(err),
+          });
+        });
+      } else this.consider(task, true);
+    }
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    this.waiting.clear();
+  }
+
+  private consider(task: Task, atStart: boolean): void {
+    if (this.done.has(task.id) || this.waiting.has(task.id)) return;
+    const state = this.tasks.stateOf(task.id) as MigrationState | undefined;
+    if (!leftovers(task, state)) return;
+    const ended = task.endedAt ? Date.parse(task.endedAt) : Date.now();
+    if (atStart && Date.now() - ended > LEFTOVER_MAX_AGE_MS) return;
+    this.waiting.set(task.id, state!);
+    this.retry();
+  }
+
+  /** Reconciles each waiting task whose hosts are both online (and no newer move of the VM). */
+  private retry(): void {
+    const online = new Set(this.hosts.online().map((h) => h.hostId));
+    for (const [id, state] of this.waiting) {
+      if (this.running.has(id)) continue;
+      if (!online.has(state.sourceHostId) || !online.has(state.targetHostId)) continue;
+      if (this.newerMove(id, state.vm.uuid)) {
+        this.waiting.delete(id);
+        continue;
+      }
+      this.running.add(id);
+      reconcileMigration(this.hosts, state, {
+        waitOnlineMs: 0,
+        log: (text, level = 'info') => log[level](text, { task: id }),
+      })
+        .then(
+          () => {
+            this.waiting.delete(id);
+            this.done.add(id);
+          },
+          (err: unknown) =>
+            log.warn('reconciling a failed migration failed; retried when a host comes back', {
+              task: id,
+              error: String(err),
+            }),
+        )
+        .finally(() => this.running.delete(id));
+    }
+  }
+
+  /** Another migration of the VM started after this one: what is on the hosts is its business. */
+  private newerMove(id: string, uuid: string): boolean {
+    const moves = this.tasks.select(
+      (t) => t.kind === 'vm-migrate' && t.targets.some((x) => x.kind === 'vm' && x.uuid === uuid),
+    );
+    const index = moves.findIndex((t) => t.id === id);
+    return index > 0; // newest first
+  }
+}
