@@ -21,6 +21,9 @@ export interface ReconcileTasks {
 export const SYSTEM = 'Corral at start (reconciling)';
 /** Leftovers of failed migrations older than this are left alone (a later move may own them). */
 const LEFTOVER_MAX_AGE_MS = 24 * 60 * 60_000;
+/** A reconcile that failed with both hosts online (a copy vanished under it) is tried again. */
+const RETRY_MS = 10_000;
+const MAX_ATTEMPTS = 30;
 
 const log = new Logger('migration');
 
@@ -73,6 +76,8 @@ export class MigrationReconciler implements Disposable {
   private readonly waiting = new Map<string, MigrationState>();
   private readonly done = new Set<string>();
   private readonly running = new Set<string>();
+  private readonly attempts = new Map<string, number>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly hosts: HostConnections,
@@ -96,6 +101,7 @@ export class MigrationReconciler implements Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.timer);
     this.store.dispose();
     this.waiting.clear();
   }
@@ -130,14 +136,25 @@ export class MigrationReconciler implements Disposable {
             this.waiting.delete(id);
             this.done.add(id);
           },
-          (err: unknown) =>
-            log.warn('reconciling a failed migration failed; retried when a host comes back', {
+          (err: unknown) => {
+            const n = (this.attempts.get(id) ?? 0) + 1;
+            this.attempts.set(id, n);
+            log.warn('reconciling a failed migration failed; trying again', {
               task: id,
+              attempt: n,
               error: String(err),
-            }),
+            });
+            if (n >= MAX_ATTEMPTS) this.waiting.delete(id);
+            else this.timer ??= setTimeout(() => this.retryLater(), RETRY_MS);
+          },
         )
         .finally(() => this.running.delete(id));
     }
+  }
+
+  private retryLater(): void {
+    this.timer = undefined;
+    this.retry();
   }
 
   /** Another migration of the VM started after this one: what is on the hosts is its business. */
