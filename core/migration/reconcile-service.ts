@@ -24,6 +24,8 @@ const LEFTOVER_MAX_AGE_MS = 24 * 60 * 60_000;
 /** A reconcile that failed with both hosts online (a copy vanished under it) is tried again. */
 const RETRY_MS = 10_000;
 const MAX_ATTEMPTS = 30;
+const RESUME_ATTEMPTS = 10;
+const RESUME_RETRY_MS = 3_000;
 
 const log = new Logger('migration');
 
@@ -37,10 +39,7 @@ export async function resumeByReconcile(
   hosts: HostConnections,
 ): Promise<void> {
   const state = ctx.state;
-  const decision = await reconcileMigration(hosts, state, {
-    log: (text, level) => ctx.log(text, level),
-    signal: ctx.signal,
-  });
+  const decision = await reconcileWithRetries(hosts, state, ctx);
   if (decision.keep === 'target') {
     await ctx.checkpoint({ ...state, phase: 'done', sourceVolumes: [] });
     for (const id of ['migrating', 'verify', 'cleanup-source']) ctx.step(id, { status: 'done' });
@@ -55,6 +54,31 @@ export async function resumeByReconcile(
     'unavailable',
     `the migration was interrupted; ${state.vm.name} stays on the source (${decision.reason})`,
   );
+}
+
+/**
+ * Right after a crash a host may still be finishing libvirt's side of the cut-off migration (a
+ * job that holds the domain a moment longer): an action refused then is tried again from a
+ * fresh look at both hosts. A host that cannot be reached is not retried here.
+ */
+async function reconcileWithRetries(
+  hosts: HostConnections,
+  state: MigrationState,
+  ctx: TaskContext<MigrationState>,
+) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await reconcileMigration(hosts, state, {
+        log: (text, level) => ctx.log(text, level),
+        signal: ctx.signal,
+      });
+    } catch (err) {
+      const unreachable = err instanceof CorralError && err.code === 'unavailable';
+      if (unreachable || ctx.signal.aborted || attempt >= RESUME_ATTEMPTS) throw err;
+      ctx.log(`Reconcile attempt ${attempt} failed (${String(err)}); looking again`, 'warn');
+      await new Promise((r) => setTimeout(r, RESUME_RETRY_MS));
+    }
+  }
 }
 
 /** Whether a finished migration task may have left something on a host. */
