@@ -25,6 +25,7 @@ const LEFTOVER_MAX_AGE_MS = 24 * 60 * 60_000;
 const RETRY_MS = 10_000;
 const MAX_ATTEMPTS = 30;
 const RESUME_ATTEMPTS = 10;
+const ONLINE_SETTLE_MS = 2_000;
 const RESUME_RETRY_MS = 3_000;
 
 const log = new Logger('migration');
@@ -109,7 +110,8 @@ export class MigrationReconciler implements Disposable {
   ) {}
 
   start(): void {
-    this.store.add(this.hosts.onHostOnline(() => this.retry()));
+    // A moment after, so the host is in `online()` and its own readers have started.
+    this.store.add(this.hosts.onHostOnline(() => this.retrySoon(ONLINE_SETTLE_MS)));
     this.store.add(this.tasks.onChanged((task) => this.consider(task, false)));
     const mine = this.tasks.select((t) => t.kind === 'vm-migrate');
     for (const task of mine) {
@@ -169,16 +171,19 @@ export class MigrationReconciler implements Disposable {
               error: String(err),
             });
             if (n >= MAX_ATTEMPTS) this.waiting.delete(id);
-            else this.timer ??= setTimeout(() => this.retryLater(), RETRY_MS);
+            else this.retrySoon(RETRY_MS);
           },
         )
         .finally(() => this.running.delete(id));
     }
   }
 
-  private retryLater(): void {
-    this.timer = undefined;
-    this.retry();
+  private retrySoon(ms: number): void {
+    if (this.waiting.size === 0) return;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.retry();
+    }, ms);
   }
 
   /** Another migration of the VM started after this one: what is on the hosts is its business. */
