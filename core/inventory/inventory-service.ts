@@ -335,12 +335,15 @@ export class InventoryService implements Disposable {
   /** Tells the clients what a host's report of a copy means for the VM they are shown. */
   private tell(out: CopyOutcome): void {
     if (out.kind === 'upsert') {
-      const held = this.held.get(out.vm.uuid.toLowerCase());
+      const u = out.vm.uuid.toLowerCase();
+      const held = this.held.get(u);
+      if (held) {
+        clearTimeout(held.timer);
+        this.held.delete(u);
+      }
       if (held && held.ref.hostId !== out.vm.hostId) {
         // The VM that left a host turned up here: one move, never a removal and an addition.
-        clearTimeout(held.timer);
-        this.held.delete(out.vm.uuid.toLowerCase());
-        this.expected.delete(out.vm.uuid.toLowerCase());
+        this.expected.delete(u);
         this.batcher.move(held.ref, out.vm);
       } else this.batcher.upsert(out.vm);
     }
