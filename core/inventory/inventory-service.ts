@@ -391,10 +391,10 @@ export class InventoryService implements Disposable {
         const { shown, moves } = this.copies.reset(id, vms);
         b.reset(id, shown);
         for (const m of moves) this.tell({ kind: 'move', ...m });
-        // A VM that left another host and arrived here while this host reconnected.
+        // A VM held as leaving that is here: a move from the host it left, or no longer leaving.
         for (const vm of shown) {
           const held = this.held.get(vm.uuid.toLowerCase());
-          if (held && held.ref.hostId !== id) this.tell({ kind: 'upsert', vm });
+          if (held) this.tell({ kind: 'upsert', vm });
         }
       },
       samples: (at: number, facts: HostFacts, vms: readonly Vm[]) =>
