@@ -39,6 +39,7 @@ export interface MigrationOutcome {
 const PERFORM_DEADLINE_MS = 24 * 3600_000;
 const PHASE_DEADLINE_MS = 120_000;
 const POLL_MS = 1_000;
+const ABORT_ATTEMPTS = 15;
 
 /** The flags of each side, as libvirt's own client computes them for a v3 migration. */
 export function migrationFlags(mode: 'live' | 'offline'): { flags: number; protection: number } {
@@ -99,9 +100,11 @@ export async function runManagedMigration(m: ManagedMigration): Promise<Migratio
     const performed = await performWatched(m, params, cookie, flags | protection);
     if (performed instanceof Error) performError = performed;
     else cookie = performed;
-  } else if (cancelledNow()) {
-    // Offline, libvirt's own client goes from Prepare straight to Finish: nothing runs to abort.
-    performError = cancelledError();
+  } else {
+    // Offline, libvirt's own client goes from Prepare straight to Finish, with no cookie: the
+    // target defines the domain from the XML it was prepared with. Nothing runs to abort.
+    cookie = Buffer.alloc(0);
+    if (cancelledNow()) performError = cancelledError();
   }
 
   let finished: { dom: DomainRef; cookieOut: Buffer } | undefined;
@@ -171,14 +174,22 @@ async function performWatched(
       .catch(() => undefined) // a missed sample is not worth failing a migration for
       .finally(() => (polling = false));
   }, POLL_MS);
-  const abort = () => {
-    m.log?.('Cancel: aborting the migration job on the source');
-    migration
-      .abortJob(m.source, { dom: m.dom }, { timeoutMs: 10_000 })
-      .catch((err: unknown) => m.log?.(`abort failed: ${asError(err).message}`, 'warn'));
+  // Cancelled before Perform: nothing runs to abort, and Perform must not start.
+  if (m.signal.aborted) {
+    clearInterval(timer);
+    return cancelledError();
+  }
+  let performing = true;
+  // The job may not have reached QEMU yet when the cancel comes: tried again until it takes.
+  const abort = (attempt = 0) => {
+    if (attempt === 0) m.log?.('Cancel: aborting the migration job on the source');
+    migration.abortJob(m.source, { dom: m.dom }, { timeoutMs: 10_000 }).catch((err: unknown) => {
+      if (performing && attempt < ABORT_ATTEMPTS) setTimeout(() => abort(attempt + 1), 300);
+      else m.log?.(`abort failed: ${asError(err).message}`, 'warn');
+    });
   };
-  if (m.signal.aborted) abort();
-  else m.signal.addEventListener('abort', abort, { once: true });
+  const onAbort = () => abort();
+  m.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const { cookieOut } = await migration.perform(
       m.performer,
@@ -189,8 +200,9 @@ async function performWatched(
   } catch (err) {
     return asError(err);
   } finally {
+    performing = false;
     clearInterval(timer);
-    m.signal.removeEventListener('abort', abort);
+    m.signal.removeEventListener('abort', onAbort);
   }
 }
 

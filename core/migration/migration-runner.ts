@@ -111,29 +111,41 @@ async function migrate(ctx: TaskContext<MigrationState>, deps: MigrationDeps): P
   // 2. libvirt's five phases; a cancel aborts the job.
   await enter('migrating');
   ctx.step('migrating', { status: 'running', detail: state.mode });
-  const performer = await openPerformer(deps, state);
   // A host that drops mid-migration stops it (its stream would stall, not fail).
   const watch = watchHostsLost(deps.hosts, [state.sourceHostId, state.targetHostId], ctx.signal);
   const expected = deps.expectMove?.(state.vm.uuid, state.sourceHostId);
   let outcome;
   try {
-    outcome = await runManagedMigration({
-      source,
-      performer,
-      target,
-      dom,
-      mode: state.mode,
-      ...(deps.bandwidthMiBs?.() !== undefined ? { bandwidthMiBs: deps.bandwidthMiBs()! } : {}),
-      signal: watch.signal,
-      onProgress: (p) => {
-        ctx.step('migrating', { detail: p.text });
-        ctx.progress(PREPARE_SHARE + MIGRATE_SHARE * p.fraction, p.remainingSeconds);
-      },
-      log: (text, level) => ctx.log(text, level),
+    const performer = await openPerformer(deps, state);
+    try {
+      outcome = await runManagedMigration({
+        source,
+        performer,
+        target,
+        dom,
+        mode: state.mode,
+        ...(deps.bandwidthMiBs?.() !== undefined ? { bandwidthMiBs: deps.bandwidthMiBs()! } : {}),
+        signal: watch.signal,
+        onProgress: (p) => {
+          ctx.step('migrating', { detail: p.text });
+          ctx.progress(PREPARE_SHARE + MIGRATE_SHARE * p.fraction, p.remainingSeconds);
+        },
+        log: (text, level) => ctx.log(text, level),
+      });
+    } finally {
+      if (performer !== source) void performer.close().catch(() => undefined);
+    }
+  } catch (err) {
+    // Begin was refused (or Perform's connection could not open): nothing moved.
+    expected?.dispose();
+    ctx.step('migrating', {
+      status: 'failed',
+      error: err instanceof Error ? err.message : String(err),
     });
+    await undoTarget(ctx, target, state, 'migrating');
+    throw err;
   } finally {
     watch.dispose();
-    if (performer !== source) void performer.close().catch(() => undefined);
   }
   if (outcome.result === 'stayed') {
     expected?.dispose();
@@ -150,10 +162,11 @@ async function migrate(ctx: TaskContext<MigrationState>, deps: MigrationDeps): P
   }
   if (ctx.signal.aborted)
     ctx.log('The VM had already moved when the cancel came: kept on the target');
-  const downtime = await completedDowntime(target, outcome.targetDom!);
+  const downtime =
+    state.mode === 'live' ? await completedDowntime(target, outcome.targetDom!) : undefined;
   ctx.step('migrating', {
     status: 'done',
-    detail: downtime !== undefined ? `paused ${downtime} ms` : 'moved',
+    detail: downtime !== undefined ? `paused ${downtime} ms` : `moved ${state.mode}`,
   });
   if (downtime !== undefined) ctx.log(`Downtime ${downtime} ms`);
   ctx.progress(PREPARE_SHARE + MIGRATE_SHARE);

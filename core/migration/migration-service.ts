@@ -44,6 +44,12 @@ export class MigrationService {
     const user = this.options.users.requireUser(ctx);
     const name = this.options.nameOf(req);
     if (name === undefined) throw notFound(`VM ${req.uuid} on host ${req.hostId}`);
+    if (req.targetHostId === req.hostId) {
+      throw new CorralError(
+        'bad-request',
+        `${name} is on ${this.options.hostName(req.hostId)} already`,
+      );
+    }
     this.checkNotMigrating(name, req.uuid);
     const check = await this.preflight(req, ctx);
     if (!check.ok) {

@@ -6,6 +6,7 @@ import { CorralError } from '../../api/errors';
 import type { Task } from '../../api/tasks-api';
 import type { CallContext } from '../../core/call-context';
 import type { CorralCore } from '../../core/corral-core';
+import { CORE_ITSELF } from '../../core/inventory/inventory-service';
 import { coreSession } from '../integration/support/core-session';
 import { LAB_BASE_VOLUME } from './base-image-volumes';
 import {
@@ -28,7 +29,8 @@ import type { LabHost, LabState } from './state';
  * from virsh and qemu-img: a node counting every 100 ms moves live from host 1 to host 2 without
  * a reboot or a pause in its count, over host 2's own base image; then a migration kept busy by a
  * guest dirtying memory over a slow link is cancelled: the VM runs on where it was, nothing of it
- * is left on the other host, and the task ends `cancelled`.
+ * is left on the other host, and the task ends `cancelled`; a shut-off node moves offline (its
+ * overlay's bytes copied by Corral) and boots on the target.
  */
 const PREFIX = 'mglab';
 const CLUSTER = `${PREFIX}-c`;
@@ -193,6 +195,14 @@ describe('VM migration on the lab', () => {
       );
     expect(second).toBeInstanceOf(CorralError);
     expect(second).toMatchObject({ code: 'conflict' });
+    // Nor to the host it is on.
+    const same = await gated(alice)
+      .migration.start({ ...ref, targetHostId: fromId })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(same).toMatchObject({ code: 'bad-request' });
     await sleep(2_000); // into the copy
     const cancelAt = Date.now();
     await gated(alice).tasks.cancel({ id: started.id });
@@ -211,5 +221,45 @@ describe('VM migration on the lab', () => {
     expect(await volumesOn(to, mover.name)).toEqual([]);
     // Still the same guest, answering.
     expect(Number(await inNode(mover, 'cat /root/counter'))).toBeGreaterThan(0);
+  }, 600_000);
+  it('moves a shut-off node offline: defined on the target over its base image, boots there, nothing left behind', async () => {
+    const [from, to] = [lab.hosts[1]!, lab.hosts[0]!];
+    const stay = nodes.find((n) => n.hostId === hostIds[1])!;
+    await hostVirsh(from, ['destroy', stay.name]);
+    await until('the inventory to see the node shut off', 60_000, () =>
+      core.inventory
+        .snapshot(CORE_ITSELF)
+        .vms.some((v) => v.uuid === stay.uuid && v.hostId === hostIds[1] && v.state === 'shut-off'),
+    );
+    const task = await settled(
+      await gated(alice).migration.start({
+        hostId: hostIds[1]!,
+        uuid: stay.uuid!,
+        targetHostId: hostIds[0]!,
+      }),
+    );
+    expect(task.status, `${task.error} ${JSON.stringify(task.log)}`).toBe('succeeded');
+    expect(task.steps.find((s) => s.id === 'migrating')?.detail).toBe('moved offline');
+
+    expect(await domainsOn(from, stay.name)).toEqual([]);
+    expect(await volumesOn(from, stay.name)).toEqual([]);
+    expect(await domainsOn(to, stay.name)).toEqual([stay.name]);
+    expect(await stateOn(to, stay.name)).toBe('shut off');
+    const { stdout: xml } = await hostVirsh(to, ['dumpxml', stay.name]);
+    const overlay = /<source file='([^']+\.qcow2)'/.exec(xml)![1]!;
+    const base = (await hostVirsh(to, ['vol-path', '--pool', 'default', LAB_BASE_VOLUME])).stdout;
+    const info = JSON.parse(
+      (await inHost(to.anchorPid, 'qemu-img', ['info', '--output=json', overlay])).stdout,
+    ) as { 'full-backing-filename'?: string; 'backing-filename'?: string };
+    expect(info['full-backing-filename'] ?? info['backing-filename']).toBe(base.trim());
+    // The copied overlay is the node's disk: it boots on the target with its own files.
+    await hostVirsh(to, ['start', stay.name]);
+    const counter = await until(
+      'the moved node to answer over SSH',
+      180_000,
+      () => inNode(stay, 'hostname').catch(() => undefined),
+      2_000,
+    );
+    expect(counter).toBe(stay.name);
   }, 600_000);
 });
