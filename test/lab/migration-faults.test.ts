@@ -49,6 +49,8 @@ const encoder = new TextEncoder();
 
 async function start(first = false): Promise<Api> {
   served = await serveCorral(dataDir);
+  // The server's own log, with the test's: what a failure needs to be understood.
+  served.server.child.stderr?.on('data', (d: Buffer) => process.stderr.write(`server: ${d}`));
   if (first) await served.api.accounts.signUp(USER);
   else await served.api.accounts.logIn(USER);
   return served.api;
@@ -56,9 +58,14 @@ async function start(first = false): Promise<Api> {
 
 /** Both lab hosts online with facts, in lab order. */
 async function hostsReady(): Promise<string[]> {
-  return until('the lab hosts online with facts', 180_000, async () => {
+  let seen = '';
+  const ready = until('the lab hosts online with facts', 180_000, async () => {
     const hosts = await api().hosts.list({});
     const facts = (await api().inventory.snapshot({})).hosts;
+    seen = JSON.stringify({
+      hosts: hosts.map((h) => [h.name, h.status]),
+      facts: facts.map((f) => [f.hostname, f.stale, f.staleReason]),
+    });
     const ids = lab.hosts.map((l) => hosts.find((h) => h.name === l.name));
     const ready = ids.every(
       (h) =>
@@ -66,6 +73,9 @@ async function hostsReady(): Promise<string[]> {
         facts.some((f) => f.hostId === h.id && !f.stale && f.cpus > 0),
     );
     return ready && ids.map((h) => h!.id);
+  });
+  return ready.catch((err: Error) => {
+    throw new Error(`${err.message}; last seen ${seen}`);
   });
 }
 
