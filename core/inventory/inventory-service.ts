@@ -24,6 +24,8 @@ import { VmCopies, type CopyOutcome } from './vm-copies';
 const MOVE_WAIT_MS = 15_000;
 /** How long an announced move is expected at most (a migration that never ends is forgotten). */
 const EXPECT_MOVE_MS = 60 * 60_000;
+/** How long after a failed read of a host that is still connected it is read again. */
+const READ_AGAIN_MS = 10_000;
 
 /** Options of {@link InventoryService}. */
 export interface InventoryServiceOptions extends Partial<InventoryTimings> {
@@ -90,6 +92,8 @@ export class InventoryService implements Disposable {
   private readonly copies = new VmCopies();
   /** Moves the migration runner announced, by UUID. */
   private readonly expected = new Map<string, { fromHostId: string; until: number }>();
+  /** Pending re-reads of hosts whose first read failed. */
+  private readonly retries = new Set<ReturnType<typeof setTimeout>>();
   /** Removals held back while the VM is expected on another host, by UUID. */
   private readonly held = new Map<string, { ref: VmRef; timer: ReturnType<typeof setTimeout> }>();
   /** Recent load per host and per VM UUID, so a chart opened now has its past at once. */
@@ -243,6 +247,8 @@ export class InventoryService implements Disposable {
   }
 
   dispose(): void {
+    for (const t of this.retries) clearTimeout(t);
+    this.retries.clear();
     for (const h of this.held.values()) clearTimeout(h.timer);
     this.held.clear();
     for (const e of this.entries.values()) e.live?.dispose();
@@ -276,8 +282,25 @@ export class InventoryService implements Disposable {
         if (entry.live !== live) return;
         this.log(`inventory ${hostId}: could not read the host: ${String(err)}`);
         this.hostOffline(hostId, err instanceof Error ? err.message : String(err));
+        this.readAgainLater(hostId, client, entry);
       },
     );
+  }
+
+  /**
+   * A read that failed on a connection that is still up (a call timed out while the host was
+   * busy, say with the job of a migration cut off by a crash) is tried again: no reconnect will
+   * come to start it over, and the host's VMs would stay stale for good.
+   */
+  private readAgainLater(hostId: string, client: LibvirtClient, entry: HostEntry): void {
+    if (!client.connection.isOpen) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      if (this.entries.get(hostId) !== entry || entry.live || !client.connection.isOpen) return;
+      this.hostOnline(hostId, client);
+    }, READ_AGAIN_MS);
+    timer.unref?.();
+    this.retries.add(timer);
   }
 
   private hostOffline(hostId: string, error: string): void {
