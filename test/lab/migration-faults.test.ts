@@ -247,19 +247,25 @@ describe('migration faults on the lab', () => {
     const source = hostOf(vm.hostId);
     const targetId = otherHost(vm.hostId);
     const target = hostOf(targetId);
-    // In the memory passes: an abort while QEMU still copies the disk to a host that vanished
-    // waits for the disk stream's TCP timeout (minutes), a limit of QEMU's block job cancel.
     const task = await startSlowMigration('memory');
     await setHostLink(target, false);
     try {
-      const done = await settled(task.id);
-      expect(done.status, JSON.stringify(done.log)).toBe('failed');
-      expect(done.error).toMatch(/unreachable during the migration.*stays on the source/);
+      // Corral notices the target gone and aborts the job. QEMU's cancel of the disk mirror
+      // then waits on the dead NBD stream until TCP gives up (minutes), so the link comes back
+      // once the abort is asked for: the cancel completes and the task ends.
+      await until('the job aborted for the lost target', 120_000, async () =>
+        (await api().tasks.get({ id: task.id })).log.some((l) =>
+          l.text.includes('aborting the migration job'),
+        ),
+      );
       // The source runs it still (checked while the target is cut off).
       expect((await hostVirsh(source, ['domstate', vm.name])).stdout.trim()).toBe('running');
     } finally {
       await setHostLink(target, true);
     }
+    const done = await settled(task.id);
+    expect(done.status, JSON.stringify(done.log)).toBe('failed');
+    expect(done.error).toMatch(/unreachable during the migration.*stays on the source/);
     await hostsReady();
     // The reconcile runs once the target is back: its copy and volumes go.
     await until('nothing of the VM on the target', 180_000, async () => {
