@@ -108,11 +108,21 @@ export const HostFacts = z.object({
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 
+/** A VM that now runs on another host (a migration): the same VM, its identity kept. */
+export const VmMove = z.object({ uuid: DomainUuid, fromHostId: HostId, toHostId: HostId });
+export type VmMove = z.infer<typeof VmMove>;
+
 /** A change to the inventory; the renderer merges these into its copy. */
 export const InventoryDelta = z.object({
   hosts: z.array(HostFacts),
   upserts: z.array(Vm),
   removals: z.array(VmRef),
+  /**
+   * VMs that moved host. The same delta also carries the old copy's removal and the new one's
+   * upsert, so a client that ignores this field still ends up right; one that reads it moves the
+   * VM (its selection, its open panes) instead of dropping one and adding another.
+   */
+  moves: z.array(VmMove).optional(),
   /** Hosts whose VM list this delta replaces wholesale (after a (re)connect). */
   resetHosts: z.array(HostId),
   /** Hosts removed from Corral: forget their facts and VMs. */

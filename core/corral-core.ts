@@ -38,6 +38,7 @@ import { VmService } from './vm/vm-service';
 import { BalanceService } from './migration/balance-service';
 import { migrationRunner } from './migration/migration-runner';
 import { MigrationService } from './migration/migration-service';
+import { MigrationReconciler } from './migration/reconcile-service';
 import { JobsService } from './jobs/jobs-service';
 import { JobStore } from './jobs/job-store';
 import { jobClusters } from './jobs/job-cluster';
@@ -194,7 +195,14 @@ export class CorralCore implements Disposable {
       caller: (ctx) => this.accounts.requireUser(ctx),
     }));
     // Migration: a managed migration per task; the pre-flight refuses before anything moves.
-    this.tasks.register(migrationRunner({ hosts: hostConnections }));
+    this.tasks.register(
+      migrationRunner({
+        hosts: hostConnections,
+        expectMove: (uuid, from) => this.inventory.expectMove(uuid, from),
+      }),
+    );
+    // Interrupted migrations are reconciled (one copy kept) as soon as their hosts are back.
+    this.store.add(new MigrationReconciler(hostConnections, this.tasks)).start();
     this.migration = new MigrationService({
       users: this.accounts,
       hosts: hostConnections,

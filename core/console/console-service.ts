@@ -19,10 +19,19 @@ import { ConsoleSession, type ConsoleSessionOptions } from './console-session';
 /** VIR_DOMAIN_CONSOLE_FORCE: take the console over from a stale client (a crashed Corral). */
 const CONSOLE_FORCE = 1;
 /** virDomainState values. */
+const DOMAIN_RUNNING = 1;
 const DOMAIN_SHUTOFF = 5;
 const DOMAIN_CRASHED = 6;
 /** How long an ended console waits for the lifecycle event that explains it. */
 const STOP_EVENT_GRACE_MS = 3_000;
+/** Lifecycle details (virDomainEvent*DetailType) saying the domain left for another host. */
+const SUSPENDED_MIGRATED = 1;
+const STOPPED_MIGRATED = 3;
+/** How long a console whose VM migrated looks for it on the other hosts. */
+const FOLLOW_MS = 10_000;
+const FOLLOW_POLL_MS = 200;
+/** What the panes of a console that followed its VM see (one line, no end). */
+const MOVED_NOTICE = '\r\n[console: the VM moved to another host; reconnected]\r\n';
 /**
  * Console output the libvirt stream may hold while the replay screen parses. The host's
  * connection is shared by every call and console on it, so a console never pauses it: past
@@ -44,6 +53,7 @@ export interface ConsoleServiceOptions {
 }
 
 interface Entry {
+  /** Where the VM runs now (changes when the console follows a migration). */
   ref: VmRef;
   name: string;
   session: ConsoleSession;
@@ -120,9 +130,48 @@ export class ConsoleService implements Disposable {
   }
 
   private async start(ref: VmRef): Promise<Entry> {
+    let bound = await this.bind(ref);
+    const session = new ConsoleSession(bound.source, {
+      ...this.options.session,
+      follow: async () => {
+        const b = bound;
+        // QEMU closes the console before libvirt reports the stop: give the event a moment
+        // (not when the connection itself is gone: no event will come).
+        if (b.client.connection.isOpen) {
+          await Promise.race([b.stopEvent, delay(STOP_EVENT_GRACE_MS)]);
+        }
+        if (!b.migrated || entry.session.closed) return undefined;
+        const next = await this.findMoved(b.ref);
+        if (!next) return undefined;
+        this.unregister(b.lifecycle);
+        bound = next;
+        this.rekey(entry, next.ref);
+        return { source: next.source, notice: MOVED_NOTICE };
+      },
+      explainEnd: async (failure) =>
+        bound.closeReason() ??
+        (bound.migrated
+          ? closedBecause('the VM moved to another host and its console there did not open')
+          : await this.explainEnd(bound.client, bound.dom, failure)),
+    });
+    const entry: Entry = { ref, name: bound.dom.name, session };
+    this.entries.set(keyOf(ref), entry);
+    session.onClosed(() => {
+      this.forget(entry);
+      this.unregister(bound.lifecycle);
+    });
+    return entry;
+  }
+
+  /**
+   * Opens the console of the VM on one host, with its lifecycle followed: why it stops, and
+   * whether it left for another host (a migration) so the session can follow it.
+   */
+  private async bind(ref: VmRef) {
     const client = this.hosts.libvirt(ref.hostId);
     const dom = await this.lookup(client, ref);
     let closeReason: CorralError | undefined;
+    let migrated = false;
     let reasonArrived!: () => void;
     const stopEvent = new Promise<void>((resolve) => (reasonArrived = resolve));
     const stopped = (why: string) => {
@@ -133,7 +182,13 @@ export class ConsoleService implements Disposable {
     const lifecycle = await client.onDomainEvent(
       'lifecycle',
       (e) => {
-        if (e.event === DomainLifecycle.STOPPED) stopped('domain shut off');
+        if (e.event === DomainLifecycle.SUSPENDED && e.detail === SUSPENDED_MIGRATED) {
+          migrated = true;
+        }
+        if (e.event === DomainLifecycle.STOPPED && e.detail === STOPPED_MIGRATED) {
+          migrated = true;
+          reasonArrived();
+        } else if (e.event === DomainLifecycle.STOPPED) stopped('domain shut off');
         if (e.event === DomainLifecycle.CRASHED) stopped('domain crashed');
       },
       dom,
@@ -149,22 +204,50 @@ export class ConsoleService implements Disposable {
       void lifecycle.unregister().catch(() => {});
       throw this.openError(err, dom);
     }
-    const session = new ConsoleSession(source, {
-      ...this.options.session,
-      explainEnd: async (failure) => {
-        // QEMU closes the console before libvirt reports the stop: give the event a moment
-        // (not when the connection itself is gone: no event will come).
-        if (client.connection.isOpen) await Promise.race([stopEvent, delay(STOP_EVENT_GRACE_MS)]);
-        return closeReason ?? (await this.explainEnd(client, dom, failure));
+    return {
+      ref: { hostId: ref.hostId, uuid: ref.uuid },
+      client,
+      dom,
+      source,
+      lifecycle,
+      stopEvent,
+      get migrated() {
+        return migrated;
       },
-    });
-    const entry: Entry = { ref, name: dom.name, session };
+      closeReason: () => closeReason,
+    };
+  }
+
+  /** The VM that left `from`'s host, running on another online host: its console there. */
+  private async findMoved(
+    from: VmRef,
+  ): Promise<Awaited<ReturnType<ConsoleService['bind']>> | undefined> {
+    const until = Date.now() + FOLLOW_MS;
+    while (Date.now() < until) {
+      for (const { hostId, client } of this.hosts.online()) {
+        if (hostId === from.hostId) continue;
+        try {
+          const { dom } = await domain.lookupByUuid(
+            client,
+            { uuid: from.uuid },
+            { timeoutMs: 2_000 },
+          );
+          const { state } = await domain.getState(client, { dom, flags: 0 }, { timeoutMs: 2_000 });
+          if (state !== DOMAIN_RUNNING) continue;
+          return await this.bind({ hostId, uuid: from.uuid });
+        } catch {
+          // Not there (yet), or that host is busy: look again.
+        }
+      }
+      await delay(FOLLOW_POLL_MS);
+    }
+    return undefined;
+  }
+
+  private rekey(entry: Entry, ref: VmRef): void {
+    this.forget(entry);
+    entry.ref = ref;
     this.entries.set(keyOf(ref), entry);
-    session.onClosed(() => {
-      this.forget(entry);
-      this.unregister(lifecycle);
-    });
-    return entry;
   }
 
   private async lookup(client: LibvirtClient, ref: VmRef): Promise<DomainRef> {

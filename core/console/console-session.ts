@@ -28,6 +28,11 @@ export interface ConsoleSessionOptions {
    * domain stopped or the host dropped.
    */
   explainEnd?: (error: Error | undefined) => Promise<CorralError>;
+  /**
+   * Asked first when the source ends: a new source for the same console (its VM moved to
+   * another host), or undefined to end. The panes stay attached and only see `notice`.
+   */
+  follow?: (error: Error | undefined) => Promise<{ source: Duplex; notice: string } | undefined>;
 }
 
 interface Pane {
@@ -56,15 +61,19 @@ export class ConsoleSession implements Disposable {
   private readonly closes = new Emitter<CorralError>();
 
   constructor(
-    private readonly source: Duplex,
+    private source: Duplex,
     private readonly options: ConsoleSessionOptions = {},
   ) {
     this.replay = options.replay ?? new ScreenReplay();
+    this.watch(source);
+    void this.pump();
+  }
+
+  private watch(source: Duplex): void {
     // An 'error' is also what ends the iteration below; this keeps it from being unhandled.
     source.on('error', () => {});
     // The source itself dropped output (the replay screen could not keep up): say so on screen.
     source.on('overflow', (bytes: number) => (this.lostBytes += bytes));
-    void this.pump();
   }
 
   /** Why the session closed, once it has. */
@@ -135,17 +144,33 @@ export class ConsoleSession implements Disposable {
 
   private async pump(): Promise<void> {
     let failure: Error | undefined;
-    try {
-      for await (const chunk of this.source) {
-        if (this.closedWith) return;
-        await this.serialized(() => this.deliver(new Uint8Array(chunk as Buffer)));
+    for (;;) {
+      failure = undefined;
+      try {
+        for await (const chunk of this.source) {
+          if (this.closedWith) return;
+          await this.serialized(() => this.deliver(new Uint8Array(chunk as Buffer)));
+        }
+      } catch (err) {
+        failure = err as Error;
       }
-    } catch (err) {
-      failure = err as Error;
+      if (this.closedWith) return;
+      // Let pending deliveries finish first, so the panes see the console's last output.
+      await this.serialized(() => {});
+      const next = this.options.follow
+        ? await this.options.follow(failure).catch(() => undefined)
+        : undefined;
+      if (!next) break;
+      if (this.closedWith) {
+        next.source.on('error', () => {});
+        next.source.destroy();
+        return;
+      }
+      // The same console elsewhere: the panes stay, told in one line.
+      this.source = next.source;
+      this.watch(next.source);
+      await this.serialized(() => this.deliver(encoder.encode(next.notice)));
     }
-    if (this.closedWith) return;
-    // Let pending deliveries finish first, so the panes see the console's last output.
-    await this.serialized(() => {});
     const reason = this.options.explainEnd
       ? await this.options.explainEnd(failure).catch(() => undefined)
       : undefined;

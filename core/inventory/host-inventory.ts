@@ -25,12 +25,15 @@ import { parseDomainXml, pendingSizes, type DomainXmlFacts } from './domain-xml'
 
 // virDomainXMLFlags: the definition the next boot uses.
 const XML_INACTIVE = 2;
+// VIR_DOMAIN_EVENT_STOPPED_MIGRATED: the domain stopped here because it now runs elsewhere.
+const STOPPED_MIGRATED = 3;
 
 /** Where a host's inventory sends its changes (the service's batcher). */
 export interface InventorySink {
   host(facts: HostFacts): void;
   upsert(vm: Vm): void;
-  remove(ref: VmRef): void;
+  /** `migrated`: the domain left for another host (libvirt said so), so it may turn up there. */
+  remove(ref: VmRef, migrated?: boolean): void;
   reset(hostId: string, vms: readonly Vm[]): void;
   /** One stats period's figures (every VM, changed or not), for the load history. */
   samples?(at: number, facts: HostFacts, vms: readonly Vm[]): void;
@@ -85,6 +88,8 @@ export class HostInventory implements Disposable {
   private disposed = false;
   /** Events that arrived while the first list was read: re-read those domains afterwards. */
   private readonly missed = new Map<string, DomainRef>();
+  /** Domains that stopped here because they migrated away: their removal is a move. */
+  private readonly migratedAway = new Set<string>();
   /** Domains Corral resized that are not cluster nodes: read with their sizes too. */
   private readonly sized = new Set<string>();
 
@@ -100,7 +105,7 @@ export class HostInventory implements Disposable {
   async start(): Promise<void> {
     // Register first: nothing that happens while the list is read can be missed.
     this.subscription = await this.client.onDomainEvent('lifecycle', (e) =>
-      this.onLifecycle(e.dom, e.event),
+      this.onLifecycle(e.dom, e.event, e.detail),
     );
     if (this.disposed) return void this.subscription.unregister().catch(() => {});
     await this.load();
@@ -287,8 +292,11 @@ export class HostInventory implements Disposable {
     return vm;
   }
 
-  private onLifecycle(dom: DomainRef, event: number): void {
+  private onLifecycle(dom: DomainRef, event: number, detail: number): void {
     if (this.disposed) return;
+    if (event === DomainLifecycle.STOPPED && detail === STOPPED_MIGRATED) {
+      this.migratedAway.add(dom.uuid);
+    } else if (event === DomainLifecycle.STARTED) this.migratedAway.delete(dom.uuid);
     if (this.loading) {
       this.missed.set(dom.uuid, dom);
       return;
@@ -319,7 +327,8 @@ export class HostInventory implements Disposable {
       if (!r) {
         if (prev) {
           this.known.delete(dom.uuid);
-          this.sink.remove({ hostId: this.hostId, uuid: dom.uuid });
+          const migrated = this.migratedAway.delete(dom.uuid);
+          this.sink.remove({ hostId: this.hostId, uuid: dom.uuid }, migrated);
         }
         return;
       }

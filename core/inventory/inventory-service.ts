@@ -14,6 +14,18 @@ import type { HostConnections } from '../hosts/host-connections';
 import { DeltaBatcher } from './delta-batcher';
 import { HostInventory, type InventoryTimings } from './host-inventory';
 import { StatsHistory } from './stats-history';
+import { VmCopies, type CopyOutcome } from './vm-copies';
+
+/**
+ * How long a VM that left its host for another (libvirt said so, or a migration announced it)
+ * may be missing before it counts as removed: the target's copy is read a moment after the
+ * source's goes, and a client must not see the VM vanish in between.
+ */
+const MOVE_WAIT_MS = 15_000;
+/** How long an announced move is expected at most (a migration that never ends is forgotten). */
+const EXPECT_MOVE_MS = 60 * 60_000;
+/** How long after a failed read of a host that is still connected it is read again. */
+const READ_AGAIN_MS = 10_000;
 
 /** Options of {@link InventoryService}. */
 export interface InventoryServiceOptions extends Partial<InventoryTimings> {
@@ -76,6 +88,14 @@ export class InventoryService implements Disposable {
   private hosts: HostConnections | undefined;
   /** Each known VM's owner (membership metadata), kept until its removal has been emitted. */
   private readonly owners = new Map<string, string | undefined>();
+  /** Every host's copy of each VM, and which one is shown (a migration has two for a while). */
+  private readonly copies = new VmCopies();
+  /** Moves the migration runner announced, by UUID. */
+  private readonly expected = new Map<string, { fromHostId: string; until: number }>();
+  /** Pending re-reads of hosts whose first read failed. */
+  private readonly retries = new Set<ReturnType<typeof setTimeout>>();
+  /** Removals held back while the VM is expected on another host, by UUID. */
+  private readonly held = new Map<string, { ref: VmRef; timer: ReturnType<typeof setTimeout> }>();
   /** Recent load per host and per VM UUID, so a chart opened now has its past at once. */
   private readonly history: StatsHistory;
   private readonly samples = new Emitter<{
@@ -124,7 +144,9 @@ export class InventoryService implements Disposable {
       // A reconnecting host shows its stale list until the fresh one is read.
       const shown = e.live && !cur.facts && e.stale ? e.stale : cur;
       if (shown.facts) hosts.push(factsFor(shown.facts, viewer));
-      vms.push(...shown.vms.filter((vm) => viewer.canSee(vm.membership?.owner)));
+      vms.push(
+        ...shown.vms.filter((vm) => this.copies.isShown(vm) && viewer.canSee(vm.membership?.owner)),
+      );
     }
     return { hosts, vms };
   }
@@ -140,6 +162,11 @@ export class InventoryService implements Disposable {
         upserts: d.upserts.filter((vm) => viewer.canSee(vm.membership?.owner)),
         removals: d.removals.filter(seen),
       };
+      if (d.moves) {
+        const moves = d.moves.filter((m) => seen({ hostId: m.toHostId, uuid: m.uuid }));
+        if (moves.length > 0) mine.moves = moves;
+        else delete mine.moves;
+      }
       const empty =
         mine.hosts.length + mine.upserts.length + mine.removals.length === 0 &&
         mine.resetHosts.length + mine.removedHosts.length === 0;
@@ -200,12 +227,30 @@ export class InventoryService implements Disposable {
     return e?.live?.nameOf(ref.uuid) ?? e?.stale?.vms.find((v) => v.uuid === ref.uuid)?.name;
   }
 
+  /**
+   * The migration runner says the VM is about to leave `fromHostId`: when its copy there goes,
+   * wait a moment for it to show up elsewhere rather than report it removed. libvirt's own
+   * events say so for a live migration; an offline one has no such event, hence this.
+   */
+  expectMove(uuid: string, fromHostId: string): Disposable {
+    const u = uuid.toLowerCase();
+    const entry = { fromHostId, until: Date.now() + EXPECT_MOVE_MS };
+    this.expected.set(u, entry);
+    return toDisposable(() => {
+      if (this.expected.get(u) === entry) this.expected.delete(u);
+    });
+  }
+
   /** Sends whatever is batched now (tests; shutdown). */
   flush(): void {
     this.batcher.flush();
   }
 
   dispose(): void {
+    for (const t of this.retries) clearTimeout(t);
+    this.retries.clear();
+    for (const h of this.held.values()) clearTimeout(h.timer);
+    this.held.clear();
     for (const e of this.entries.values()) e.live?.dispose();
     this.entries.clear();
     this.store.dispose();
@@ -237,8 +282,25 @@ export class InventoryService implements Disposable {
         if (entry.live !== live) return;
         this.log(`inventory ${hostId}: could not read the host: ${String(err)}`);
         this.hostOffline(hostId, err instanceof Error ? err.message : String(err));
+        this.readAgainLater(hostId, client, entry);
       },
     );
+  }
+
+  /**
+   * A read that failed on a connection that is still up (a call timed out while the host was
+   * busy, say with the job of a migration cut off by a crash) is tried again: no reconnect will
+   * come to start it over, and the host's VMs would stay stale for good.
+   */
+  private readAgainLater(hostId: string, client: LibvirtClient, entry: HostEntry): void {
+    if (!client.connection.isOpen) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      if (this.entries.get(hostId) !== entry || entry.live || !client.connection.isOpen) return;
+      this.hostOnline(hostId, client);
+    }, READ_AGAIN_MS);
+    timer.unref?.();
+    this.retries.add(timer);
   }
 
   private hostOffline(hostId: string, error: string): void {
@@ -258,6 +320,7 @@ export class InventoryService implements Disposable {
     entry?.live?.dispose();
     this.entries.delete(hostId);
     this.batcher.removeHost(hostId);
+    for (const m of this.copies.removeHost(hostId)) this.batcher.move(m.from, m.to);
     this.forgetOwners(hostId);
     this.history.forgetHost(hostId);
   }
@@ -292,19 +355,70 @@ export class InventoryService implements Disposable {
     this.samples.fire({ sample, owners });
   }
 
+  /** Tells the clients what a host's report of a copy means for the VM they are shown. */
+  private tell(out: CopyOutcome): void {
+    if (out.kind === 'upsert') {
+      const u = out.vm.uuid.toLowerCase();
+      const held = this.held.get(u);
+      if (held) {
+        clearTimeout(held.timer);
+        this.held.delete(u);
+      }
+      if (held && held.ref.hostId !== out.vm.hostId) {
+        // The VM that left a host turned up here: one move, never a removal and an addition.
+        this.expected.delete(u);
+        this.batcher.move(held.ref, out.vm);
+      } else this.batcher.upsert(out.vm);
+    }
+    if (out.kind === 'move') {
+      this.expected.delete(out.to.uuid.toLowerCase());
+      this.batcher.move(out.from, out.to);
+    }
+  }
+
+  /** A host's copy went: a removal, unless the VM is on its way to another host. */
+  private copyRemoved(ref: VmRef, migrated: boolean): void {
+    const out = this.copies.remove(ref);
+    if (out.kind === 'hidden') {
+      this.owners.delete(vmKey(ref));
+      return;
+    }
+    if (out.kind !== 'gone') return this.tell(out);
+    const u = ref.uuid.toLowerCase();
+    const hint = this.expected.get(u);
+    const expected = hint && hint.fromHostId === ref.hostId && hint.until > Date.now();
+    if (!migrated && !expected) return this.batcher.remove(ref);
+    const previous = this.held.get(u);
+    if (previous) clearTimeout(previous.timer);
+    const timer = setTimeout(() => {
+      if (this.held.get(u)?.timer !== timer) return;
+      this.held.delete(u);
+      this.batcher.remove(ref);
+    }, MOVE_WAIT_MS);
+    timer.unref?.();
+    this.held.set(u, { ref, timer });
+  }
+
   private sinkFor(hostId: string) {
     const b = this.batcher;
     const mine = () => this.entries.has(hostId);
     const own = (vm: Vm) => this.owners.set(vmKey(vm), vm.membership?.owner);
     return {
       host: (f: HostFacts) => mine() && b.host(f),
-      upsert: (vm: Vm) => mine() && (own(vm), b.upsert(vm)),
-      remove: (ref: VmRef) => mine() && b.remove(ref),
+      upsert: (vm: Vm) => mine() && (own(vm), this.tell(this.copies.upsert(vm))),
+      remove: (ref: VmRef, migrated = false) => mine() && this.copyRemoved(ref, migrated),
       reset: (id: string, vms: readonly Vm[]) => {
         if (!mine()) return;
         this.forgetOwners(id);
         vms.forEach(own);
-        b.reset(id, vms);
+        const { shown, moves } = this.copies.reset(id, vms);
+        b.reset(id, shown);
+        for (const m of moves) this.tell({ kind: 'move', ...m });
+        // A VM held as leaving that is here: a move from the host it left, or no longer leaving.
+        for (const vm of shown) {
+          const held = this.held.get(vm.uuid.toLowerCase());
+          if (held) this.tell({ kind: 'upsert', vm });
+        }
       },
       samples: (at: number, facts: HostFacts, vms: readonly Vm[]) =>
         mine() && this.recordSamples(hostId, at, facts, vms),

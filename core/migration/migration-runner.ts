@@ -12,6 +12,8 @@ import {
 import type { TaskContext, TaskRunner } from '../tasks/task-runner';
 import { runManagedMigration } from './managed-migration';
 import type { MigrationPhase, MigrationState } from './migration-state';
+import { watchHostsLost } from './reconcile-host-watch';
+import { resumeByReconcile } from './reconcile-service';
 import {
   backingPathOn,
   copyVolume,
@@ -29,6 +31,8 @@ export interface MigrationDeps {
   bandwidthMiBs?: () => number | undefined;
   /** The inventory should look at both hosts again now (the VM moved). */
   reread?: (hostIds: string[]) => void;
+  /** Tells the inventory the VM is leaving its host (an offline move has no libvirt event saying so). */
+  expectMove?: (uuid: string, fromHostId: string) => { dispose(): void };
 }
 
 /** The steps every migration task shows, in order. */
@@ -54,6 +58,8 @@ export function migrationRunner(deps: MigrationDeps): TaskRunner<MigrationState>
     kind: 'vm-migrate',
     cancellable: true,
     run: (ctx) => migrate(ctx, deps),
+    // Never carried on blindly: both hosts are asked and one copy kept (reconcile-service).
+    resume: (ctx) => resumeByReconcile(ctx, deps.hosts),
   };
 }
 
@@ -110,6 +116,9 @@ async function migrate(ctx: TaskContext<MigrationState>, deps: MigrationDeps): P
   // 2. libvirt's five phases; a cancel aborts the job.
   await enter('migrating');
   ctx.step('migrating', { status: 'running', detail: state.mode });
+  // A host that drops mid-migration stops it (its stream would stall, not fail).
+  const watch = watchHostsLost(deps.hosts, [state.sourceHostId, state.targetHostId], ctx.signal);
+  const expected = deps.expectMove?.(state.vm.uuid, state.sourceHostId);
   let outcome;
   try {
     const performer = await openPerformer(deps, state);
@@ -121,7 +130,7 @@ async function migrate(ctx: TaskContext<MigrationState>, deps: MigrationDeps): P
         dom,
         mode: state.mode,
         ...(deps.bandwidthMiBs?.() !== undefined ? { bandwidthMiBs: deps.bandwidthMiBs()! } : {}),
-        signal: ctx.signal,
+        signal: watch.signal,
         onProgress: (p) => {
           ctx.step('migrating', { detail: p.text });
           ctx.progress(PREPARE_SHARE + MIGRATE_SHARE * p.fraction, p.remainingSeconds);
@@ -133,19 +142,25 @@ async function migrate(ctx: TaskContext<MigrationState>, deps: MigrationDeps): P
     }
   } catch (err) {
     // Begin was refused (or Perform's connection could not open): nothing moved.
+    expected?.dispose();
     ctx.step('migrating', {
       status: 'failed',
       error: err instanceof Error ? err.message : String(err),
     });
     await undoTarget(ctx, target, state, 'migrating');
     throw err;
+  } finally {
+    watch.dispose();
   }
   if (outcome.result === 'stayed') {
+    expected?.dispose();
+    const cancelled = outcome.cancelled && !watch.lost;
     ctx.step('migrating', {
-      status: outcome.cancelled ? 'cancelled' : 'failed',
-      error: outcome.error?.message,
+      status: cancelled ? 'cancelled' : 'failed',
+      error: (watch.lost ?? outcome.error)?.message,
     });
     await undoTarget(ctx, target, state, 'migrating');
+    if (watch.lost) throw watch.lost;
     throw outcome.cancelled
       ? new CorralError('cancelled', 'cancelled by its owner')
       : (outcome.error ?? new Error('migration failed'));

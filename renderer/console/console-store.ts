@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
-import { consoleKey, type ConsoleTarget } from './console-ref';
+import type { VmMove } from '../../api/inventory-api';
+import { consoleKey, movedTarget, type ConsoleTarget } from './console-ref';
 import { ConsoleTerminal, type ConsoleStatus } from './console-terminal';
 
 /** A console tab as React sees it; the terminal itself lives in {@link terminals}. */
@@ -73,7 +74,11 @@ export function openConsole(target: ConsoleTarget): void {
   const key = consoleKey(target);
   useAppStore.getState().showDockTab('consoles');
   if (!terminals.has(key)) {
-    const terminal = new ConsoleTerminal(target, (status) => setStatus(key, status));
+    // Keyed by where the VM is now: a tab follows its VM when it moves host.
+    let terminal: ConsoleTerminal | undefined = undefined;
+    terminal = new ConsoleTerminal(target, (status) =>
+      setStatus(terminal ? consoleKey(terminal.target) : key, status),
+    );
     terminals.set(key, terminal);
     useConsoleStore.setState((s) => ({
       tabs: [...s.tabs, { ...target, key, status: { state: 'connecting' } }],
@@ -105,6 +110,32 @@ export function reconnectConsole(key: string): void {
 }
 
 /**
+ * Tabs of VMs that moved host follow them (the open stream already does, on the Node side): the
+ * tab is keyed and reopened by the VM's new place.
+ */
+function followMoves(moves: readonly VmMove[]): void {
+  const { tabs, activeKey } = useConsoleStore.getState();
+  let changed = false;
+  let active = activeKey;
+  const next = tabs.map((tab) => {
+    const moved = movedTarget(tab, moves);
+    if (!moved) return tab;
+    const key = consoleKey(moved);
+    const terminal = terminals.get(tab.key);
+    if (!terminal || terminals.has(key)) return tab;
+    changed = true;
+    terminals.delete(tab.key);
+    terminals.set(key, terminal);
+    terminal.target = { hostId: moved.hostId, uuid: moved.uuid, name: moved.name };
+    if (active === tab.key) active = key;
+    return { ...moved, key };
+  });
+  if (!changed) return;
+  useConsoleStore.setState({ tabs: next, activeKey: active });
+  persist();
+}
+
+/**
  * Hands the consoles the contract client (the panel does, once connected) and reopens tabs a
  * reload left behind. Returns the unbind.
  */
@@ -114,7 +145,9 @@ export function bindConsoleClient(next: CorralClient): () => void {
   }
   client = next;
   for (const terminal of terminals.values()) void terminal.connect(next);
+  const moves = next.inventory.onChanged((delta) => delta.moves && followMoves(delta.moves));
   return () => {
+    moves.dispose();
     if (client === next) client = undefined;
   };
 }

@@ -33,7 +33,7 @@ export class ConsoleTerminal {
   private disposed = false;
 
   constructor(
-    readonly target: ConsoleTarget,
+    public target: ConsoleTarget,
     private readonly onStatus: (status: ConsoleStatus) => void,
   ) {
     this.element = document.createElement('div');

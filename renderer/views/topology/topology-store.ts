@@ -5,6 +5,7 @@ import {
   EMPTY_INVENTORY,
   applyDelta,
   fromSnapshot,
+  keyAfter,
   vmKey,
   type InventoryView,
 } from './inventory-reducer';
@@ -87,7 +88,11 @@ export const useTopologyStore = create<TopologyState>((set, get) => ({
     const apply = (delta: InventoryDelta) => {
       // Deltas sent before the snapshot was taken are already in it.
       if (!snapshotIn) return;
-      set((s) => ({ inventory: applyDelta(s.inventory, delta) }));
+      set((s) => ({
+        inventory: applyDelta(s.inventory, delta),
+        // A VM whose details are open stays selected when it moves host.
+        selected: s.selected === undefined ? undefined : keyAfter(s.selected, delta),
+      }));
     };
     const sub = client.inventory.onChanged(apply);
     client.inventory.snapshot({}).then(

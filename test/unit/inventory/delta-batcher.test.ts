@@ -67,3 +67,57 @@ describe('DeltaBatcher', () => {
     });
   });
 });
+
+describe('DeltaBatcher moves', () => {
+  it('sends a move as one delta with the old removal, the new upsert and the move', () => {
+    const out: InventoryDelta[] = [];
+    const b = new DeltaBatcher((d) => out.push(d), 50);
+    b.move(vm('h1', 1), vm('h2', 1, { state: 'running' }));
+    b.flush();
+    expect(out).toHaveLength(1);
+    expect(DeltaSchema.parse(out[0])).toEqual(out[0]);
+    expect(out[0]!.removals).toEqual([{ hostId: 'h1', uuid: vm('h1', 1).uuid }]);
+    expect(out[0]!.upserts.map((v) => v.hostId)).toEqual(['h2']);
+    expect(out[0]!.moves).toEqual([{ uuid: vm('h1', 1).uuid, fromHostId: 'h1', toHostId: 'h2' }]);
+  });
+
+  it('leaves the moves field out when nothing moved (what older clients always saw)', () => {
+    const out: InventoryDelta[] = [];
+    const b = new DeltaBatcher((d) => out.push(d), 50);
+    b.upsert(vm('h1', 1));
+    b.flush();
+    expect('moves' in out[0]!).toBe(false);
+  });
+
+  it('folds two moves in one window into one from the first host', () => {
+    const out: InventoryDelta[] = [];
+    const b = new DeltaBatcher((d) => out.push(d), 50);
+    b.move(vm('h1', 1), vm('h2', 1));
+    b.move(vm('h2', 1), vm('h3', 1));
+    b.flush();
+    expect(out[0]!.moves).toEqual([{ uuid: vm('h1', 1).uuid, fromHostId: 'h1', toHostId: 'h3' }]);
+    expect(out[0]!.upserts.map((v) => v.hostId)).toEqual(['h3']);
+    expect(out[0]!.removals.map((r) => r.hostId).sort()).toEqual(['h1', 'h2']);
+  });
+
+  it('drops a move whose VM is removed from its new host or comes back within the window', () => {
+    const out: InventoryDelta[] = [];
+    const b = new DeltaBatcher((d) => out.push(d), 50);
+    b.move(vm('h1', 1), vm('h2', 1));
+    b.remove(vm('h2', 1));
+    b.move(vm('h1', 2), vm('h2', 2));
+    b.move(vm('h2', 2), vm('h1', 2));
+    b.flush();
+    expect(out[0]!.moves).toBeUndefined();
+    expect(out[0]!.upserts.map((v) => `${v.hostId}/${v.name}`)).toEqual(['h1/vm-2']);
+  });
+
+  it('forgets a move touching a host whose list is reset', () => {
+    const out: InventoryDelta[] = [];
+    const b = new DeltaBatcher((d) => out.push(d), 50);
+    b.move(vm('h1', 1), vm('h2', 1));
+    b.reset('h2', []);
+    b.flush();
+    expect(out[0]!.moves).toBeUndefined();
+  });
+});

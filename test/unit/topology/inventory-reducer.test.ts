@@ -4,6 +4,7 @@ import {
   EMPTY_INVENTORY,
   applyDelta,
   fromSnapshot,
+  keyAfter,
   vmKey,
 } from '../../../renderer/views/topology/inventory-reducer';
 import { host, vm } from '../inventory/vm-fixture';
@@ -72,5 +73,49 @@ describe('inventory reducer', () => {
     expect(applyDelta(EMPTY_INVENTORY, delta({ upserts: [vm('h9', 1)] })).vms).toHaveProperty(
       vmKey(vm('h9', 1)),
     );
+  });
+});
+
+describe('inventory reducer moves', () => {
+  const base = fromSnapshot({
+    hosts: [host('h1'), host('h2')],
+    vms: [vm('h1', 1, { state: 'running' }), vm('h2', 3)],
+  });
+  const move = { uuid: vm('h1', 1).uuid, fromHostId: 'h1', toHostId: 'h2' };
+
+  it('moves the VM row to its new host with the figures the delta brings', () => {
+    const next = applyDelta(
+      base,
+      delta({
+        removals: [vm('h1', 1)],
+        upserts: [vm('h2', 1, { state: 'running', cpuPercent: 7 })],
+        moves: [move],
+      }),
+    );
+    expect(next.vms[vmKey(vm('h1', 1))]).toBeUndefined();
+    expect(next.vms[vmKey(vm('h2', 1))]?.cpuPercent).toBe(7);
+    expect(Object.keys(next.vms)).toHaveLength(2);
+  });
+
+  it('moves the VM it knows when the delta carries only the move', () => {
+    const next = applyDelta(base, delta({ moves: [move] }));
+    expect(next.vms[vmKey(vm('h1', 1))]).toBeUndefined();
+    expect(next.vms[vmKey(vm('h2', 1))]).toEqual(vm('h2', 1, { state: 'running' }));
+  });
+
+  it('ends the same for a client that ignores moves (removal and upsert in one delta)', () => {
+    const d = delta({
+      removals: [vm('h1', 1)],
+      upserts: [vm('h2', 1, { state: 'running' })],
+      moves: [move],
+    });
+    const { moves: _ignored, ...old } = d;
+    expect(applyDelta(base, old)).toEqual(applyDelta(base, d));
+  });
+
+  it('points a selected VM key at the VM on its new host', () => {
+    const d = delta({ moves: [move] });
+    expect(keyAfter(vmKey(vm('h1', 1)), d)).toBe(vmKey(vm('h2', 1)));
+    expect(keyAfter(vmKey(vm('h2', 3)), d)).toBe(vmKey(vm('h2', 3)));
   });
 });
