@@ -37,6 +37,10 @@ import { VmService } from './vm/vm-service';
 import { BalanceService } from './migration/balance-service';
 import { MigrationService } from './migration/migration-service';
 import { JobsService } from './jobs/jobs-service';
+import { JobStore } from './jobs/job-store';
+import { jobClusters } from './jobs/job-cluster';
+import { UnbuiltProgramPipeline, type ProgramPipeline } from './jobs/program/program-pipeline';
+import { ClusterReadModel } from './clusters/cluster-read-model';
 
 export interface CorralCoreOptions {
   /** The folder for Corral's own store (Electron's userData, or the server's --data-dir). */
@@ -58,6 +62,8 @@ export interface CorralCoreOptions {
   hosts?: Partial<Omit<HostsServiceOptions, 'dataDir' | 'cipher'>>;
   /** Cluster service tuning (tests, bench: SSH wait, boots per host, a log of node timings). */
   clusters?: Pick<ClusterServiceOptions, 'sshTimeoutMs' | 'bootsPerHost' | 'log'>;
+  /** Jobs tuning (tests: the program intake, the output kept per rank and stream). */
+  jobs?: { programs?: ProgramPipeline; outputLimitBytes?: number };
 }
 
 /** The application: every service, wired to the contract. Transport-agnostic. */
@@ -186,7 +192,23 @@ export class CorralCore implements Disposable {
     }));
     this.migration = new MigrationService();
     this.balance = new BalanceService();
-    this.jobs = new JobsService();
+    // Jobs: history and output in the data folder; nodes reached with the cluster's key.
+    this.jobs = this.store.add(
+      new JobsService({
+        tasks: this.tasks,
+        store: new JobStore(join(options.dataDir, 'jobs'), reportDataProblem),
+        programs: options.jobs?.programs ?? new UnbuiltProgramPipeline(),
+        clusters: jobClusters(
+          hostConnections,
+          new ClusterReadModel(hostConnections, this.inventory),
+          (cluster) => clusterKeys.get(cluster)?.privateKey,
+        ),
+        users: this.accounts,
+        ...(options.jobs?.outputLimitBytes
+          ? { outputLimitBytes: options.jobs.outputLimitBytes }
+          : {}),
+      }),
+    );
     this.owners = {
       vm: (ref) => this.inventory.ownerOf(ref),
       cluster: (name) => {
@@ -195,7 +217,8 @@ export class CorralCore implements Disposable {
         return clusterCreatorOf(this.tasks, name);
       },
       // Cluster operations are tasks too (an operation's id is its task's).
-      task: (id) => this.tasks.get(id)?.ownerId,
+      // A job outlives its task in the history: its own record names its owner then.
+      task: (id) => this.tasks.get(id)?.ownerId ?? this.jobs.ownerOf(id),
     };
   }
 

@@ -1,56 +1,330 @@
 import type { ByteStream } from '../../api/byte-stream';
 import type { Disposable } from '../../api/disposable';
+import { Emitter } from '../../api/emitter';
 import { CorralError } from '../../api/errors';
-import type { Job, ProgramUpload, RunSpec } from '../../api/jobs-api';
+import type { Job, JobOutputRecord, ProgramUpload, RunSpec } from '../../api/jobs-api';
+import { canAccess, notFound, type SessionUsers } from '../accounts/authorization';
 import type { CallContext } from '../call-context';
+import { HOSTFILE_PATH } from '../clusters/cluster-naming';
+import { execArgs } from '../clusters/node-ssh';
+import type { TaskEngine } from '../tasks/task-engine';
+import type { JobClusters, JobNodeRef } from './job-cluster';
+import { rankKey, type JobStore, type OutputKey } from './job-store';
+import { mpiJobRunner, type MpiJobState } from './mpi-job-runner';
+import { hostfileSlots, slotProblem } from './mpirun-argv';
+import type { ProgramPipeline } from './program/program-pipeline';
 
-const notYet = () => new CorralError('unavailable', 'MPI jobs are not available yet');
+/** Output kept per rank and stream on disk unless told otherwise (8 MiB). */
+export const DEFAULT_OUTPUT_LIMIT = 8 * 1024 * 1024;
+/** Replayed output goes out in pieces of this size (before base64). */
+const REPLAY_PIECE = 48 * 1024;
+const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
-/** MPI jobs on a cluster: staged programs, builds, detached runs and their per-rank output. */
+export interface JobsServiceOptions {
+  tasks: Pick<TaskEngine, 'register' | 'start' | 'get' | 'select' | 'cancel' | 'resume'>;
+  store: JobStore;
+  programs: ProgramPipeline;
+  clusters: JobClusters;
+  users: SessionUsers;
+  outputLimitBytes?: number;
+}
+
+/**
+ * MPI jobs on a cluster: staged programs, builds, detached runs and their per-rank output. Each
+ * job runs as an `mpi-job` task (the job's id is its task's). Who may call each entry was
+ * decided by the contract's gate; the caller is asked for only to filter what they see.
+ */
 export class JobsService {
-  async upload(_req: ProgramUpload, _stream: ByteStream, _ctx: CallContext): Promise<void> {
-    throw notYet();
+  private readonly changes = new Emitter<Job>();
+  private readonly live = new Emitter<{ id: string; record: JobOutputRecord }>();
+  private readonly limit: number;
+
+  constructor(private readonly options: JobsServiceOptions) {
+    this.limit = options.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT;
+    options.tasks.register(
+      mpiJobRunner({
+        programs: options.programs,
+        store: options.store,
+        clusters: options.clusters,
+        publish: (job) => this.publish(job),
+        output: (id, record) => this.live.fire({ id, record }),
+      }),
+    );
+    this.reattach();
   }
 
+  /** Who owns a job, also after its task left the task history. */
+  ownerOf(id: string): string | undefined {
+    return this.options.store.get(id)?.ownerId;
+  }
+
+  async upload(req: ProgramUpload, stream: ByteStream, ctx: CallContext): Promise<void> {
+    await this.options.programs.stage(req, stream, this.options.users.requireUser(ctx).id);
+  }
+
+  /**
+   * Checks before anything runs (every node running and answering, the ranks fitting the
+   * hostfile's slots unless oversubscribing), then starts the job's task.
+   */
   async start(
-    _req: { cluster: string; programId: string; run: RunSpec },
-    _ctx: CallContext,
+    req: { cluster: string; programId: string; run: RunSpec },
+    ctx: CallContext,
   ): Promise<Job> {
-    throw notYet();
+    const user = this.options.users.requireUser(ctx);
+    const program = this.options.programs.get(req.programId);
+    if (!program || program.cluster !== req.cluster || !canAccess(user, program.ownerId)) {
+      throw notFound(`program ${req.programId}`);
+    }
+    const nodes = await this.options.clusters.nodes(req.cluster);
+    if (nodes.length === 0)
+      throw new CorralError('conflict', `cluster ${req.cluster} has no nodes`);
+    const stopped = nodes.find((n) => !n.running);
+    if (stopped) {
+      throw new CorralError('conflict', `node ${stopped.name} is not running (${stopped.state})`, {
+        node: stopped.name,
+      });
+    }
+    const hostfile = await this.checkReachable(req.cluster, nodes);
+    const slots = hostfileSlots(hostfile);
+    const problem = slotProblem(
+      req.run,
+      slots.length ? slots : nodes.map((n) => ({ node: n.name, slots: n.vcpus })),
+    );
+    if (problem) throw new CorralError('bad-request', problem);
+    const np = req.run.ranks ?? slots.reduce((n, s) => n + s.slots, 0);
+    const state: MpiJobState = {
+      cluster: req.cluster,
+      program: {
+        programId: program.programId,
+        name: program.name,
+        kind: program.kind,
+        files: program.files,
+        sizeBytes: program.sizeBytes,
+        sha256: program.sha256,
+      },
+      run: req.run,
+      np,
+      nodes: nodes.map(({ name, hostId, address, hostKey, vcpus }) => ({
+        name,
+        hostId,
+        address,
+        hostKey,
+        vcpus,
+      })),
+      outputLimitBytes: this.limit,
+      phase: 'build',
+      offset: 0,
+      sizes: {},
+      totals: {},
+    };
+    const task = await this.options.tasks.start<MpiJobState>({
+      kind: 'mpi-job',
+      ownerId: user.id,
+      title: `Run ${program.name} on ${req.cluster} (${np} ranks)`,
+      targets: [{ kind: 'cluster', cluster: req.cluster }],
+      steps: [
+        { id: 'build', label: 'Build' },
+        { id: 'distribute', label: 'Distribute' },
+        { id: 'run', label: 'Run' },
+      ],
+      state,
+    });
+    return this.get(task.id);
   }
 
-  async rerun(_req: { id: string; run?: RunSpec | undefined }, _ctx: CallContext): Promise<Job> {
-    throw notYet();
+  async rerun(req: { id: string; run?: RunSpec | undefined }, ctx: CallContext): Promise<Job> {
+    const job = this.get(req.id);
+    return this.start(
+      { cluster: job.cluster, programId: job.program.programId, run: req.run ?? job.run },
+      ctx,
+    );
   }
 
-  list(_cluster: string, _ctx: CallContext): Job[] {
-    return [];
+  list(cluster: string, ctx: CallContext): Job[] {
+    const user = this.options.users.requireUser(ctx);
+    return this.options.store
+      .list()
+      .filter((j) => j.cluster === cluster && canAccess(user, j.ownerId));
   }
 
-  get(_id: string): Job {
-    throw notYet();
+  get(id: string): Job {
+    const job = this.options.store.get(id);
+    if (!job) throw notFound(`job ${id}`);
+    return job;
   }
 
-  async watch(_id: string, _stream: ByteStream): Promise<void> {
-    throw notYet();
+  /**
+   * Everything recorded so far (build output, then each rank's streams), `live`, then records
+   * as they come until `end`. Live records are collected from the same moment the files are
+   * read (both happen in one turn), so nothing is lost or repeated between the two.
+   */
+  async watch(id: string, stream: ByteStream): Promise<void> {
+    const job = this.get(id);
+    const queue: JobOutputRecord[] = [];
+    let forward: ((r: JobOutputRecord) => void) | undefined;
+    const sub = this.live.on(({ id: of, record }) => {
+      if (of !== id) return;
+      if (forward) forward(record);
+      else queue.push(record);
+    });
+    stream.onClosed(() => sub.dispose());
+    const store = this.options.store;
+    const replay: JobOutputRecord[] = [];
+    for (const piece of pieces(store.read(id, 'build'))) {
+      replay.push({ t: 'build', data: piece.toString('base64') });
+    }
+    const keys = [...store.streams(id).keys()].filter((k) => k.startsWith('r'));
+    keys.sort(byRankThenFd);
+    for (const key of keys) {
+      const [, rank, fd] = /^r(\d+)\.(stdout|stderr)$/.exec(key)!;
+      for (const piece of pieces(store.read(id, key))) {
+        replay.push({
+          t: 'rank',
+          rank: Number(rank),
+          fd: fd as 'stdout' | 'stderr',
+          data: piece.toString('base64'),
+        });
+      }
+    }
+    const write = (r: JobOutputRecord) => stream.write(Buffer.from(`${JSON.stringify(r)}\n`));
+    try {
+      for (const r of replay) await write(r);
+      await write({ t: 'live' });
+      const current = this.options.store.get(id) ?? job;
+      if (FINAL.has(current.status) && !this.active(id)) {
+        sub.dispose();
+        await write({ t: 'end', status: current.status });
+        stream.end();
+        return;
+      }
+      let chain = Promise.resolve();
+      const send = (r: JobOutputRecord) => {
+        chain = chain
+          .then(() => write(r))
+          .then(() => {
+            if (r.t === 'end') {
+              sub.dispose();
+              stream.end();
+            }
+          })
+          .catch(() => sub.dispose());
+      };
+      for (const r of queue.splice(0)) send(r);
+      forward = send;
+    } catch {
+      sub.dispose();
+    }
   }
 
+  /** One rank's stream as the raw bytes kept (for download). */
   async output(
-    _req: { id: string; rank: number; fd: 'stdout' | 'stderr' },
-    _stream: ByteStream,
+    req: { id: string; rank: number; fd: 'stdout' | 'stderr' },
+    stream: ByteStream,
   ): Promise<void> {
-    throw notYet();
+    this.get(req.id);
+    for (const piece of pieces(this.options.store.read(req.id, rankKey(req.rank, req.fd)))) {
+      await stream.write(piece);
+    }
+    stream.end();
   }
 
-  async cancel(_id: string, _ctx: CallContext): Promise<Job> {
-    throw notYet();
+  async cancel(id: string, ctx: CallContext): Promise<Job> {
+    const job = this.get(id);
+    if (!this.active(id)) {
+      throw new CorralError('conflict', `job ${id} is ${job.status}: there is nothing to cancel`);
+    }
+    await this.options.tasks.cancel(id, this.options.users.requireUser(ctx).username);
+    this.publish({ ...this.get(id), status: 'cancelling' });
+    return this.get(id);
   }
 
-  async remove(_id: string): Promise<void> {
-    throw notYet();
+  async remove(id: string): Promise<void> {
+    const job = this.get(id);
+    if (!FINAL.has(job.status) || this.active(id)) {
+      throw new CorralError(
+        'conflict',
+        `job ${id} is ${job.status}: only a finished job can be removed`,
+      );
+    }
+    this.options.store.remove(id);
   }
 
-  onChanged(_emit: (job: Job) => void, _ctx: CallContext): Disposable {
-    return { dispose: () => undefined };
+  /** Changes of the jobs the session may see; who it is is asked at each change. */
+  onChanged(emit: (job: Job) => void, ctx: CallContext): Disposable {
+    return this.changes.on((job) => {
+      if (canAccess(this.options.users.me(ctx).user, job.ownerId)) emit(job);
+    });
   }
+
+  dispose(): void {
+    this.changes.clear();
+    this.live.clear();
+  }
+
+  private publish(job: Job): void {
+    this.options.store.put(job);
+    this.changes.fire(job);
+  }
+
+  /** Whether the job's task is working now. */
+  private active(id: string): boolean {
+    const status = this.options.tasks.get(id)?.status;
+    return status === 'running' || status === 'cancelling' || status === 'queued';
+  }
+
+  /**
+   * At start: jobs cut off by a stop or crash carry on by themselves (mpirun ran on, detached);
+   * a job whose task is gone from the journal can no longer be followed and says so.
+   */
+  private reattach(): void {
+    for (const task of this.options.tasks.select(
+      (t) => t.kind === 'mpi-job' && t.status === 'interrupted',
+    )) {
+      const job = this.options.store.get(task.id);
+      if (job) this.publish({ ...job, status: 'interrupted' });
+      void this.options.tasks.resume(task.id, 'Corral at start').catch(() => undefined);
+    }
+    for (const job of this.options.store.list()) {
+      if (FINAL.has(job.status) || job.status === 'interrupted') continue;
+      if (!this.options.tasks.get(job.id)) {
+        this.publish({ ...job, status: 'interrupted', reason: 'Corral lost track of this job' });
+      }
+    }
+  }
+
+  /** Every node answers SSH; resolves with the launch node's hostfile. */
+  private async checkReachable(cluster: string, nodes: ReadonlyArray<JobNodeRef>): Promise<string> {
+    const texts = await Promise.all(
+      nodes.map(async (n, i) => {
+        let ssh;
+        try {
+          ssh = await this.options.clusters.connect(cluster, n);
+          const r = await execArgs(ssh, i === 0 ? ['cat', HOSTFILE_PATH] : ['true'], {
+            purpose: 'checking the node',
+            timeoutMs: 20_000,
+          });
+          if (r.code !== 0) throw new Error(r.stderr.trim() || `exit status ${r.code}`);
+          return r.stdout;
+        } catch (err) {
+          const why = err instanceof Error ? err.message : String(err);
+          throw new CorralError('unavailable', `node ${n.name} is unreachable: ${why}`, {
+            node: n.name,
+          });
+        } finally {
+          ssh?.end();
+        }
+      }),
+    );
+    return texts[0] ?? '';
+  }
+}
+
+function* pieces(bytes: Buffer): Generator<Buffer> {
+  for (let i = 0; i < bytes.length; i += REPLAY_PIECE) yield bytes.subarray(i, i + REPLAY_PIECE);
+}
+
+function byRankThenFd(a: OutputKey, b: OutputKey): number {
+  const ra = Number(/^r(\d+)/.exec(a)?.[1]);
+  const rb = Number(/^r(\d+)/.exec(b)?.[1]);
+  return ra - rb || a.localeCompare(b);
 }
