@@ -71,6 +71,8 @@ export class JobOutput {
     stream.onEnd((error) => {
       if (this.stream !== stream) return;
       this.stream = undefined;
+      // Core ended its side after the job's end: close ours, so the stream is forgotten.
+      if (!error) stream.end();
       if (error && !this.disposed) this.update({ error: error.message });
     });
   }

@@ -29,7 +29,7 @@ export function JobsPanel() {
   return (
     <div className="jobs-panel">
       <Tabs
-        aria-label="Jobs"
+        aria-label="Job pages"
         activeKey={active}
         onSelect={(_e, key) => (key === 'history' ? showHistory() : openJob(String(key)))}
         mountOnEnter
