@@ -197,7 +197,7 @@ test.afterAll(async () => {
 test('a C program dropped on the cluster card builds, runs, and shows each rank in its own pane', async () => {
   test.setTimeout(420_000);
   await nav('Clusters').click();
-  const card = page.getByRole('article', { name: cluster });
+  const card = page.getByRole('article', { name: cluster, exact: true });
   await dropFile(card, 'hello.c', HELLO);
   await startFromDialog('hello.c');
 
