@@ -53,26 +53,18 @@ export function programLabel(paths: readonly string[]): string {
 
 /**
  * The upload's header for `files` (its open argument), or the contract's complaint. A dropped
- * folder keeps its own name as the root of every path, so it is stripped: the program's files
- * sit at the top of its build folder.
+ * folder keeps its name as every path's first segment: core names the program after it and
+ * builds where its Makefile is.
  */
 export function uploadHeader(
   cluster: string,
   files: ReadonlyArray<{ path: string; size: number }>,
 ): { ok: true; header: ProgramUpload } | { ok: false; problem: string } {
-  const paths = stripCommonRoot(files.map((f) => f.path));
   const parsed = ProgramUpload.safeParse({
     cluster,
-    files: files.map((f, i) => ({ path: paths[i], sizeBytes: f.size })),
+    files: files.map((f) => ({ path: f.path, sizeBytes: f.size })),
   });
   if (parsed.success) return { ok: true, header: parsed.data };
   const issue = parsed.error.issues[0];
   return { ok: false, problem: issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid' };
-}
-
-/** Paths without the folder every one of them is in ("prog/a.c", "prog/b.c" -> "a.c", "b.c"). */
-export function stripCommonRoot(paths: readonly string[]): string[] {
-  const firsts = new Set(paths.map((p) => (p.includes('/') ? p.split('/')[0] : undefined)));
-  if (firsts.size !== 1 || firsts.has(undefined)) return [...paths];
-  return paths.map((p) => p.slice(p.indexOf('/') + 1));
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   programLabel,
   programProblem,
-  stripCommonRoot,
   uploadHeader,
 } from '../../../renderer/views/jobs/program-files';
 
@@ -35,13 +34,7 @@ describe('programs dropped or chosen', () => {
     expect(programLabel(['a.c', 'b.c', 'c.c'])).toBe('a.c and 2 more');
   });
 
-  it('strips a dropped folder from the paths, and only a folder every file is in', () => {
-    expect(stripCommonRoot(['ring/main.c', 'ring/src/x.c'])).toEqual(['main.c', 'src/x.c']);
-    expect(stripCommonRoot(['a/x.c', 'b/y.c'])).toEqual(['a/x.c', 'b/y.c']);
-    expect(stripCommonRoot(['x.c', 'd/y.c'])).toEqual(['x.c', 'd/y.c']);
-  });
-
-  it('builds the upload header in file order, or says what the contract refuses', () => {
+  it('builds the upload header in file order, keeping a folder name, or says what the contract refuses', () => {
     const ok = uploadHeader('c1', [
       { path: 'ring/main.c', size: 10 },
       { path: 'ring/Makefile', size: 3 },
@@ -51,8 +44,8 @@ describe('programs dropped or chosen', () => {
       header: {
         cluster: 'c1',
         files: [
-          { path: 'main.c', sizeBytes: 10 },
-          { path: 'Makefile', sizeBytes: 3 },
+          { path: 'ring/main.c', sizeBytes: 10 },
+          { path: 'ring/Makefile', sizeBytes: 3 },
         ],
       },
     });
