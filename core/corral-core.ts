@@ -4,6 +4,7 @@ import type { VmRef } from '../api/inventory-api';
 import { DisposableStore, type Disposable } from '../api/disposable';
 import { CorralError } from '../api/errors';
 import type { ServiceImpl } from '../api/types';
+import type { ReportDataProblem } from './persistence/data-problems';
 import { AccountsService } from './accounts/accounts-service';
 import { canAccess, notFound } from './accounts/authorization';
 import { clusterCreatorOf, clusterOwnerOf, type OwnerResolver } from './accounts/owner-resolver';
@@ -39,7 +40,8 @@ import { MigrationService } from './migration/migration-service';
 import { JobsService } from './jobs/jobs-service';
 import { JobStore } from './jobs/job-store';
 import { jobClusters } from './jobs/job-cluster';
-import { UnbuiltProgramPipeline, type ProgramPipeline } from './jobs/program/program-pipeline';
+import type { ProgramPipeline } from './jobs/program/program-pipeline';
+import { ProgramIntake } from './jobs/program/program-intake';
 import { ClusterReadModel } from './clusters/cluster-read-model';
 
 export interface CorralCoreOptions {
@@ -197,7 +199,7 @@ export class CorralCore implements Disposable {
       new JobsService({
         tasks: this.tasks,
         store: new JobStore(join(options.dataDir, 'jobs'), reportDataProblem),
-        programs: options.jobs?.programs ?? new UnbuiltProgramPipeline(),
+        programs: options.jobs?.programs ?? this.programIntake(options.dataDir, reportDataProblem),
         clusters: jobClusters(
           hostConnections,
           new ClusterReadModel(hostConnections, this.inventory),
@@ -220,6 +222,13 @@ export class CorralCore implements Disposable {
       // A job outlives its task in the history: its own record names its owner then.
       task: (id) => this.tasks.get(id)?.ownerId ?? this.jobs.ownerOf(id),
     };
+  }
+
+  /** The program intake of jobs, closed with the core. */
+  private programIntake(dataDir: string, report: ReportDataProblem): ProgramIntake {
+    const intake = new ProgramIntake({ dataDir, reportDataProblem: report });
+    this.store.add({ dispose: () => intake.close() });
+    return intake;
   }
 
   private requireConsoles(): ConsoleService {

@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -129,15 +130,31 @@ export class JobStore {
 
   /**
    * Cuts streams back to the sizes saved with a reader's position, so re-reading from that
-   * position repeats nothing; streams not named are emptied.
+   * position repeats nothing; streams not named are emptied, except the build's output (written
+   * before any reading began).
    */
   truncateTo(id: string, sizes: Readonly<Record<string, number>>): void {
     for (const [key, size] of this.streams(id)) {
+      if (key === 'build' && sizes.build === undefined) continue;
       const want = sizes[key] ?? 0;
       if (size > want) {
         truncateSync(this.file(id, key), want);
         this.sizesOf(id).set(key, want);
       }
+    }
+  }
+
+  /** Bytes `start`..`end` of a stream (fewer when the file is shorter). */
+  readRange(id: string, key: OutputKey, start: number, end: number): Buffer {
+    const file = this.file(id, key);
+    if (!existsSync(file) || end <= start) return Buffer.alloc(0);
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(end - start);
+      const n = readSync(fd, buf, 0, buf.length, start);
+      return buf.subarray(0, n);
+    } finally {
+      closeSync(fd);
     }
   }
 

@@ -21,7 +21,10 @@ const REPLAY_PIECE = 48 * 1024;
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 export interface JobsServiceOptions {
-  tasks: Pick<TaskEngine, 'register' | 'start' | 'get' | 'select' | 'cancel' | 'resume'>;
+  tasks: Pick<
+    TaskEngine,
+    'register' | 'start' | 'get' | 'select' | 'cancel' | 'resume' | 'stateOf'
+  >;
   store: JobStore;
   programs: ProgramPipeline;
   clusters: JobClusters;
@@ -155,77 +158,91 @@ export class JobsService {
 
   /**
    * Everything recorded so far (build output, then each rank's streams), `live`, then records
-   * as they come until `end`. Live records are collected from the same moment the files are
-   * read (both happen in one turn), so nothing is lost or repeated between the two.
+   * as they come until `end`. What is on disk is measured in the same turn as the live
+   * subscription starts, so nothing is lost or repeated between the two; it is then read a
+   * piece at a time as the client takes it. Returns at once: the stream carries nothing until
+   * the open is answered.
    */
-  async watch(id: string, stream: ByteStream): Promise<void> {
-    const job = this.get(id);
-    const queue: JobOutputRecord[] = [];
-    let forward: ((r: JobOutputRecord) => void) | undefined;
-    const sub = this.live.on(({ id: of, record }) => {
-      if (of !== id) return;
-      if (forward) forward(record);
-      else queue.push(record);
-    });
-    stream.onClosed(() => sub.dispose());
+  watch(id: string, stream: ByteStream): Promise<void> {
+    this.get(id);
     const store = this.options.store;
-    const replay: JobOutputRecord[] = [];
-    for (const piece of pieces(store.read(id, 'build'))) {
-      replay.push({ t: 'build', data: piece.toString('base64') });
-    }
-    const keys = [...store.streams(id).keys()].filter((k) => k.startsWith('r'));
-    keys.sort(byRankThenFd);
-    for (const key of keys) {
-      const [, rank, fd] = /^r(\d+)\.(stdout|stderr)$/.exec(key)!;
-      for (const piece of pieces(store.read(id, key))) {
-        replay.push({
-          t: 'rank',
-          rank: Number(rank),
-          fd: fd as 'stdout' | 'stderr',
-          data: piece.toString('base64'),
+    let closed = false;
+    // Set once `live` is sent for a running job.
+    const live: { sub?: Disposable } = {};
+    let chain: Promise<void> = Promise.resolve();
+    const send = (make: () => JobOutputRecord) => {
+      chain = chain
+        .then(async () => {
+          if (!closed) await stream.write(Buffer.from(`${JSON.stringify(make())}\n`));
+        })
+        .catch(() => {
+          closed = true;
+          live.sub?.dispose();
+        });
+    };
+    const finish = () => {
+      chain = chain.then(() => {
+        if (!closed) stream.end();
+        closed = true;
+      });
+    };
+    // From here to the subscription below nothing else runs: measured on disk = sent before
+    // `live`, anything later arrives as a live record.
+    const sizes: Array<[OutputKey, number]> = [['build', store.size(id, 'build')]];
+    const ranks = [...store.streams(id)].filter(([k]) => k.startsWith('r'));
+    ranks.sort(([a], [b]) => byRankThenFd(a, b));
+    sizes.push(...ranks);
+    for (const [key, size] of sizes) {
+      for (let from = 0; from < size; from += REPLAY_PIECE) {
+        const to = Math.min(size, from + REPLAY_PIECE);
+        send(() => {
+          const data = store.readRange(id, key, from, to).toString('base64');
+          if (key === 'build') return { t: 'build', data };
+          const [, rank, fd] = /^r(\d+)\.(stdout|stderr)$/.exec(key)!;
+          return { t: 'rank', rank: Number(rank), fd: fd as 'stdout' | 'stderr', data };
         });
       }
     }
-    const write = (r: JobOutputRecord) => stream.write(Buffer.from(`${JSON.stringify(r)}\n`));
-    try {
-      for (const r of replay) await write(r);
-      await write({ t: 'live' });
-      const current = this.options.store.get(id) ?? job;
-      if (FINAL.has(current.status) && !this.active(id)) {
-        sub.dispose();
-        await write({ t: 'end', status: current.status });
-        stream.end();
-        return;
-      }
-      let chain = Promise.resolve();
-      const send = (r: JobOutputRecord) => {
-        chain = chain
-          .then(() => write(r))
-          .then(() => {
-            if (r.t === 'end') {
-              sub.dispose();
-              stream.end();
-            }
-          })
-          .catch(() => sub.dispose());
-      };
-      for (const r of queue.splice(0)) send(r);
-      forward = send;
-    } catch {
-      sub.dispose();
+    send(() => ({ t: 'live' }));
+    const status = this.get(id).status;
+    if (FINAL.has(status)) {
+      // A finished job has all its output on disk already.
+      send(() => ({ t: 'end', status }));
+      finish();
+      return Promise.resolve();
     }
+    live.sub = this.live.on(({ id: of, record }) => {
+      if (of !== id) return;
+      send(() => record);
+      if (record.t === 'end') {
+        live.sub?.dispose();
+        finish();
+      }
+    });
+    stream.onClosed(() => {
+      closed = true;
+      live.sub?.dispose();
+    });
+    return Promise.resolve();
   }
 
-  /** One rank's stream as the raw bytes kept (for download). */
-  async output(
+  /** One rank's stream as the raw bytes kept (for download); returns before they flow. */
+  output(
     req: { id: string; rank: number; fd: 'stdout' | 'stderr' },
     stream: ByteStream,
   ): Promise<void> {
     this.get(req.id);
-    for (const piece of pieces(this.options.store.read(req.id, rankKey(req.rank, req.fd)))) {
-      await stream.write(piece);
-    }
-    stream.end();
+    const key = rankKey(req.rank, req.fd);
+    const size = this.options.store.size(req.id, key);
+    void (async () => {
+      for (let at = 0; at < size; at += REPLAY_PIECE) {
+        await stream.write(
+          this.options.store.readRange(req.id, key, at, Math.min(size, at + REPLAY_PIECE)),
+        );
+      }
+      stream.end();
+    })().catch(() => undefined);
+    return Promise.resolve();
   }
 
   async cancel(id: string, ctx: CallContext): Promise<Job> {
@@ -234,7 +251,9 @@ export class JobsService {
       throw new CorralError('conflict', `job ${id} is ${job.status}: there is nothing to cancel`);
     }
     await this.options.tasks.cancel(id, this.options.users.requireUser(ctx).username);
-    this.publish({ ...this.get(id), status: 'cancelling' });
+    // Unless the runner already recorded how it ended (a cancel during the build ends at once).
+    const now = this.get(id);
+    if (!FINAL.has(now.status)) this.publish({ ...now, status: 'cancelling' });
     return this.get(id);
   }
 
@@ -282,6 +301,10 @@ export class JobsService {
     )) {
       const job = this.options.store.get(task.id);
       if (job) this.publish({ ...job, status: 'interrupted' });
+      // Output past the saved reading position is read again: cut it now, before anyone
+      // watching could be shown it twice.
+      const state = this.options.tasks.stateOf(task.id) as MpiJobState | undefined;
+      if (state?.sizes) this.options.store.truncateTo(task.id, state.sizes);
       void this.options.tasks.resume(task.id, 'Corral at start').catch(() => undefined);
     }
     for (const job of this.options.store.list()) {
@@ -317,10 +340,6 @@ export class JobsService {
     );
     return texts[0] ?? '';
   }
-}
-
-function* pieces(bytes: Buffer): Generator<Buffer> {
-  for (let i = 0; i < bytes.length; i += REPLAY_PIECE) yield bytes.subarray(i, i + REPLAY_PIECE);
 }
 
 function byRankThenFd(a: OutputKey, b: OutputKey): number {

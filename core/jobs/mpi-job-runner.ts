@@ -61,7 +61,12 @@ const WRAPPER = 'corral-rank.sh';
 /** SIGTERM first; what has not gone this long after gets SIGKILL. */
 const TERM_GRACE_MS = 2_000;
 /** How often the nodes are checked while the job runs. */
-const PROBE_MS = 3_000;
+const PROBE_MS = 5_000;
+/**
+ * Missed checks in a row after which a node counts as dropped (a loaded machine can be slow to
+ * answer one; a node that is gone misses every one).
+ */
+const PROBE_MISSES = 3;
 /** How often rank records are read while the job runs (which rank started where). */
 const RANKS_MS = 5_000;
 /** How often the reader's position is saved to the journal at most. */
@@ -109,9 +114,27 @@ class JobRun {
     try {
       await this.prepare();
       await this.follow();
+    } catch (err) {
+      this.endUnfinished(err);
+      throw err;
     } finally {
       this.closeShells();
     }
+  }
+
+  /** A job stopped before its end was recorded (build refused, cancelled early, node gone). */
+  private endUnfinished(err: unknown): void {
+    const job = this.deps.store.get(this.ctx.id);
+    if (!job || ['succeeded', 'failed', 'cancelled'].includes(job.status)) return;
+    const cancelled =
+      this.ctx.signal.aborted || (err instanceof CorralError && err.code === 'cancelled');
+    const status: JobStatus = cancelled ? 'cancelled' : 'failed';
+    this.update({
+      status,
+      endedAt: now(),
+      reason: cancelled ? 'cancelled' : err instanceof Error ? err.message : String(err),
+    });
+    this.deps.output(this.ctx.id, { t: 'end', status });
   }
 
   async resume(): Promise<void> {
@@ -125,6 +148,9 @@ class JobRun {
       if (this.state.pid === undefined) await this.prepare();
       this.ctx.log('Reattaching to mpirun');
       await this.follow();
+    } catch (err) {
+      this.endUnfinished(err);
+      throw err;
     } finally {
       this.closeShells();
     }
@@ -239,7 +265,10 @@ class JobRun {
     let stop: Stop | undefined;
     let wake: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (wake = resolve));
+    // Set once reading is over: late answers of the periodic checks change nothing then.
+    let over = false;
     const requestStop = (s: Stop) => {
+      if (over) return;
       stop ??= s;
       wake();
     };
@@ -274,9 +303,9 @@ class JobRun {
         if (refreshing || stop) return;
         refreshing = true;
         void this.readRanks(false)
-          .then((records) =>
-            this.update({ ranks: this.rankStates(records.records, totals, false) }),
-          )
+          .then((records) => {
+            if (!over) this.update({ ranks: this.rankStates(records.records, totals, false) });
+          })
           .catch(() => undefined)
           .finally(() => (refreshing = false));
       }, RANKS_MS),
@@ -336,6 +365,7 @@ class JobRun {
         }
       }
     }
+    over = true;
     for (const t of timers) clearTimeout(t);
     this.ctx.signal.removeEventListener('abort', onAbort);
     // A stop asked while the reader ended: make sure nothing of the job is left anywhere.
@@ -371,13 +401,13 @@ class JobRun {
     return this.stopping;
   }
 
-  /** The first node that did not answer twice in a row (undefined: all answer). */
+  /** The first node that missed PROBE_MISSES checks in a row (undefined: all answer). */
   private async probeNodes(down: Map<string, number>): Promise<string | undefined> {
     const results = await Promise.all(
       this.state.nodes.map(async (n) => {
         try {
           await this.withShell(n, (ssh) =>
-            execArgs(ssh, ['true'], { purpose: 'checking the node', timeoutMs: 5_000 }),
+            execArgs(ssh, ['true'], { purpose: 'checking the node', timeoutMs: 10_000 }),
           );
           down.delete(n.name);
           return undefined;
@@ -385,7 +415,7 @@ class JobRun {
           this.shells.delete(n.name);
           const misses = (down.get(n.name) ?? 0) + 1;
           down.set(n.name, misses);
-          return misses >= 2 ? n.name : undefined;
+          return misses >= PROBE_MISSES ? n.name : undefined;
         }
       }),
     );
@@ -452,6 +482,7 @@ class JobRun {
       ...(reason ? { reason } : {}),
     });
     this.deps.output(this.ctx.id, { t: 'end', status: final });
+    if (final === 'failed') await this.logMpirunMessages();
     // The job's files on the nodes have served their purpose (the output is in Corral).
     await Promise.all(
       this.state.nodes.map((n) =>
@@ -461,6 +492,20 @@ class JobRun {
     if (final === 'cancelled') throw new CorralError('cancelled', 'cancelled by its owner');
     if (final === 'failed') {
       throw new Error(reason ?? firstFailure ?? `mpirun exited with status ${status ?? 'unknown'}`);
+    }
+  }
+
+  /** What mpirun itself said (its own XML messages and its stderr), for the task's log. */
+  private async logMpirunMessages(): Promise<void> {
+    const own = this.deps.store.read(this.ctx.id, 'mpirun').toString('utf8').slice(-1500);
+    const err = await this.onLaunch((ssh) =>
+      execArgs(ssh, ['tail', '-c', '1500', `${this.jobDir}/mpirun.err`], {
+        purpose: 'reading mpirun.err',
+      }),
+    ).catch(() => undefined);
+    for (const text of [own, err?.stdout ?? '']) {
+      const t = text.trim();
+      if (t) this.ctx.log(`mpirun: ${t}`, 'warn');
     }
   }
 

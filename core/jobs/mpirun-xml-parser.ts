@@ -95,10 +95,7 @@ export class MpirunXmlParser {
         let j = i;
         while (j < data.length && data[j] !== LT && data[j] !== AMP) j++;
         flushText(data, i, j);
-        if (j === data.length) {
-          i = j;
-          break;
-        }
+        if (j === data.length) break;
         if (data[j] === LT) {
           const gt = data.indexOf(GT, j);
           if (gt < 0) {

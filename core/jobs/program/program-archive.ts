@@ -51,6 +51,9 @@ export async function checkArchive(
   }
   const plan = planExtraction(entries, limits);
   if (!plan.ok) throw new ArchiveFormatError(plan.reason);
+  // A zip entry's bytes are checked (size, CRC) when unpacked: do it now, so a damaged entry
+  // refuses the archive before anything is written rather than halfway through.
+  if (kind === 'zip') for (const f of plan.files) f.data();
   return plan.files;
 }
 

@@ -60,6 +60,7 @@ export async function distributeProgram(
         sftp.end();
       }
     } catch (err) {
+      if (signal.aborted) throw cancelled();
       throw nodeError(from.name, `fetching ${binaryPath}`, err);
     }
     const sha256 = await hashFile(local);

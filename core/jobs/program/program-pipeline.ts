@@ -27,7 +27,10 @@ export interface BuildResult {
   binaryPath?: string;
 }
 
-/** The intake side of a job: stage, build once on a node, distribute to every node and check. */
+/**
+ * The intake side of a job: stage, build once on a node, distribute to every node and check.
+ * Implemented by `ProgramIntake` (program-intake.ts).
+ */
 export interface ProgramPipeline {
   /**
    * Reads a `jobs.upload` stream into a staged program (refusing bad names, sizes, binaries),

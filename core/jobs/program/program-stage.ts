@@ -39,7 +39,7 @@ export function checkUpload(req: ProgramUpload, limits: StageLimits): void {
   if (total > limits.maxBytes) {
     throw new CorralError(
       'bad-request',
-      `the program is ${mib(total)}; the limit is ${mib(limits.maxBytes)}`,
+      `the program is ${sizeOver(total, limits.maxBytes)}; the limit is ${mib(limits.maxBytes)}`,
       { sizeBytes: total, limitBytes: limits.maxBytes },
     );
   }
@@ -55,6 +55,11 @@ export function checkUpload(req: ProgramUpload, limits: StageLimits): void {
   }
   const clash = pathClash(req.files.map((f) => f.path));
   if (clash) throw new CorralError('bad-request', `refused: ${clash}`);
+}
+
+/** A size just over the limit would round to the limit itself: then say it in bytes. */
+function sizeOver(bytes: number, limit: number): string {
+  return mib(bytes) === mib(limit) ? `${bytes} bytes` : mib(bytes);
 }
 
 /** A staged program's description, once its files are in place. */
