@@ -47,11 +47,10 @@ export function JobPage({ job, client }: { job: Job; client: JobsClient }) {
   const close = useJobsStore((s) => s.closeJob);
   const now = useNow();
   const [cancelling, setCancelling] = useState(false);
-  const [view, setView] = useState<'ranks' | 'merged' | 'build'>(
-    job.status === 'building' || job.status === 'uploading' || job.ranks.length === 0
-      ? 'build'
-      : 'ranks',
-  );
+  // Until the user picks a view: the build while nothing runs, the ranks once there are any.
+  const [picked, setView] = useState<'ranks' | 'merged' | 'build'>();
+  const hasRanks = job.ranks.length > 0 || (watch?.ranks.length ?? 0) > 0;
+  const view = picked ?? (hasRanks ? 'ranks' : 'build');
   const failure = firstFailureText(job);
   // Panes for every rank the job lists, and for any that wrote before the list said so.
   const ranks = new Map<number, RankState | undefined>();
