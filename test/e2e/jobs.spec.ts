@@ -128,7 +128,8 @@ async function startFromDialog(program: string): Promise<void> {
   });
   await expect(dialog.getByLabel('Ranks', { exact: true })).toHaveValue('');
   await dialog.getByRole('button', { name: 'Start job' }).click();
-  await expect(dialog).toBeHidden();
+  // Core checks every node over SSH before it answers the start.
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
 }
 
 /** The open job page of `program` in the dock's Jobs tab. */
