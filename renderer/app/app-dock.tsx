@@ -16,20 +16,24 @@ import {
   Title,
 } from '@patternfly/react-core';
 import { AngleUpIcon } from '@patternfly/react-icons';
-import { Suspense, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, useState, type ReactNode } from 'react';
 import { ConsoleTabs, useConsoleClient } from '../console/console-tabs';
+import { jobsClientOf } from '../views/jobs/jobs-client';
+import { useJobsStore } from '../views/jobs/jobs-store';
+import { RunDialogHost } from '../views/jobs/run-dialog';
 import { useAppStore, type DockTab } from '../state/app-store';
 import { runningCount } from '../views/tasks/task-text';
 import { useTasksFeed } from '../views/tasks/use-tasks-feed';
 import { useTasksStore } from '../views/tasks/task-store';
-import { TasksPanel } from './lazy-views';
+import { useClient } from './client-context';
+import { JobsPanel, TasksPanel } from './lazy-views';
 
 /** The height the user last dragged the dock to, kept across reloads. */
 const HEIGHT_KEY = 'corral.dock.height';
 const DEFAULT_HEIGHT = '320px';
 
 /**
- * The main view with a bottom dock for consoles and tasks (and, later, jobs) under it: an inline
+ * The main view with a bottom dock for consoles, tasks and jobs under it: an inline
  * PatternFly drawer, so the dock takes its height from the page instead of covering it, with a
  * drag handle to resize and a bar that stays when it is collapsed.
  */
@@ -42,6 +46,9 @@ export function AppDock({ children }: { children: ReactNode }) {
   const [height, setHeight] = useState(() => localStorage.getItem(HEIGHT_KEY) ?? DEFAULT_HEIGHT);
   useConsoleClient();
   useTasksFeed();
+  const client = useClient();
+  // Job changes are followed from the start, so a job's page is current whenever it opens.
+  useEffect(() => useJobsStore.getState().connect(jobsClientOf(client)), [client]);
 
   const panel = (
     <DrawerPanelContent
@@ -87,6 +94,11 @@ export function AppDock({ children }: { children: ReactNode }) {
                 <TasksPanel />
               </Suspense>
             </Tab>
+            <Tab eventKey="jobs" title={<TabTitleText>Jobs</TabTitleText>}>
+              <Suspense fallback={<Spinner size="lg" aria-label="Loading jobs" />}>
+                <JobsPanel />
+              </Suspense>
+            </Tab>
           </Tabs>
         </div>
       </DrawerPanelBody>
@@ -114,6 +126,7 @@ export function AppDock({ children }: { children: ReactNode }) {
           )}
         </div>
       )}
+      <RunDialogHost />
     </div>
   );
 }

@@ -3,7 +3,6 @@ import { Suspense, useEffect } from 'react';
 import { parseConsoleWindowHash } from '../../api/console-window-route';
 import type { CorralClient } from '../boot/corral-client';
 import { useAppStore } from '../state/app-store';
-import { PlaceholderView } from '../views/placeholder-view';
 import { prefetchRememberedMap } from '../views/topology/map/prefetch-map';
 import { AppDock } from './app-dock';
 import { AppToasts } from './app-toasts';
@@ -17,6 +16,7 @@ import {
   ConsoleWindow,
   HostsView,
   ImagesView,
+  JobsView,
   TopologyView,
 } from './lazy-views';
 import { useTheme } from './use-theme';
@@ -72,12 +72,7 @@ function Frame() {
           ) : view === 'images' ? (
             <ImagesView />
           ) : (
-            <PlaceholderView
-              title="Jobs"
-              emptyTitle="No jobs yet"
-              text="MPI jobs will run here: you drop a program on a cluster, Corral builds it on the nodes and runs it with mpirun, and each rank's output gets its own pane in the dock."
-              next="Until then, open a node's console from Topology or Clusters to run programs by hand."
-            />
+            <JobsView />
           )}
         </Suspense>
       </AppDock>

@@ -11,7 +11,7 @@ const WHAT: Record<DropKind, string> = {
 
 /** Where each kind can go instead: the next step the message spells out. */
 const WHERE: Record<DropKind, string> = {
-  file: 'Only the "Upload a base image" form in Images takes files: drop one image file there, or choose it with its Image file field.',
+  file: 'Only the "Upload a base image" form in Images takes files, and clusters take programs: drop one image file on that form, or a program on a cluster (in Topology, Clusters or Jobs).',
   vm: 'Moving a virtual machine by dragging it is not available yet.',
   other: 'Nothing here accepts what was dropped.',
 };

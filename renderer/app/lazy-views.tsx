@@ -23,3 +23,9 @@ export const ConsoleWindow = lazy(() =>
 export const TasksPanel = lazy(() =>
   import('../views/tasks/tasks-panel').then((m) => ({ default: m.TasksPanel })),
 );
+export const JobsView = lazy(() =>
+  import('../views/jobs/jobs-view').then((m) => ({ default: m.JobsView })),
+);
+export const JobsPanel = lazy(() =>
+  import('../views/jobs/jobs-panel').then((m) => ({ default: m.JobsPanel })),
+);

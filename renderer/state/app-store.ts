@@ -11,8 +11,8 @@ export const VIEWS: ReadonlyArray<{ id: ViewId; label: string }> = [
   { id: 'about', label: 'About' },
 ];
 
-/** The dock's tabs (job output joins them later). */
-export type DockTab = 'consoles' | 'tasks';
+/** The dock's tabs. */
+export type DockTab = 'consoles' | 'tasks' | 'jobs';
 
 interface AppState {
   view: ViewId;

@@ -45,6 +45,7 @@ test('a file dropped on a view that takes none is explained in a toast, which cl
   const toast = toasts().getByRole('listitem').filter({ hasText: 'Files cannot be dropped here' });
   await expect(toast).toBeVisible();
   await expect(toast).toContainText('Only the "Upload a base image" form in Images takes files');
+  await expect(toast).toContainText('or a program on a cluster');
   // The page is still the app, not the dropped file.
   await expect(title).toBeVisible();
   await toast

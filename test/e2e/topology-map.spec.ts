@@ -230,14 +230,17 @@ async function dropFiles(target: Locator, names: string[]): Promise<void> {
 
 const toast = (title: string) => page.getByRole('heading', { name: new RegExp(title) });
 
-test('drops are answered plainly: a program on a cluster, a wrong kind, files elsewhere', async () => {
+test('drops are answered plainly: a program on a cluster opens its run dialog, a wrong kind and files elsewhere are explained', async () => {
   const dropZone = clusterGroup(h2).locator('[data-drop-host]');
   await dropFiles(dropZone, ['hello.c']);
-  await expect(toast('Running programs on a cluster is not available yet')).toBeVisible();
-  await expect(page.getByText(`hello.c would run on cluster ${CLUSTER}`)).toBeVisible();
+  const run = page.getByRole('dialog', { name: `Run hello.c on ${CLUSTER}` });
+  await expect(run).toBeVisible();
+  await run.getByRole('button', { name: 'Cancel' }).click();
+  await expect(run).toBeHidden();
 
   await dropFiles(dropZone, ['notes.pdf']);
-  await expect(toast('notes.pdf: not a kind of file Corral accepts')).toBeVisible();
+  await expect(toast('This cannot run on a cluster')).toBeVisible();
+  await expect(page.getByText('notes.pdf: not a kind of file Corral runs')).toBeVisible();
 
   await dropFiles(map().locator('.react-flow__pane'), ['hello.c']);
   await expect(toast('Nothing here accepts files')).toBeVisible();

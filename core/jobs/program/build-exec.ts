@@ -62,30 +62,37 @@ export function runStreamed(client: Client, cmd: StreamedCommand): Promise<numbe
       cmd.signal.removeEventListener('abort', onAbort);
       fn();
     };
-    const kill = () => {
+    // Stopping settles the promise only once the kill has run: the caller ends the connection
+    // as soon as it settles, which would otherwise cut the kill command off.
+    let stopping = false;
+    const stopThen = (error: CorralError) => {
+      if (settled || stopping) return;
+      stopping = true;
       void execArgs(client, ['sh', '-c', KILL_SCRIPT, 'sh', cmd.pidFile], {
         purpose: 'stopping the build',
         timeoutMs: 15_000,
-      }).catch(() => undefined);
-      stop?.();
+      })
+        .catch(() => undefined)
+        .then(() => {
+          stop?.();
+          finish(() => reject(error));
+        });
     };
-    const onAbort = () => {
-      kill();
-      finish(() => reject(new CorralError('cancelled', `the build on ${cmd.node} was cancelled`)));
-    };
-    const timer = setTimeout(() => {
-      kill();
-      finish(() =>
-        reject(
+    const onAbort = () =>
+      stopThen(new CorralError('cancelled', `the build on ${cmd.node} was cancelled`));
+    const timer = setTimeout(
+      () =>
+        stopThen(
           new CorralError(
             'timeout',
             `the build on ${cmd.node} did not finish within ${seconds} s and was stopped`,
           ),
         ),
-      );
-    }, cmd.timeoutMs + 2_000);
+      cmd.timeoutMs + 2_000,
+    );
     if (cmd.signal.aborted) {
-      onAbort();
+      // Nothing started yet: nothing to kill.
+      finish(() => reject(new CorralError('cancelled', `the build on ${cmd.node} was cancelled`)));
       return;
     }
     cmd.signal.addEventListener('abort', onAbort, { once: true });
@@ -98,7 +105,7 @@ export function runStreamed(client: Client, cmd: StreamedCommand): Promise<numbe
         );
         return;
       }
-      if (settled) {
+      if (settled || stopping) {
         channel.close();
         return;
       }
@@ -113,6 +120,7 @@ export function runStreamed(client: Client, cmd: StreamedCommand): Promise<numbe
         finish(() => reject(new CorralError('unavailable', `${cmd.node}: ${e.message}`))),
       );
       channel.on('close', (code: number | null) => {
+        if (stopping) return;
         if (code === null) {
           finish(() =>
             reject(new CorralError('unavailable', `${cmd.node}: the build ended without a status`)),

@@ -12,6 +12,7 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { Cluster } from '../../../api/clusters-api';
 import { openConsole } from '../../console/console-store';
+import { programDropProps } from '../jobs/program-drop';
 import { CheckpointsPanel } from '../vm-ops/checkpoints-panel';
 import { ClusterResizeButton } from '../vm-ops/resize-buttons';
 
@@ -45,6 +46,8 @@ export function ClustersList({
               component="article"
               aria-labelledby={`cluster-${c.name}-title`}
               data-testid={`cluster-${c.name}`}
+              // A program dropped on the card runs on the cluster (the run dialog opens).
+              {...programDropProps(c.name)}
             >
               <CardHeader>
                 <Flex alignItems={{ default: 'alignItemsCenter' }}>

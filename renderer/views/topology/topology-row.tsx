@@ -9,6 +9,7 @@ import { StateLabel } from './state-label';
 import { NO_CLUSTER, hostLabel, type TopologyRow } from './topology-rows';
 import { useTopologyStore } from './topology-store';
 import { VmActionError, VmActions } from './vm-actions';
+import { programDropProps } from '../jobs/program-drop';
 
 /** One line of the tree: a host, a cluster group or a VM. */
 export function TopologyRowView({ row }: { row: TopologyRow }) {
@@ -118,8 +119,10 @@ function HostRow({ row }: { row: Extract<TopologyRow, { kind: 'host' }> }) {
 
 function ClusterRow({ row }: { row: Extract<TopologyRow, { kind: 'cluster' }> }) {
   const name = row.cluster ?? NO_CLUSTER;
+  // A cluster's row takes a dropped program to run on it.
+  const drop = row.cluster ? programDropProps(row.cluster) : {};
   return (
-    <div className="trow trow-cluster">
+    <div className="trow trow-cluster" {...drop}>
       <Toggle groupKey={row.key} label={`${name} on ${row.hostId}`} />
       <span className="trow-name">{row.cluster ? `Cluster ${row.cluster}` : NO_CLUSTER}</span>
       <span className="trow-meta">

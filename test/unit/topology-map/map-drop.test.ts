@@ -11,17 +11,8 @@ describe('map drops', () => {
     }
   });
 
-  it('a program on a cluster: not available yet, naming the file and the cluster', () => {
-    const n = fileDropNotice(['hello.c'], { kind: 'cluster', cluster: 'c1', host: 'h1' });
-    expect(n.title).toBe('Running programs on a cluster is not available yet');
-    expect(n.body).toContain('hello.c would run on cluster c1 (h1)');
-  });
-
   it('a kind nothing accepts is refused by name wherever it lands', () => {
-    for (const target of [
-      { kind: 'cluster', cluster: 'c1', host: 'h1' },
-      { kind: 'none' },
-    ] as const) {
+    for (const target of [{ kind: 'no-cluster', host: 'h1' }, { kind: 'none' }] as const) {
       const n = fileDropNotice(['hello.c', 'notes.pdf'], target);
       expect(n.variant).toBe('danger');
       expect(n.title).toBe('notes.pdf: not a kind of file Corral accepts');

@@ -1,8 +1,8 @@
 import type { MapNotice } from './map-store';
 
 /**
- * What the map says when files are dropped on it. Running programs on clusters comes later;
- * until then every drop gets a plain answer, never silence.
+ * What the map says when something is dropped on it: files on a cluster go to the run dialog
+ * (see views/jobs); every other drop gets a plain answer, never silence.
  */
 
 /** Names of files a cluster will take as a program: sources and archives of them. */
@@ -27,8 +27,11 @@ const list = (names: string[]) =>
     ? names.join(', ')
     : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
 
-/** The answer to files dropped on `target`. */
-export function fileDropNotice(names: string[], target: DropTarget): Notice {
+/** The answer to files dropped on `target` (files on a cluster are offered to it to run). */
+export function fileDropNotice(
+  names: string[],
+  target: Exclude<DropTarget, { kind: 'cluster' }>,
+): Notice {
   if (names.length === 0) {
     return {
       variant: 'warning',
@@ -45,12 +48,6 @@ export function fileDropNotice(names: string[], target: DropTarget): Notice {
     };
   }
   switch (target.kind) {
-    case 'cluster':
-      return {
-        variant: 'info',
-        title: 'Running programs on a cluster is not available yet',
-        body: `${list(names)} would run on cluster ${target.cluster} (${target.host}). Nothing was uploaded.`,
-      };
     case 'no-cluster':
       return {
         variant: 'warning',

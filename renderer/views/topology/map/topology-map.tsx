@@ -9,6 +9,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { dropProgram } from '../../jobs/program-drop';
 import { hostLabel } from '../topology-rows';
 import { useTopologyStore } from '../topology-store';
 import { layoutMap, warmUpLayout } from './elk-layout';
@@ -191,8 +192,11 @@ function MapCanvas({ laid }: { laid: LaidOut }) {
   const onDrop = useCallback((e: DragEvent) => {
     e.preventDefault();
     e.stopPropagation();
+    const target = dropTargetOf(e.target);
     const names = [...e.dataTransfer.files].map((f) => f.name);
-    notifyMap(fileDropNotice(names, dropTargetOf(e.target)));
+    // Files on a cluster are a program to run there: the run dialog takes them from here.
+    if (target.kind === 'cluster' && names.length > 0) dropProgram(e.dataTransfer, target.cluster);
+    else notifyMap(fileDropNotice(names, target.kind === 'cluster' ? { kind: 'none' } : target));
   }, []);
 
   return (
