@@ -122,8 +122,9 @@ export function tailXml(
     'tail',
     '-c',
     `+${offset + 1}`,
+    // How soon the session leader's end is seen (new bytes arrive at once: inotify).
     '-s',
-    '0.2',
+    '0.05',
     `--pid=${pid}`,
     '-f',
     `${jobDir}/mpirun.xml`,

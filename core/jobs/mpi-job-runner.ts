@@ -180,54 +180,44 @@ class JobRun {
     if (!launch) throw new CorralError('conflict', `cluster ${this.state.cluster} has no nodes`);
     this.update({ status: 'building', launchNode: launch.name });
     this.ctx.step('build', { status: 'running', detail: `on ${launch.name}` });
-    const built = await this.deps.programs.build(
-      staged,
-      this.jobNode(launch),
-      this.jobDir,
-      (bytes) => this.emitBuild(bytes),
-      this.ctx.signal,
-    );
+    // The wrapper (and the launch node's stdin) go to every node while the build runs.
+    const files = this.writeRunFiles(launch);
+    files.catch(() => undefined);
+    let built;
+    try {
+      built = await this.deps.programs.build(
+        staged,
+        this.jobNode(launch),
+        this.jobDir,
+        (bytes) => this.emitBuild(bytes),
+        this.ctx.signal,
+      );
+    } catch (err) {
+      await this.removeRunFiles(files, others);
+      throw err;
+    }
     this.update({ build: { diagnostics: built.diagnostics, exitCode: built.exitCode } });
     if (!built.ok || !built.binaryPath) {
       this.ctx.step('build', { status: 'failed', error: `exit status ${built.exitCode}` });
       this.update({ status: 'failed', endedAt: now(), reason: 'the build failed' });
       this.deps.output(this.ctx.id, { t: 'end', status: 'failed' });
+      await this.removeRunFiles(files, others);
       throw new Error(`the build failed (exit status ${built.exitCode})`);
     }
     this.ctx.step('build', { status: 'done' });
     this.update({ status: 'distributing' });
     this.ctx.step('distribute', { status: 'running' });
     await this.checkpoint({ phase: 'distribute' });
-    const { path } = await this.deps.programs.distribute(
-      this.jobNode(launch),
-      built.binaryPath,
-      others.map((n) => this.jobNode(n)),
-      this.jobDir,
-      this.ctx.signal,
-    );
-    const wrapper = {
-      path: `${this.jobDir}/${WRAPPER}`,
-      content: RANK_WRAPPER,
-      permissions: '0755',
-    };
-    await Promise.all(
-      this.state.nodes.map((n) =>
-        this.withShell(n, (ssh) =>
-          writeJobFiles(ssh, [
-            wrapper,
-            ...(n === launch
-              ? [
-                  {
-                    path: `${this.jobDir}/stdin`,
-                    content: this.state.run.stdin ?? '',
-                    permissions: '0600',
-                  },
-                ]
-              : []),
-          ]),
-        ),
+    const [{ path }] = await Promise.all([
+      this.deps.programs.distribute(
+        this.jobNode(launch),
+        built.binaryPath,
+        others.map((n) => this.jobNode(n)),
+        this.jobDir,
+        this.ctx.signal,
       ),
-    );
+      files,
+    ]);
     this.ctx.step('distribute', { status: 'done', detail: `${this.state.nodes.length} nodes` });
     if (this.ctx.signal.aborted) throw new CorralError('cancelled', 'cancelled by its owner');
     await this.checkpoint({ phase: 'launch', binary: path });
@@ -248,6 +238,41 @@ class JobRun {
       ...(timeout ? { deadline: new Date(Date.now() + timeout * 1000).toISOString() } : {}),
     });
     this.ctx.log(`mpirun started on ${launch.name} (${this.state.np} ranks)`);
+  }
+
+  /** Writes the rank wrapper to every node's job folder, and stdin on the launch node. */
+  private async writeRunFiles(launch: JobNodeRef): Promise<void> {
+    const wrapper = {
+      path: `${this.jobDir}/${WRAPPER}`,
+      content: RANK_WRAPPER,
+      permissions: '0755',
+    };
+    const stdin = {
+      path: `${this.jobDir}/stdin`,
+      content: this.state.run.stdin ?? '',
+      permissions: '0600',
+    };
+    await Promise.all(
+      this.state.nodes.map((n) =>
+        this.withShell(n, async (ssh) => {
+          // The job folder is private whichever step makes it first (the build or this).
+          await execArgs(ssh, ['mkdir', '-p', '-m', '0700', '--', this.jobDir], {
+            purpose: 'creating the job folder',
+          });
+          await writeJobFiles(ssh, n === launch ? [wrapper, stdin] : [wrapper]);
+        }),
+      ),
+    );
+  }
+
+  /** A build that did not succeed leaves nothing of the job on the other nodes. */
+  private async removeRunFiles(files: Promise<void>, others: JobNodeRef[]): Promise<void> {
+    await files.catch(() => undefined);
+    await Promise.all(
+      others.map((n) =>
+        this.withShell(n, (ssh) => removeJobDir(ssh, this.jobDir)).catch(() => undefined),
+      ),
+    );
   }
 
   // ---- following the run -------------------------------------------------------------------
@@ -326,7 +351,7 @@ class JobRun {
           });
         }
       }
-      if (parser.atBoundary) this.savePosition(parser.boundary, totals, false);
+      if (parser.atBoundary) this.schedulePositionSave(parser.boundary, totals);
     };
 
     // Reads until the launch's session leader is gone (tail's --pid), again after a dropped
@@ -366,6 +391,7 @@ class JobRun {
       }
     }
     over = true;
+    this.cancelPositionSave();
     for (const t of timers) clearTimeout(t);
     this.ctx.signal.removeEventListener('abort', onAbort);
     // A stop asked while the reader ended: make sure nothing of the job is left anywhere.
@@ -455,10 +481,10 @@ class JobRun {
   }
 
   private async finish(stop: Stop | undefined, totals: Record<string, number>): Promise<void> {
-    const { records, unreachable } = await this.readRanks(true);
-    const status = await this.onLaunch((ssh) => mpirunStatus(ssh, this.jobDir)).catch(
-      () => undefined,
-    );
+    const [{ records, unreachable }, status] = await Promise.all([
+      this.readRanks(true),
+      this.onLaunch((ssh) => mpirunStatus(ssh, this.jobDir)).catch(() => undefined),
+    ]);
     const ranks = this.rankStates(records, totals, true);
     const firstFailure = firstFailureOf(ranks);
     let final: JobStatus;
@@ -511,18 +537,49 @@ class JobRun {
 
   // ---- bookkeeping -------------------------------------------------------------------------
 
+  private pendingSave: NodeJS.Immediate | undefined;
+
+  /**
+   * Saves the reading position after the output just parsed has gone out to its watchers: the
+   * save writes files synchronously and must not hold a line back.
+   */
+  private schedulePositionSave(offset: number, totals: Record<string, number>): void {
+    if (Date.now() - this.lastSave < SAVE_MS) return;
+    if (this.pendingSave) clearImmediate(this.pendingSave);
+    // The position and the sizes on disk are taken together now; later bytes belong to later.
+    const at = this.positionAt(offset, totals);
+    this.pendingSave = setImmediate(() => {
+      this.pendingSave = undefined;
+      this.savePositionState(at);
+    });
+  }
+
+  private cancelPositionSave(): void {
+    if (this.pendingSave) clearImmediate(this.pendingSave);
+    this.pendingSave = undefined;
+  }
+
   private savePosition(offset: number, totals: Record<string, number>, force: boolean): void {
-    const t = Date.now();
-    if (!force && t - this.lastSave < SAVE_MS) return;
-    this.lastSave = t;
+    if (!force && Date.now() - this.lastSave < SAVE_MS) return;
+    this.savePositionState(this.positionAt(offset, totals));
+  }
+
+  private positionAt(offset: number, totals: Record<string, number>) {
     const sizes: Record<string, number> = {};
     for (const [key, size] of this.deps.store.streams(this.ctx.id)) {
       if (key !== 'build') sizes[key] = size;
     }
     sizes.build = this.deps.store.size(this.ctx.id, 'build');
-    this.state = { ...this.state, offset, sizes, totals: { ...totals } };
+    return { offset, sizes, totals: { ...totals } };
+  }
+
+  private savePositionState(at: Pick<MpiJobState, 'offset' | 'sizes' | 'totals'>): void {
+    this.lastSave = Date.now();
+    this.state = { ...this.state, ...at };
     this.ctx.save(this.state);
-    this.update({ ranks: this.rankStates([], totals, false).map((r, i) => this.keepRank(r, i)) });
+    this.update({
+      ranks: this.rankStates([], at.totals, false).map((r, i) => this.keepRank(r, i)),
+    });
   }
 
   /** Keeps what was read of a rank already (its node, start) when only its counts change. */
@@ -573,7 +630,7 @@ class JobRun {
   }
 
   private jobNode(node: JobNodeRef): JobNode {
-    return { name: node.name, shell: () => this.deps.clusters.connect(this.state.cluster, node) };
+    return { name: node.name, shell: () => this.shell(node), shared: true };
   }
 
   /** A kept connection to a node (dropped from the cache when it closes). */

@@ -59,7 +59,7 @@ export async function buildOnNode(
   try {
     return await build(client, program, node.name, jobDir, onOutput, signal, options);
   } finally {
-    client.end();
+    if (!node.shared) client.end();
   }
 }
 
