@@ -256,9 +256,13 @@ class JobRun {
       this.state.nodes.map((n) =>
         this.withShell(n, async (ssh) => {
           // The job folder is private whichever step makes it first (the build or this).
-          await execArgs(ssh, ['mkdir', '-p', '-m', '0700', '--', this.jobDir], {
-            purpose: 'creating the job folder',
-          });
+          await execArgs(
+            ssh,
+            ['mkdir', '-p', '-m', '0700', '--', this.jobDir, `${this.jobDir}/ranks`],
+            {
+              purpose: 'creating the job folder',
+            },
+          );
           await writeJobFiles(ssh, n === launch ? [wrapper, stdin] : [wrapper]);
         }),
       ),

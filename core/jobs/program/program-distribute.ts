@@ -50,8 +50,7 @@ export async function distributeProgram(
   };
   const endAll = () => clients.forEach((c) => c.client.end());
   signal.addEventListener('abort', endAll, { once: true });
-  let targets: Array<{ node: JobNode; ready: Promise<{ client: Client; sftp: SFTPWrapper }> }> =
-    [];
+  let targets: Array<{ node: JobNode; ready: Promise<{ client: Client; sftp: SFTPWrapper }> }> = [];
   try {
     // Every other node gets its folder and SFTP session ready while the program is fetched.
     targets = to
