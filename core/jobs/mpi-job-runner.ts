@@ -60,15 +60,15 @@ export interface MpiJobDeps {
 const WRAPPER = 'corral-rank.sh';
 /** SIGTERM first; what has not gone this long after gets SIGKILL. */
 const TERM_GRACE_MS = 2_000;
-/** How often the nodes are checked while the job runs. */
+/** How often the nodes are checked (and their rank records read) while the job runs. */
 const PROBE_MS = 5_000;
 /**
  * Missed checks in a row after which a node counts as dropped (a loaded machine can be slow to
  * answer one; a node that is gone misses every one).
  */
 const PROBE_MISSES = 3;
-/** How often rank records are read while the job runs (which rank started where). */
-const RANKS_MS = 5_000;
+/** How long one check may take before it counts as missed. */
+const PROBE_TIMEOUT_MS = 10_000;
 /** How often the reader's position is saved to the journal at most. */
 const SAVE_MS = 500;
 /** How long a resumed job waits for its launch node to answer again. */
@@ -315,6 +315,8 @@ class JobRun {
         ),
       );
     }
+    // One command per node and period both proves the node answers and reads its rank
+    // records: every process started on a node takes time from the ranks running there.
     const down = new Map<string, number>();
     let probing = false;
     timers.push(
@@ -322,22 +324,12 @@ class JobRun {
         if (probing || stop) return;
         probing = true;
         void this.probeNodes(down)
-          .then((lost) => lost && requestStop({ status: 'failed', reason: `node ${lost} dropped` }))
+          .then(({ lost, records }) => {
+            if (lost) requestStop({ status: 'failed', reason: `node ${lost} dropped` });
+            else if (!over) this.update({ ranks: this.rankStates(records, totals, false) });
+          })
           .finally(() => (probing = false));
       }, PROBE_MS),
-    );
-    let refreshing = false;
-    timers.push(
-      setInterval(() => {
-        if (refreshing || stop) return;
-        refreshing = true;
-        void this.readRanks(false)
-          .then((records) => {
-            if (!over) this.update({ ranks: this.rankStates(records.records, totals, false) });
-          })
-          .catch(() => undefined)
-          .finally(() => (refreshing = false));
-      }, RANKS_MS),
     );
 
     const onBytes = (chunk: Buffer) => {
@@ -431,25 +423,33 @@ class JobRun {
     return this.stopping;
   }
 
-  /** The first node that missed PROBE_MISSES checks in a row (undefined: all answer). */
-  private async probeNodes(down: Map<string, number>): Promise<string | undefined> {
+  /**
+   * Reads every node's rank records; `lost` is the first node that missed PROBE_MISSES reads in
+   * a row (undefined: all answer).
+   */
+  private async probeNodes(
+    down: Map<string, number>,
+  ): Promise<{ lost: string | undefined; records: RankRecord[] }> {
     const results = await Promise.all(
       this.state.nodes.map(async (n) => {
         try {
-          await this.withShell(n, (ssh) =>
-            execArgs(ssh, ['true'], { purpose: 'checking the node', timeoutMs: 10_000 }),
+          const text = await this.withShell(n, (ssh) =>
+            rankRecordLines(ssh, this.jobDir, PROBE_TIMEOUT_MS),
           );
           down.delete(n.name);
-          return undefined;
+          return { records: parseRankRecords(text, n.name) };
         } catch {
           this.shells.delete(n.name);
           const misses = (down.get(n.name) ?? 0) + 1;
           down.set(n.name, misses);
-          return misses >= PROBE_MISSES ? n.name : undefined;
+          return { lost: misses >= PROBE_MISSES ? n.name : undefined, records: [] };
         }
       }),
     );
-    return results.find((r) => r !== undefined);
+    return {
+      lost: results.find((r) => r.lost !== undefined)?.lost,
+      records: results.flatMap((r) => r.records),
+    };
   }
 
   private async readRanks(
