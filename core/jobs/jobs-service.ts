@@ -281,6 +281,7 @@ export class JobsService {
   dispose(): void {
     this.changes.clear();
     this.live.clear();
+    this.clusters.close();
   }
 
   private publish(job: Job): void {

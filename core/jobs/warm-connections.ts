@@ -45,6 +45,15 @@ export class WarmJobClusters implements JobClusters {
       this.parked.delete(key);
     });
   }
+
+  /** Closes every parked connection (Corral is closing). */
+  close(): void {
+    for (const { client, timer } of this.parked.values()) {
+      clearTimeout(timer);
+      client.end();
+    }
+    this.parked.clear();
+  }
 }
 
 // The address and host key are part of the key: a node rebuilt under the same name is another.
