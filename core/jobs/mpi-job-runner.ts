@@ -193,6 +193,8 @@ class JobRun {
         this.ctx.signal,
       );
     } catch (err) {
+      // Its end is recorded first: the cleanup on the nodes must not delay what watchers see.
+      this.endUnfinished(err);
       await this.removeRunFiles(files, others);
       throw err;
     }
