@@ -160,10 +160,11 @@ async function main(): Promise<void> {
     const since = (iso: string | undefined) =>
       iso ? `${((Date.parse(iso) - wall0) / 1000).toFixed(2)}` : '?';
     const task = await api.tasks.get({ id: job.id });
+    const ended = await api.jobs.get({ id: job.id });
     log(
       `corral phases (s from the drop): task start ${since(task.startedAt)}, ` +
         task.steps.map((st) => `${st.id} ${since(st.startedAt)}-${since(st.endedAt)}`).join(', ') +
-        `, end ${since(task.endedAt)}`,
+        `, job ended ${since(ended.endedAt)}`,
     );
     const refDrop = await referenceDropToDone(opts, nodes, SOURCE, work, NODES);
     console.log(
