@@ -62,24 +62,37 @@ export function runStreamed(client: Client, cmd: StreamedCommand): Promise<numbe
       cmd.signal.removeEventListener('abort', onAbort);
       fn();
     };
+    // Set once the build is being stopped: its channel closing then says nothing.
+    let stopping = false;
+    // Settles once the kill ran on the node: the caller may end the connection right after,
+    // which would otherwise drop the kill before the node got it.
     const kill = () => {
-      void execArgs(client, ['sh', '-c', KILL_SCRIPT, 'sh', cmd.pidFile], {
+      stopping = true;
+      const done = execArgs(client, ['sh', '-c', KILL_SCRIPT, 'sh', cmd.pidFile], {
         purpose: 'stopping the build',
         timeoutMs: 15_000,
-      }).catch(() => undefined);
+      }).then(
+        () => undefined,
+        () => undefined,
+      );
       stop?.();
+      return done;
     };
     const onAbort = () => {
-      kill();
-      finish(() => reject(new CorralError('cancelled', `the build on ${cmd.node} was cancelled`)));
+      void kill().then(() =>
+        finish(() =>
+          reject(new CorralError('cancelled', `the build on ${cmd.node} was cancelled`)),
+        ),
+      );
     };
     const timer = setTimeout(() => {
-      kill();
-      finish(() =>
-        reject(
-          new CorralError(
-            'timeout',
-            `the build on ${cmd.node} did not finish within ${seconds} s and was stopped`,
+      void kill().then(() =>
+        finish(() =>
+          reject(
+            new CorralError(
+              'timeout',
+              `the build on ${cmd.node} did not finish within ${seconds} s and was stopped`,
+            ),
           ),
         ),
       );
@@ -98,7 +111,7 @@ export function runStreamed(client: Client, cmd: StreamedCommand): Promise<numbe
         );
         return;
       }
-      if (settled) {
+      if (settled || stopping) {
         channel.close();
         return;
       }
@@ -110,9 +123,12 @@ export function runStreamed(client: Client, cmd: StreamedCommand): Promise<numbe
       // Only the script's own failures reach stderr (the command's went to stdout).
       channel.stderr.on('data', forward);
       channel.on('error', (e: Error) =>
-        finish(() => reject(new CorralError('unavailable', `${cmd.node}: ${e.message}`))),
+        stopping
+          ? undefined
+          : finish(() => reject(new CorralError('unavailable', `${cmd.node}: ${e.message}`))),
       );
       channel.on('close', (code: number | null) => {
+        if (stopping) return;
         if (code === null) {
           finish(() =>
             reject(new CorralError('unavailable', `${cmd.node}: the build ended without a status`)),
