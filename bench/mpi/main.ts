@@ -155,6 +155,17 @@ async function main(): Promise<void> {
     });
     const corralDrop = (performance.now() - t0) / 1000;
     if (status !== 'succeeded') throw new Error(`corral's hello job: ${status}`);
+    // Where Corral's time went: the job's start (checks done) and each step's span.
+    const wall0 = Date.now() - corralDrop * 1000;
+    const since = (iso: string | undefined) =>
+      iso ? `${((Date.parse(iso) - wall0) / 1000).toFixed(2)}` : '?';
+    const task = await api.tasks.get({ id: job.id });
+    const ended = await api.jobs.get({ id: job.id });
+    log(
+      `corral phases (s from the drop): task start ${since(task.startedAt)}, ` +
+        task.steps.map((st) => `${st.id} ${since(st.startedAt)}-${since(st.endedAt)}`).join(', ') +
+        `, job ended ${since(ended.endedAt)}`,
+    );
     const refDrop = await referenceDropToDone(opts, nodes, SOURCE, work, NODES);
     console.log(
       `mpi-drop-to-done: corral=${corralDrop.toFixed(2)} reference=${refDrop.toFixed(2)} ratio=${(refDrop / corralDrop).toFixed(2)}`,

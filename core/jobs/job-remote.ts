@@ -62,11 +62,15 @@ export async function mpirunStatus(ssh: Client, jobDir: string): Promise<number 
 }
 
 /** What the rank wrappers recorded on this node (`rank:line` per line). */
-export async function rankRecordLines(ssh: Client, jobDir: string): Promise<string> {
+export async function rankRecordLines(
+  ssh: Client,
+  jobDir: string,
+  timeoutMs = 15_000,
+): Promise<string> {
   const r = await execArgs(
     ssh,
     ['sh', '-c', 'cd "$1/ranks" 2>/dev/null && grep -H "" -- * 2>/dev/null; true', 'sh', jobDir],
-    { purpose: 'reading the rank records', timeoutMs: 15_000 },
+    { purpose: 'reading the rank records', timeoutMs },
   );
   return r.stdout;
 }
@@ -122,8 +126,9 @@ export function tailXml(
     'tail',
     '-c',
     `+${offset + 1}`,
+    // How soon the session leader's end is seen (new bytes arrive at once: inotify).
     '-s',
-    '0.2',
+    '0.05',
     `--pid=${pid}`,
     '-f',
     `${jobDir}/mpirun.xml`,

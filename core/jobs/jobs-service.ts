@@ -13,6 +13,7 @@ import { rankKey, type JobStore, type OutputKey } from './job-store';
 import { mpiJobRunner, type MpiJobState } from './mpi-job-runner';
 import { hostfileSlots, slotProblem } from './mpirun-argv';
 import type { ProgramPipeline } from './program/program-pipeline';
+import { WarmJobClusters } from './warm-connections';
 
 /** Output kept per rank and stream on disk unless told otherwise (8 MiB). */
 export const DEFAULT_OUTPUT_LIMIT = 8 * 1024 * 1024;
@@ -41,14 +42,16 @@ export class JobsService {
   private readonly changes = new Emitter<Job>();
   private readonly live = new Emitter<{ id: string; record: JobOutputRecord }>();
   private readonly limit: number;
+  private readonly clusters: WarmJobClusters;
 
   constructor(private readonly options: JobsServiceOptions) {
     this.limit = options.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT;
+    this.clusters = new WarmJobClusters(options.clusters);
     options.tasks.register(
       mpiJobRunner({
         programs: options.programs,
         store: options.store,
-        clusters: options.clusters,
+        clusters: this.clusters,
         publish: (job) => this.publish(job),
         output: (id, record) => this.live.fire({ id, record }),
       }),
@@ -78,7 +81,7 @@ export class JobsService {
     if (!program || program.cluster !== req.cluster || !canAccess(user, program.ownerId)) {
       throw notFound(`program ${req.programId}`);
     }
-    const nodes = await this.options.clusters.nodes(req.cluster);
+    const nodes = await this.clusters.nodes(req.cluster);
     if (nodes.length === 0)
       throw new CorralError('conflict', `cluster ${req.cluster} has no nodes`);
     const stopped = nodes.find((n) => !n.running);
@@ -278,6 +281,7 @@ export class JobsService {
   dispose(): void {
     this.changes.clear();
     this.live.clear();
+    this.clusters.close();
   }
 
   private publish(job: Job): void {
@@ -315,26 +319,29 @@ export class JobsService {
     }
   }
 
-  /** Every node answers SSH; resolves with the launch node's hostfile. */
+  /**
+   * Every node answers SSH; resolves with the launch node's hostfile. The connections stay open
+   * for the job's task to take over.
+   */
   private async checkReachable(cluster: string, nodes: ReadonlyArray<JobNodeRef>): Promise<string> {
     const texts = await Promise.all(
       nodes.map(async (n, i) => {
         let ssh;
         try {
-          ssh = await this.options.clusters.connect(cluster, n);
+          ssh = await this.clusters.connect(cluster, n);
           const r = await execArgs(ssh, i === 0 ? ['cat', HOSTFILE_PATH] : ['true'], {
             purpose: 'checking the node',
             timeoutMs: 20_000,
           });
           if (r.code !== 0) throw new Error(r.stderr.trim() || `exit status ${r.code}`);
+          this.clusters.park(cluster, n, ssh);
           return r.stdout;
         } catch (err) {
+          ssh?.end();
           const why = err instanceof Error ? err.message : String(err);
           throw new CorralError('unavailable', `node ${n.name} is unreachable: ${why}`, {
             node: n.name,
           });
-        } finally {
-          ssh?.end();
         }
       }),
     );

@@ -60,15 +60,15 @@ export interface MpiJobDeps {
 const WRAPPER = 'corral-rank.sh';
 /** SIGTERM first; what has not gone this long after gets SIGKILL. */
 const TERM_GRACE_MS = 2_000;
-/** How often the nodes are checked while the job runs. */
+/** How often the nodes are checked (and their rank records read) while the job runs. */
 const PROBE_MS = 5_000;
 /**
  * Missed checks in a row after which a node counts as dropped (a loaded machine can be slow to
  * answer one; a node that is gone misses every one).
  */
 const PROBE_MISSES = 3;
-/** How often rank records are read while the job runs (which rank started where). */
-const RANKS_MS = 5_000;
+/** How long one check may take before it counts as missed. */
+const PROBE_TIMEOUT_MS = 10_000;
 /** How often the reader's position is saved to the journal at most. */
 const SAVE_MS = 500;
 /** How long a resumed job waits for its launch node to answer again. */
@@ -180,54 +180,46 @@ class JobRun {
     if (!launch) throw new CorralError('conflict', `cluster ${this.state.cluster} has no nodes`);
     this.update({ status: 'building', launchNode: launch.name });
     this.ctx.step('build', { status: 'running', detail: `on ${launch.name}` });
-    const built = await this.deps.programs.build(
-      staged,
-      this.jobNode(launch),
-      this.jobDir,
-      (bytes) => this.emitBuild(bytes),
-      this.ctx.signal,
-    );
+    // The wrapper (and the launch node's stdin) go to every node while the build runs.
+    const files = this.writeRunFiles(launch);
+    files.catch(() => undefined);
+    let built;
+    try {
+      built = await this.deps.programs.build(
+        staged,
+        this.jobNode(launch),
+        this.jobDir,
+        (bytes) => this.emitBuild(bytes),
+        this.ctx.signal,
+      );
+    } catch (err) {
+      // Its end is recorded first: the cleanup on the nodes must not delay what watchers see.
+      this.endUnfinished(err);
+      await this.removeRunFiles(files, others);
+      throw err;
+    }
     this.update({ build: { diagnostics: built.diagnostics, exitCode: built.exitCode } });
     if (!built.ok || !built.binaryPath) {
       this.ctx.step('build', { status: 'failed', error: `exit status ${built.exitCode}` });
       this.update({ status: 'failed', endedAt: now(), reason: 'the build failed' });
       this.deps.output(this.ctx.id, { t: 'end', status: 'failed' });
+      await this.removeRunFiles(files, others);
       throw new Error(`the build failed (exit status ${built.exitCode})`);
     }
     this.ctx.step('build', { status: 'done' });
     this.update({ status: 'distributing' });
     this.ctx.step('distribute', { status: 'running' });
     await this.checkpoint({ phase: 'distribute' });
-    const { path } = await this.deps.programs.distribute(
-      this.jobNode(launch),
-      built.binaryPath,
-      others.map((n) => this.jobNode(n)),
-      this.jobDir,
-      this.ctx.signal,
-    );
-    const wrapper = {
-      path: `${this.jobDir}/${WRAPPER}`,
-      content: RANK_WRAPPER,
-      permissions: '0755',
-    };
-    await Promise.all(
-      this.state.nodes.map((n) =>
-        this.withShell(n, (ssh) =>
-          writeJobFiles(ssh, [
-            wrapper,
-            ...(n === launch
-              ? [
-                  {
-                    path: `${this.jobDir}/stdin`,
-                    content: this.state.run.stdin ?? '',
-                    permissions: '0600',
-                  },
-                ]
-              : []),
-          ]),
-        ),
+    const [{ path }] = await Promise.all([
+      this.deps.programs.distribute(
+        this.jobNode(launch),
+        built.binaryPath,
+        others.map((n) => this.jobNode(n)),
+        this.jobDir,
+        this.ctx.signal,
       ),
-    );
+      files,
+    ]);
     this.ctx.step('distribute', { status: 'done', detail: `${this.state.nodes.length} nodes` });
     if (this.ctx.signal.aborted) throw new CorralError('cancelled', 'cancelled by its owner');
     await this.checkpoint({ phase: 'launch', binary: path });
@@ -248,6 +240,45 @@ class JobRun {
       ...(timeout ? { deadline: new Date(Date.now() + timeout * 1000).toISOString() } : {}),
     });
     this.ctx.log(`mpirun started on ${launch.name} (${this.state.np} ranks)`);
+  }
+
+  /** Writes the rank wrapper to every node's job folder, and stdin on the launch node. */
+  private async writeRunFiles(launch: JobNodeRef): Promise<void> {
+    const wrapper = {
+      path: `${this.jobDir}/${WRAPPER}`,
+      content: RANK_WRAPPER,
+      permissions: '0755',
+    };
+    const stdin = {
+      path: `${this.jobDir}/stdin`,
+      content: this.state.run.stdin ?? '',
+      permissions: '0600',
+    };
+    await Promise.all(
+      this.state.nodes.map((n) =>
+        this.withShell(n, async (ssh) => {
+          // The job folder is private whichever step makes it first (the build or this).
+          await execArgs(
+            ssh,
+            ['mkdir', '-p', '-m', '0700', '--', this.jobDir, `${this.jobDir}/ranks`],
+            {
+              purpose: 'creating the job folder',
+            },
+          );
+          await writeJobFiles(ssh, n === launch ? [wrapper, stdin] : [wrapper]);
+        }),
+      ),
+    );
+  }
+
+  /** A build that did not succeed leaves nothing of the job on the other nodes. */
+  private async removeRunFiles(files: Promise<void>, others: JobNodeRef[]): Promise<void> {
+    await files.catch(() => undefined);
+    await Promise.all(
+      others.map((n) =>
+        this.withShell(n, (ssh) => removeJobDir(ssh, this.jobDir)).catch(() => undefined),
+      ),
+    );
   }
 
   // ---- following the run -------------------------------------------------------------------
@@ -286,6 +317,8 @@ class JobRun {
         ),
       );
     }
+    // One command per node and period both proves the node answers and reads its rank
+    // records: every process started on a node takes time from the ranks running there.
     const down = new Map<string, number>();
     let probing = false;
     timers.push(
@@ -293,22 +326,12 @@ class JobRun {
         if (probing || stop) return;
         probing = true;
         void this.probeNodes(down)
-          .then((lost) => lost && requestStop({ status: 'failed', reason: `node ${lost} dropped` }))
+          .then(({ lost, records }) => {
+            if (lost) requestStop({ status: 'failed', reason: `node ${lost} dropped` });
+            else if (!over) this.update({ ranks: this.rankStates(records, totals, false) });
+          })
           .finally(() => (probing = false));
       }, PROBE_MS),
-    );
-    let refreshing = false;
-    timers.push(
-      setInterval(() => {
-        if (refreshing || stop) return;
-        refreshing = true;
-        void this.readRanks(false)
-          .then((records) => {
-            if (!over) this.update({ ranks: this.rankStates(records.records, totals, false) });
-          })
-          .catch(() => undefined)
-          .finally(() => (refreshing = false));
-      }, RANKS_MS),
     );
 
     const onBytes = (chunk: Buffer) => {
@@ -326,7 +349,7 @@ class JobRun {
           });
         }
       }
-      if (parser.atBoundary) this.savePosition(parser.boundary, totals, false);
+      if (parser.atBoundary) this.schedulePositionSave(parser.boundary, totals);
     };
 
     // Reads until the launch's session leader is gone (tail's --pid), again after a dropped
@@ -366,6 +389,7 @@ class JobRun {
       }
     }
     over = true;
+    this.cancelPositionSave();
     for (const t of timers) clearTimeout(t);
     this.ctx.signal.removeEventListener('abort', onAbort);
     // A stop asked while the reader ended: make sure nothing of the job is left anywhere.
@@ -401,25 +425,33 @@ class JobRun {
     return this.stopping;
   }
 
-  /** The first node that missed PROBE_MISSES checks in a row (undefined: all answer). */
-  private async probeNodes(down: Map<string, number>): Promise<string | undefined> {
+  /**
+   * Reads every node's rank records; `lost` is the first node that missed PROBE_MISSES reads in
+   * a row (undefined: all answer).
+   */
+  private async probeNodes(
+    down: Map<string, number>,
+  ): Promise<{ lost: string | undefined; records: RankRecord[] }> {
     const results = await Promise.all(
       this.state.nodes.map(async (n) => {
         try {
-          await this.withShell(n, (ssh) =>
-            execArgs(ssh, ['true'], { purpose: 'checking the node', timeoutMs: 10_000 }),
+          const text = await this.withShell(n, (ssh) =>
+            rankRecordLines(ssh, this.jobDir, PROBE_TIMEOUT_MS),
           );
           down.delete(n.name);
-          return undefined;
+          return { records: parseRankRecords(text, n.name) };
         } catch {
           this.shells.delete(n.name);
           const misses = (down.get(n.name) ?? 0) + 1;
           down.set(n.name, misses);
-          return misses >= PROBE_MISSES ? n.name : undefined;
+          return { lost: misses >= PROBE_MISSES ? n.name : undefined, records: [] };
         }
       }),
     );
-    return results.find((r) => r !== undefined);
+    return {
+      lost: results.find((r) => r.lost !== undefined)?.lost,
+      records: results.flatMap((r) => r.records),
+    };
   }
 
   private async readRanks(
@@ -455,10 +487,10 @@ class JobRun {
   }
 
   private async finish(stop: Stop | undefined, totals: Record<string, number>): Promise<void> {
-    const { records, unreachable } = await this.readRanks(true);
-    const status = await this.onLaunch((ssh) => mpirunStatus(ssh, this.jobDir)).catch(
-      () => undefined,
-    );
+    const [{ records, unreachable }, status] = await Promise.all([
+      this.readRanks(true),
+      this.onLaunch((ssh) => mpirunStatus(ssh, this.jobDir)).catch(() => undefined),
+    ]);
     const ranks = this.rankStates(records, totals, true);
     const firstFailure = firstFailureOf(ranks);
     let final: JobStatus;
@@ -511,18 +543,49 @@ class JobRun {
 
   // ---- bookkeeping -------------------------------------------------------------------------
 
+  private pendingSave: NodeJS.Immediate | undefined;
+
+  /**
+   * Saves the reading position after the output just parsed has gone out to its watchers: the
+   * save writes files synchronously and must not hold a line back.
+   */
+  private schedulePositionSave(offset: number, totals: Record<string, number>): void {
+    if (Date.now() - this.lastSave < SAVE_MS) return;
+    if (this.pendingSave) clearImmediate(this.pendingSave);
+    // The position and the sizes on disk are taken together now; later bytes belong to later.
+    const at = this.positionAt(offset, totals);
+    this.pendingSave = setImmediate(() => {
+      this.pendingSave = undefined;
+      this.savePositionState(at);
+    });
+  }
+
+  private cancelPositionSave(): void {
+    if (this.pendingSave) clearImmediate(this.pendingSave);
+    this.pendingSave = undefined;
+  }
+
   private savePosition(offset: number, totals: Record<string, number>, force: boolean): void {
-    const t = Date.now();
-    if (!force && t - this.lastSave < SAVE_MS) return;
-    this.lastSave = t;
+    if (!force && Date.now() - this.lastSave < SAVE_MS) return;
+    this.savePositionState(this.positionAt(offset, totals));
+  }
+
+  private positionAt(offset: number, totals: Record<string, number>) {
     const sizes: Record<string, number> = {};
     for (const [key, size] of this.deps.store.streams(this.ctx.id)) {
       if (key !== 'build') sizes[key] = size;
     }
     sizes.build = this.deps.store.size(this.ctx.id, 'build');
-    this.state = { ...this.state, offset, sizes, totals: { ...totals } };
+    return { offset, sizes, totals: { ...totals } };
+  }
+
+  private savePositionState(at: Pick<MpiJobState, 'offset' | 'sizes' | 'totals'>): void {
+    this.lastSave = Date.now();
+    this.state = { ...this.state, ...at };
     this.ctx.save(this.state);
-    this.update({ ranks: this.rankStates([], totals, false).map((r, i) => this.keepRank(r, i)) });
+    this.update({
+      ranks: this.rankStates([], at.totals, false).map((r, i) => this.keepRank(r, i)),
+    });
   }
 
   /** Keeps what was read of a rank already (its node, start) when only its counts change. */
@@ -573,7 +636,7 @@ class JobRun {
   }
 
   private jobNode(node: JobNodeRef): JobNode {
-    return { name: node.name, shell: () => this.deps.clusters.connect(this.state.cluster, node) };
+    return { name: node.name, shell: () => this.shell(node), shared: true };
   }
 
   /** A kept connection to a node (dropped from the cache when it closes). */

@@ -66,14 +66,15 @@ export function launchArgv(jobDir: string, command: readonly string[]): string[]
 /**
  * The wrapper every rank runs under (`wrapper JOBDIR PROGRAM ARGS…`): it records in
  * JOBDIR/ranks/<rank> on its own node when it started (ns since the epoch) and where, and how
- * the program ended. A shell reports a program killed by signal N as status 128+N; that is how
+ * the program ended (builtins where it can: each process started delays the rank). A shell reports a program killed by signal N as status 128+N; that is how
  * the record is read (a program exiting with such a status on purpose reads as that signal).
  */
 export const RANK_WRAPPER = `#!/bin/sh
 d="$1"; shift
 r="\${OMPI_COMM_WORLD_RANK:-unknown}"
-mkdir -p "$d/ranks"
-echo "start $(date +%s%N) $(hostname)" > "$d/ranks/$r"
+[ -d "$d/ranks" ] || mkdir -p "$d/ranks"
+read -r h < /proc/sys/kernel/hostname || h=$(hostname)
+echo "start $(date +%s%N) $h" > "$d/ranks/$r"
 "$@"
 s=$?
 echo "end $(date +%s%N) $s" >> "$d/ranks/$r"

@@ -62,37 +62,43 @@ export function runStreamed(client: Client, cmd: StreamedCommand): Promise<numbe
       cmd.signal.removeEventListener('abort', onAbort);
       fn();
     };
-    // Stopping settles the promise only once the kill has run: the caller ends the connection
-    // as soon as it settles, which would otherwise cut the kill command off.
+    // Set once the build is being stopped: its channel closing then says nothing.
     let stopping = false;
-    const stopThen = (error: CorralError) => {
-      if (settled || stopping) return;
+    // Settles once the kill ran on the node: the caller may end the connection right after,
+    // which would otherwise drop the kill before the node got it.
+    const kill = () => {
       stopping = true;
-      void execArgs(client, ['sh', '-c', KILL_SCRIPT, 'sh', cmd.pidFile], {
+      const done = execArgs(client, ['sh', '-c', KILL_SCRIPT, 'sh', cmd.pidFile], {
         purpose: 'stopping the build',
         timeoutMs: 15_000,
-      })
-        .catch(() => undefined)
-        .then(() => {
-          stop?.();
-          finish(() => reject(error));
-        });
+      }).then(
+        () => undefined,
+        () => undefined,
+      );
+      stop?.();
+      return done;
     };
-    const onAbort = () =>
-      stopThen(new CorralError('cancelled', `the build on ${cmd.node} was cancelled`));
-    const timer = setTimeout(
-      () =>
-        stopThen(
-          new CorralError(
-            'timeout',
-            `the build on ${cmd.node} did not finish within ${seconds} s and was stopped`,
+    const onAbort = () => {
+      void kill().then(() =>
+        finish(() =>
+          reject(new CorralError('cancelled', `the build on ${cmd.node} was cancelled`)),
+        ),
+      );
+    };
+    const timer = setTimeout(() => {
+      void kill().then(() =>
+        finish(() =>
+          reject(
+            new CorralError(
+              'timeout',
+              `the build on ${cmd.node} did not finish within ${seconds} s and was stopped`,
+            ),
           ),
         ),
-      cmd.timeoutMs + 2_000,
-    );
+      );
+    }, cmd.timeoutMs + 2_000);
     if (cmd.signal.aborted) {
-      // Nothing started yet: nothing to kill.
-      finish(() => reject(new CorralError('cancelled', `the build on ${cmd.node} was cancelled`)));
+      onAbort();
       return;
     }
     cmd.signal.addEventListener('abort', onAbort, { once: true });
@@ -117,7 +123,9 @@ export function runStreamed(client: Client, cmd: StreamedCommand): Promise<numbe
       // Only the script's own failures reach stderr (the command's went to stdout).
       channel.stderr.on('data', forward);
       channel.on('error', (e: Error) =>
-        finish(() => reject(new CorralError('unavailable', `${cmd.node}: ${e.message}`))),
+        stopping
+          ? undefined
+          : finish(() => reject(new CorralError('unavailable', `${cmd.node}: ${e.message}`))),
       );
       channel.on('close', (code: number | null) => {
         if (stopping) return;

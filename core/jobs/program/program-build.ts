@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { Client } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
 import { CorralError } from '../../../api/errors';
 import type { ProgramKind } from '../../../api/jobs-api';
 import { execArgs, nameNodeConnection } from '../../clusters/node-ssh';
@@ -59,7 +59,7 @@ export async function buildOnNode(
   try {
     return await build(client, program, node.name, jobDir, onOutput, signal, options);
   } finally {
-    client.end();
+    if (!node.shared) client.end();
   }
 }
 
@@ -77,13 +77,23 @@ async function build(
   const binDir = posix.join(jobDir, 'bin');
   const dirs = new Set([jobDir, srcDir, binDir]);
   for (const f of program.files) dirs.add(posix.dirname(posix.join(srcDir, f)));
-  await mustSucceed(
-    client,
-    ['mkdir', '-p', '-m', '0700', '--', ...dirs],
-    'creating the job folder',
-    nodeName,
-  );
-  await upload(client, program, srcDir, signal);
+  // Each step is a round trip to the node: what does not depend on another overlaps it.
+  const session = openSftp(client);
+  session.catch(() => undefined);
+  const tool = layout.kind === 'elf' ? undefined : TOOLS[layout.kind];
+  const probed = tool ? probeTool(client, tool, nodeName) : Promise.resolve();
+  probed.catch(() => undefined);
+  try {
+    await mustSucceed(
+      client,
+      ['mkdir', '-p', '-m', '0700', '--', ...dirs],
+      'creating the job folder',
+      nodeName,
+    );
+    await upload(await session, program, srcDir, signal);
+  } finally {
+    void session.then((s) => s.end()).catch(() => undefined);
+  }
   const say = (text: string) => onOutput(new TextEncoder().encode(text));
 
   if (layout.kind === 'elf') {
@@ -97,8 +107,7 @@ async function build(
     say(`${layout.entry}: an x86-64 executable; nothing to build\n`);
     return { ok: true, exitCode: 0, diagnostics: [], binaryPath };
   }
-  const tool = TOOLS[layout.kind];
-  await probeTool(client, tool, nodeName);
+  await probed;
 
   let argv: string[];
   let cwd: string;
@@ -111,7 +120,7 @@ async function build(
   } else {
     cwd = srcDir;
     binaryPath = posix.join(binDir, stem(layout.sources[0]!));
-    argv = [tool.command, '-O2', '-o', binaryPath, ...layout.sources];
+    argv = [TOOLS[layout.kind].command, '-O2', '-o', binaryPath, ...layout.sources];
     if (layout.kind === 'c') argv.push('-lm');
   }
   say(`$ ${argv.join(' ')}\n`);
@@ -157,18 +166,18 @@ function stem(path: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
-async function upload(client: Client, program: StagedProgram, srcDir: string, signal: AbortSignal) {
-  const sftp = await openSftp(client);
-  try {
-    await inParallel(program.files, 4, async (f) => {
-      if (signal.aborted) throw new CorralError('cancelled', 'the build was cancelled');
-      const local = insideRoot(program.dir, f);
-      const executable = ((await stat(local)).mode & 0o100) !== 0;
-      await putFile(sftp, local, posix.join(srcDir, f), executable ? 0o755 : 0o644);
-    });
-  } finally {
-    sftp.end();
-  }
+async function upload(
+  sftp: SFTPWrapper,
+  program: StagedProgram,
+  srcDir: string,
+  signal: AbortSignal,
+) {
+  await inParallel(program.files, 4, async (f) => {
+    if (signal.aborted) throw new CorralError('cancelled', 'the build was cancelled');
+    const local = insideRoot(program.dir, f);
+    const executable = ((await stat(local)).mode & 0o100) !== 0;
+    await putFile(sftp, local, posix.join(srcDir, f), executable ? 0o755 : 0o644);
+  });
 }
 
 async function probeTool(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { Client } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
 import { CorralError } from '../../../api/errors';
 import { execArgs, nameNodeConnection } from '../../clusters/node-ssh';
 import { getFile, openSftp, putFile } from './node-sftp';
@@ -34,7 +34,7 @@ export async function distributeProgram(
   if (signal.aborted) throw cancelled();
   const scratch = await mkdtemp(join(scratchRoot, 'distribute-'));
   const local = join(scratch, 'program');
-  const clients: Client[] = [];
+  const clients: Array<{ client: Client; shared: boolean }> = [];
   const connect = async (node: JobNode) => {
     let client: Client;
     try {
@@ -43,14 +43,32 @@ export async function distributeProgram(
       throw nodeError(node.name, 'connecting', err);
     }
     nameNodeConnection(client, node.name);
-    clients.push(client);
+    clients.push({ client, shared: node.shared === true });
     // A cancel ends the connections: transfers in flight fail at once.
     if (signal.aborted) client.end();
     return client;
   };
-  const endAll = () => clients.forEach((c) => c.end());
+  const endAll = () => clients.forEach((c) => c.client.end());
   signal.addEventListener('abort', endAll, { once: true });
+  let targets: Array<{ node: JobNode; ready: Promise<{ client: Client; sftp: SFTPWrapper }> }> = [];
   try {
+    // Every other node gets its folder and SFTP session ready while the program is fetched.
+    targets = to
+      .filter((n) => n.name !== from.name)
+      .map((node) => {
+        const ready = (async () => {
+          const client = await connect(node);
+          try {
+            await mustRun(client, ['mkdir', '-p', '-m', '0700', '--', posix.dirname(binaryPath)]);
+            return { client, sftp: await openSftp(client) };
+          } catch (err) {
+            if (signal.aborted) throw cancelled();
+            throw nodeError(node.name, `copying the program to ${binaryPath}`, err);
+          }
+        })();
+        ready.catch(() => undefined);
+        return { node, ready };
+      });
     const source = await connect(from);
     try {
       const sftp = await openSftp(source);
@@ -66,24 +84,16 @@ export async function distributeProgram(
     const sha256 = await hashFile(local);
     const checks = [
       checksumOn(source, from.name, binaryPath, sha256),
-      ...to
-        .filter((n) => n.name !== from.name)
-        .map(async (node) => {
-          const client = await connect(node);
-          try {
-            await mustRun(client, ['mkdir', '-p', '-m', '0700', '--', posix.dirname(binaryPath)]);
-            const sftp = await openSftp(client);
-            try {
-              await putFile(sftp, local, binaryPath, 0o755);
-            } finally {
-              sftp.end();
-            }
-          } catch (err) {
-            if (signal.aborted) throw cancelled();
-            throw nodeError(node.name, `copying the program to ${binaryPath}`, err);
-          }
-          await checksumOn(client, node.name, binaryPath, sha256);
-        }),
+      ...targets.map(async ({ node, ready }) => {
+        const { client, sftp } = await ready;
+        try {
+          await putFile(sftp, local, binaryPath, 0o755);
+        } catch (err) {
+          if (signal.aborted) throw cancelled();
+          throw nodeError(node.name, `copying the program to ${binaryPath}`, err);
+        }
+        await checksumOn(client, node.name, binaryPath, sha256);
+      }),
     ];
     const results = await Promise.allSettled(checks);
     if (signal.aborted) throw cancelled();
@@ -97,7 +107,9 @@ export async function distributeProgram(
     return { path: binaryPath, sha256 };
   } finally {
     signal.removeEventListener('abort', endAll);
-    endAll();
+    // A session left open by a failure elsewhere must not outlive the distribution.
+    await Promise.all(targets.map((t) => t.ready.then((r) => r.sftp.end()).catch(() => undefined)));
+    for (const c of clients) if (!c.shared) c.client.end();
     await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -14,8 +14,10 @@ export interface StagedProgram extends Program {
 /** One node of the job's cluster, reachable over SSH through its host. */
 export interface JobNode {
   name: string;
-  /** Opens a fresh SSH connection to the node (the caller ends it). */
+  /** An SSH connection to the node: a fresh one the caller ends, unless `shared`. */
   shell(): Promise<Client>;
+  /** The connection is the job's own, kept for its later steps: only a cancel ends it. */
+  shared?: boolean;
 }
 
 export interface BuildResult {
