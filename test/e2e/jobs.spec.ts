@@ -181,6 +181,13 @@ test.beforeAll(async ({ browser }) => {
   await waitForRoom(lab, 2);
   await wizard.getByRole('button', { name: 'Create cluster' }).click();
   await expect(wizard).toBeHidden();
+  // Usable once its creation has ended (keys, hostfiles, sign-in), not when its domains first
+  // run: until then the cluster's nodes are busy with that task.
+  await expect(
+    page
+      .getByRole('article', { name: `Operation: Create ${cluster}` })
+      .locator('[data-testid$="-status"]'),
+  ).toHaveText('succeeded', { timeout: 600_000 });
   const card = page.getByTestId(`cluster-${cluster}`);
   await expect(
     card.getByRole('table', { name: `Nodes of ${cluster}` }).getByRole('row'),
