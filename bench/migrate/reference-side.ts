@@ -33,8 +33,10 @@ async function volumesOf(env: NodeJS.ProcessEnv, uri: string, vm: string): Promi
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
     .filter((r) => r.length >= 4 && r[3]!.startsWith('/'));
-  const disk = rows.find((r) => r[1] === 'disk')![3]!;
-  const cdrom = rows.find((r) => r[1] === 'cdrom')![3]!;
+  // The seed is a read-only disk (a virtio disk on Corral's nodes, a CD-ROM elsewhere).
+  const isSeed = (path: string) => path.endsWith('-seed.iso');
+  const disk = rows.find((r) => r[1] === 'disk' && !isSeed(r[3]!))![3]!;
+  const cdrom = rows.find((r) => isSeed(r[3]!))![3]!;
   const overlay = parseVolumeXml(await virsh(env, uri, 'vol-dumpxml', disk));
   const seed = parseVolumeXml(await virsh(env, uri, 'vol-dumpxml', cdrom));
   const capacity = String(overlay.capacityBytes);
