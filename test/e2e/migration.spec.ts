@@ -220,7 +220,8 @@ test('dragged onto the other host in the map, the VM migrates live; its open con
   expect(await virsh(target, 'domstate', node)).toBe('running');
   expect((await hostLeftovers(source, node)).domains).toEqual([]);
 
-  // The console opened before the move answers after it.
+  // The console opened before the move answers after it (the dock shows Tasks now).
+  await page.getByRole('tab', { name: 'Consoles', exact: true }).click();
   await page.getByRole('tab', { name: node }).click();
   await expect(page.getByTestId(`console-${node}-status`)).toHaveText('Connected', {
     timeout: 30_000,
