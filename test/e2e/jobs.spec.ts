@@ -136,8 +136,13 @@ async function startFromDialog(program: string): Promise<void> {
 const jobPage = (program: string) =>
   page.getByRole('region', { name: new RegExp(`^Job ${program.replace('.', '\\.')} `) });
 
-/** A terminal pane's accessible rows hold a line with `text`. */
+/**
+ * A terminal pane's accessible rows hold a line with `text`. xterm draws (and fills its
+ * accessible rows) only while on screen, so the pane is scrolled into the dock's view first, as
+ * a person would.
+ */
 async function expectLine(pane: Locator, text: string | RegExp, timeout = 60_000) {
+  await pane.scrollIntoViewIfNeeded();
   await expect(pane.getByRole('listitem').filter({ hasText: text }).first()).toBeAttached({
     timeout,
   });
