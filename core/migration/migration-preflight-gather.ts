@@ -89,9 +89,12 @@ export async function gatherMigrationFacts(
     : [undefined, undefined, undefined];
 
   const cluster = def?.cluster;
+  // A balance task names the VMs it moves but acts on them only through migration tasks, each
+  // checked here on its own: it must not count as keeping its own moves busy.
   const busy = deps.tasks.select(
     (t) =>
       WORKING.has(t.status) &&
+      t.kind !== 'balance' &&
       t.targets.some(
         (x) =>
           (x.kind === 'vm' && x.uuid === req.uuid) ||
